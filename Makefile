@@ -1,0 +1,63 @@
+# The back-spasm assistant. Two commands set everything up:
+#   make run    install what is missing, train if the model is out of date, start the assistant
+#   make test   everything CI checks
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+export PYTHONPATH := $(CURDIR)
+# Rasa and TensorFlow are chatty; keep the console readable for staff.
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export RASA_TELEMETRY_ENABLED := false
+
+# The model is named after a hash of everything that shapes it, so "is there a model for the current data,
+# config and domain?" is one file test, and a changed example or rule trains a new one.
+MODEL_INPUTS := config.yml domain.yml $(sort $(shell find data components -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null))
+MODEL_NAME := backspasm-$(shell cat $(MODEL_INPUTS) | sha256sum | cut -c1-16)
+MODEL := models/$(MODEL_NAME).tar.gz
+INSTALLED := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt requirements-model.txt | sha256sum | cut -c1-16)
+
+.PHONY: help install train run shell validate test test-unit test-model clean
+
+help:
+	@echo "make run       start the assistant (action server :5055, Rasa REST :5005)"
+	@echo "make shell     talk to the assistant in the terminal (staff test conversations)"
+	@echo "make test      validate data, unit tests, train if needed, NLU and conversation tests"
+	@echo "make train     train a model for the current data, config and domain (skipped if current)"
+	@echo "make validate  rasa data validate, failing on any warning"
+
+install: $(INSTALLED)
+
+$(INSTALLED): requirements.txt requirements-dev.txt requirements-model.txt
+	scripts/setup.sh
+	rm -f $(VENV)/.installed-* && touch $@
+
+train: $(MODEL)
+
+$(MODEL): | $(INSTALLED)
+	@echo "Training $(MODEL) (data, config or domain changed, or no model yet)"
+	$(RASA) train --fixed-model-name $(MODEL_NAME) --out models
+	@# Rasa has already written it under that name; older models stay until `make clean`.
+
+run: $(MODEL)
+	scripts/run.sh serve $(MODEL)
+
+shell: $(MODEL)
+	scripts/run.sh shell $(MODEL)
+
+validate: $(INSTALLED)
+	$(PYTHON) scripts/validate_data.py
+
+test-unit: $(INSTALLED)
+	$(PYTHON) -m pytest tests/unit -q
+
+test-model: $(MODEL)
+	BACKSPASM_MODEL=$(MODEL) $(PYTHON) -m pytest tests/model -q
+
+test: validate test-unit test-model
+
+clean:
+	rm -rf models/*.tar.gz results .pytest_cache

@@ -1,0 +1,49 @@
+"""What every action adapter shares: content loaded once at start-up, and sending a reply."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from backcare.clinic import ClinicProfile, load_profile
+from backcare.reply import Reply
+from backcare.knowledge import KnowledgeBase
+
+
+@lru_cache(maxsize=1)
+def knowledge_base() -> KnowledgeBase:
+    return KnowledgeBase.load()
+
+
+@lru_cache(maxsize=1)
+def clinic_profile() -> ClinicProfile:
+    return load_profile()
+
+
+def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
+    buttons = [{"title": button.title, "payload": button.payload} for button in reply.buttons]
+    dispatcher.utter_message(text=reply.text, buttons=buttons or None)
+
+
+def entity_values(tracker: Tracker, entity: str) -> list[str]:
+    """Values of one entity in the latest message, canonical after the synonym mapper, without repeats."""
+    values = [str(value) for value in tracker.get_latest_entity_values(entity) if value]
+    return list(dict.fromkeys(values))
+
+
+def latest_intent(tracker: Tracker) -> str:
+    return str((tracker.latest_message.get("intent") or {}).get("name") or "")
+
+
+def latest_text(tracker: Tracker) -> str:
+    return str(tracker.latest_message.get("text") or "")
+
+
+def slot_list(tracker: Tracker, name: str) -> list[str]:
+    value: Optional[Any] = tracker.get_slot(name)
+    if value is None:
+        return []
+    return [str(item) for item in value] if isinstance(value, list) else [str(value)]

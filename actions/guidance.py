@@ -1,0 +1,39 @@
+"""Topic, treatment and medicine guidance from the knowledge base."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import (
+    clinic_profile, entity_values, knowledge_base, latest_intent, send, slot_list,
+)
+from backcare.guidance import GuidanceRequest, choose_guidance, profile_fields
+
+
+class ActionGiveGuidance(Action):
+    def name(self) -> str:
+        return "action_give_guidance"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        new_conditions = entity_values(tracker, "condition")
+        # Conditions are kept for the whole conversation: a caution must not be forgotten a turn later.
+        conditions = list(dict.fromkeys(slot_list(tracker, "conditions") + new_conditions))
+        treatments = entity_values(tracker, "treatment")
+        request = GuidanceRequest(
+            intent=latest_intent(tracker),
+            treatment=treatments[0] if treatments else None,
+            medications=entity_values(tracker, "medication"),
+            remembered_medications=slot_list(tracker, "medications"),
+            conditions=conditions,
+            last_topic=tracker.get_slot("topic"),
+            profile_fields=profile_fields(clinic_profile()),
+        )
+        reply = choose_guidance(knowledge_base(), request)
+        send(dispatcher, reply)
+        return [SlotSet("topic", reply.topic), SlotSet("conditions", conditions or None)]

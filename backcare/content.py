@@ -1,0 +1,62 @@
+"""Shared checks for the YAML content files: every entry must say where its facts come from and when a
+person last reviewed it, so a broken file fails at start-up rather than in a patient's chat."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import yaml
+
+from backcare.reply import Button
+
+
+class ContentError(ValueError):
+    """A content file is missing something a patient-facing answer needs."""
+
+
+def load_yaml(path: Path) -> Any:
+    with path.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def require_text(entry: Mapping[str, Any], key: str, where: str) -> str:
+    value = entry.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise ContentError(f"{where}: '{key}' must be non-empty text")
+    return " ".join(value.split())
+
+
+def check_keys(entry: Mapping[str, Any], allowed: Iterable[str], where: str) -> None:
+    unknown = set(entry) - set(allowed)
+    if unknown:
+        raise ContentError(f"{where}: unknown key(s) {sorted(unknown)}")
+
+
+def require_sources(entry: Mapping[str, Any], where: str) -> tuple[str, ...]:
+    sources = entry.get("sources")
+    if not sources or not all(isinstance(s, str) and s.startswith("https://") for s in sources):
+        raise ContentError(f"{where}: 'sources' must list at least one https URL")
+    return tuple(sources)
+
+
+def require_reviewed(entry: Mapping[str, Any], where: str) -> dt.date:
+    reviewed = entry.get("reviewed")
+    if isinstance(reviewed, str):
+        try:
+            reviewed = dt.date.fromisoformat(reviewed)
+        except ValueError as error:
+            raise ContentError(f"{where}: 'reviewed' is not a date: {reviewed!r}") from error
+    if not isinstance(reviewed, dt.date):
+        raise ContentError(f"{where}: 'reviewed' must be a date (YYYY-MM-DD)")
+    return reviewed
+
+
+def parse_buttons(raw: Any, where: str) -> tuple[Button, ...]:
+    buttons = []
+    for item in raw or ():
+        if not isinstance(item, Mapping) or not item.get("title") or not item.get("payload"):
+            raise ContentError(f"{where}: every button needs a title and a payload")
+        buttons.append(Button(title=str(item["title"]), payload=str(item["payload"])))
+    return tuple(buttons)

@@ -1,0 +1,87 @@
+"""Choose what to say for a guidance question: a knowledge-base entry, medicine advice, or an honest 'I don't
+know', given the intent, the entities of this message and what the conversation already holds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional, Sequence
+
+from backcare.clinic import ClinicProfile
+from backcare.reply import Button, Reply
+from backcare.knowledge import Entry, KnowledgeBase
+from backcare.medication import medication_advice
+
+MEDICINE_TOPIC = "medicine"
+TOPIC_BUTTONS = (
+    Button("What can I do now?", "/ask_treatment"),
+    Button("Medicines", "/ask_medication"),
+    Button("When to get help", "/ask_when_to_seek_help"),
+)
+
+
+@dataclass(frozen=True)
+class GuidanceRequest:
+    intent: str
+    treatment: Optional[str] = None
+    medications: Sequence[str] = ()
+    remembered_medications: Sequence[str] = ()
+    conditions: Sequence[str] = ()
+    last_topic: Optional[str] = None
+    profile_fields: dict[str, str] = field(default_factory=dict)
+
+
+def profile_fields(profile: ClinicProfile) -> dict[str, str]:
+    """Placeholders a content entry may use, such as {clinic_name}."""
+    return {
+        "clinic_name": profile.name,
+        "clinic_phone": profile.phone,
+        "clinic_services": ", ".join(profile.services),
+        "clinic_address": profile.address,
+        "clinic_booking_url": profile.booking_url,
+    }
+
+
+def with_sources(text: str, sources: Sequence[str]) -> str:
+    return f"{text}\n\nSource: {', '.join(sources)}" if sources else text
+
+
+def entry_reply(entry: Entry, fields: dict[str, str]) -> Reply:
+    text = entry.answer.format_map(fields)
+    return Reply(with_sources(text, entry.sources), entry.buttons, topic=entry.id)
+
+
+def unknown_treatment_reply(treatment: str) -> Reply:
+    name = treatment.replace("_", " ")
+    text = (
+        f"I'm sorry, I don't have checked guidance on {name}. A physio or your GP can tell you whether it "
+        "suits you. I can tell you about treatments that are known to help."
+    )
+    return Reply(text, (Button("What helps a back spasm?", "/ask_treatment"),) + TOPIC_BUTTONS[1:])
+
+
+def medicine_reply(medications: Sequence[str], conditions: Sequence[str]) -> Reply:
+    advice = medication_advice(list(medications), list(conditions))
+    return Reply(with_sources(advice.text, advice.sources), tuple(advice.buttons), topic=MEDICINE_TOPIC)
+
+
+def wants_medicine_advice(request: GuidanceRequest) -> bool:
+    if request.medications:
+        return True
+    # "I have asthma" straight after a medicine answer is about that medicine.
+    follows_medicine = request.last_topic == MEDICINE_TOPIC and bool(request.remembered_medications)
+    return request.intent == "inform" and bool(request.conditions) and follows_medicine
+
+
+def choose_guidance(kb: KnowledgeBase, request: GuidanceRequest) -> Reply:
+    if wants_medicine_advice(request):
+        return medicine_reply(request.medications or request.remembered_medications, request.conditions)
+    if request.treatment and request.intent in ("ask_treatment", "inform"):
+        entry = kb.for_treatment(request.treatment)
+        return entry_reply(entry, request.profile_fields) if entry else unknown_treatment_reply(request.treatment)
+    entry = kb.for_intent(request.intent)
+    if entry:
+        return entry_reply(entry, request.profile_fields)
+    return Reply(
+        "Could you tell me a little more about what you'd like to know? These are the things I can help with.",
+        TOPIC_BUTTONS,
+    )

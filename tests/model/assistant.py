@@ -1,0 +1,95 @@
+"""Start the real assistant (action server and Rasa server) for tests and talk to it over the REST channel."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator, Optional
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+RASA = str(Path(sys.executable).with_name("rasa"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until_ready(url: str, process: subprocess.Popen, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[:3]} exited with {process.returncode} before it was ready")
+        with contextlib.suppress(requests.RequestException):
+            if requests.get(url, timeout=2).ok:
+                return
+        time.sleep(0.5)
+    raise RuntimeError(f"{url} was not ready within {timeout:.0f} s")
+
+
+@dataclass
+class RunningAssistant:
+    rasa_url: str
+    action_url: str
+    work_dir: Path
+
+    def send(self, message: str, sender: Optional[str] = None) -> list[dict[str, Any]]:
+        response = requests.post(
+            f"{self.rasa_url}/webhooks/rest/webhook",
+            json={"sender": sender or uuid.uuid4().hex, "message": message},
+            timeout=30,
+        )
+        response.raise_for_status()
+        return list(response.json())
+
+    @staticmethod
+    def texts(replies: list[dict[str, Any]]) -> str:
+        return "\n".join(str(reply.get("text", "")) for reply in replies)
+
+
+def write_endpoints(work_dir: Path, action_port: int) -> Path:
+    endpoints = work_dir / "endpoints.yml"
+    endpoints.write_text(
+        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
+        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{work_dir / "tracker.db"}"\n'
+    )
+    return endpoints
+
+
+def spawn(args: list[str], log: Path) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2"}
+    return subprocess.Popen(args, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+
+
+@contextlib.contextmanager
+def start_assistant(model: Path, work_dir: Path, timeout: float = 180) -> Iterator[RunningAssistant]:
+    action_port, rasa_port = free_port(), free_port()
+    endpoints = write_endpoints(work_dir, action_port)
+    processes = [
+        spawn([RASA, "run", "actions", "--actions", "actions", "--port", str(action_port)], work_dir / "actions.log")
+    ]
+    try:
+        wait_until_ready(f"http://127.0.0.1:{action_port}/health", processes[0], timeout)
+        processes.append(spawn(
+            [RASA, "run", "--model", str(model), "--port", str(rasa_port), "--endpoints", str(endpoints),
+             "--credentials", str(ROOT / "credentials.yml")],
+            work_dir / "rasa.log",
+        ))
+        wait_until_ready(f"http://127.0.0.1:{rasa_port}/", processes[1], timeout)
+        yield RunningAssistant(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", work_dir)
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=20)
