@@ -12,6 +12,9 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
+# One inter-op thread: TensorFlow otherwise oversubscribes the two cores and trains far slower.
+export TF_INTER_OP_PARALLELISM_THREADS := 1
+export TF_INTRA_OP_PARALLELISM_THREADS := 2
 
 # The model is named after a hash of everything that shapes it, so "is there a model for the current data,
 # config and domain?" is one file test, and a changed example or rule trains a new one.
@@ -49,7 +52,7 @@ shell: $(MODEL)
 	scripts/run.sh shell $(MODEL)
 
 validate: $(INSTALLED)
-	$(PYTHON) scripts/validate_data.py
+	$(RASA) data validate --fail-on-warnings
 
 test-unit: $(INSTALLED)
 	$(PYTHON) -m pytest tests/unit -q

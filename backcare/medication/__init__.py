@@ -1,0 +1,9 @@
+"""Medicine advice for back pain: what a medicine is, what NICE says, and the cautions for this person.
+
+Plain Python (no Rasa). Facts live in `medicines.yml`, checked once when first loaded.
+"""
+
+from backcare.medication.advice import MedicationAdvice, medication_advice
+from backcare.medication.catalogue import Catalogue, Condition, Medicine, load_catalogue
+
+__all__ = ["Catalogue", "Condition", "MedicationAdvice", "Medicine", "load_catalogue", "medication_advice"]

@@ -1,0 +1,239 @@
+"""Spot red-flag signs in a free-text message, so that a possible emergency is never answered with self-care.
+
+The patterns live in `red_flags.yml`. A mention only counts when it is not negated in its own clause
+("no numbness down there" is not a match), but an unsure mention still counts ("not sure if my groin is
+numb"), because missing a real emergency costs far more than a cautious reply.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping, Optional
+
+from backcare.content import (
+    ContentError,
+    check_keys,
+    load_yaml,
+    require_reviewed,
+    require_sources,
+    require_text,
+)
+
+RED_FLAGS_FILE = Path(__file__).with_name("red_flags.yml")
+FILE_KEYS = ("vocabulary", "flags")
+FLAG_KEYS = ("id", "level", "label", "concern", "patterns", "unless", "note", "sources", "reviewed")
+
+
+class Level(str, Enum):
+    EMERGENCY = "emergency"
+    URGENT = "urgent"
+    ROUTINE = "routine"
+
+    @property
+    def rank(self) -> int:
+        """Higher is more urgent."""
+        return {"routine": 0, "urgent": 1, "emergency": 2}[self.value]
+
+
+def highest(levels: Iterable[Level]) -> Level:
+    return max(levels, key=lambda level: level.rank, default=Level.ROUTINE)
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    id: str
+    level: Level
+    label: str
+    patterns: tuple[re.Pattern[str], ...]
+    sources: tuple[str, ...]
+    reviewed: dt.date
+    # Why this sign is an emergency, keyed into advice.yml (cauda_equina, heart, injury, ...).
+    concern: Optional[str] = None
+    # Clause-level vetoes, e.g. "could this be cancer?" is a worry, not a history of cancer.
+    unless: tuple[re.Pattern[str], ...] = ()
+
+
+@dataclass(frozen=True)
+class RedFlagMatch:
+    flag_id: str
+    level: Level
+    label: str
+    text: str  # the words of the message that matched
+    concern: Optional[str] = None
+
+
+# --- loading ---------------------------------------------------------------------------------------------
+
+_MACRO = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
+
+
+def _expand(pattern: str, vocabulary: Mapping[str, str], where: str) -> str:
+    """Swap {NAME} for its vocabulary entry, and make every apostrophe optional ("cant" = "can't")."""
+
+    def lookup(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in vocabulary:
+            raise ContentError(
+                f"{where}: unknown vocabulary word {{{name}}} (define it under 'vocabulary', above any word using it)"
+            )
+        return f"(?:{vocabulary[name]})"
+
+    return re.sub(r"'(?!\?)", "'?", _MACRO.sub(lookup, pattern))
+
+
+def _compile(raw: Any, vocabulary: Mapping[str, str], where: str) -> tuple[re.Pattern[str], ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(p, str) and p.strip() for p in raw):
+        raise ContentError(f"{where}: patterns must be a list of non-empty strings")
+    compiled = []
+    for pattern in raw:
+        try:
+            compiled.append(re.compile(_expand(pattern, vocabulary, where), re.IGNORECASE))
+        except re.error as error:
+            raise ContentError(f"{where}: bad pattern {pattern!r}: {error}") from error
+    return tuple(compiled)
+
+
+def _level(raw: Mapping[str, Any], where: str) -> Level:
+    try:
+        return Level(raw.get("level"))
+    except ValueError as error:
+        raise ContentError(f"{where}: 'level' must be one of {[level.value for level in Level]}") from error
+
+
+def parse_flag(raw: Mapping[str, Any], vocabulary: Mapping[str, str], where: str) -> RedFlag:
+    check_keys(raw, FLAG_KEYS, where)
+    flag_id = require_text(raw, "id", where)
+    where = f"{where} flag '{flag_id}'"
+    patterns = _compile(raw.get("patterns"), vocabulary, where)
+    if not patterns:
+        raise ContentError(f"{where}: needs at least one pattern")
+    return RedFlag(
+        id=flag_id,
+        level=_level(raw, where),
+        label=require_text(raw, "label", where),
+        patterns=patterns,
+        sources=require_sources(raw, where),
+        reviewed=require_reviewed(raw, where),
+        concern=require_text(raw, "concern", where) if "concern" in raw else None,
+        unless=_compile(raw.get("unless"), vocabulary, where),
+    )
+
+
+def _vocabulary(raw: Any, where: str) -> dict[str, str]:
+    if not isinstance(raw, Mapping) or not all(isinstance(v, str) and v.strip() for v in raw.values()):
+        raise ContentError(f"{where}: 'vocabulary' must map NAMES to non-empty patterns")
+    vocabulary: dict[str, str] = {}
+    for name, pattern in raw.items():  # a word may use the words defined above it
+        vocabulary[name] = _expand(pattern, vocabulary, f"{where} vocabulary {name}")
+    return vocabulary
+
+
+@lru_cache(maxsize=None)
+def load_red_flags(path: Path = RED_FLAGS_FILE) -> tuple[RedFlag, ...]:
+    """Read and check the red-flag file once; a broken file raises ContentError (a ValueError)."""
+    document = load_yaml(path)
+    if not isinstance(document, Mapping):
+        raise ContentError(f"{path.name}: expected a mapping with 'vocabulary' and 'flags'")
+    check_keys(document, FILE_KEYS, path.name)
+    vocabulary = _vocabulary(document.get("vocabulary") or {}, path.name)
+    flags = tuple(parse_flag(raw, vocabulary, path.name) for raw in document.get("flags") or ())
+    if not flags:
+        raise ContentError(f"{path.name}: no flags")
+    ids = [flag.id for flag in flags]
+    if len(set(ids)) != len(ids):
+        raise ContentError(f"{path.name}: duplicate flag ids")
+    return flags
+
+
+# --- detection -------------------------------------------------------------------------------------------
+
+# A negation only reaches as far as its own clause: "no fever, but I can't pee" still flags the peeing.
+_BOUNDARY = re.compile(
+    r"[.;:!?\n,()]|\s[-\u2013\u2014]+\s|\b(?:but|and|although|though|however|whereas|except|also|plus|yet)\b",
+    re.IGNORECASE,
+)
+_NEGATION = re.compile(
+    r"\b(?:no(?!\s+longer)|not|never|none|nor|neither|without|cannot|free\s+of|den(?:y|ies|ied)"
+    r"|(?:do|does|did|have|has|had|is|are|was|were|wo|ca|could|would|should)n'?t)\b",
+    re.IGNORECASE,
+)
+# Doubt is not denial: "I'm not sure if..." or "I don't think..." still counts as a mention, to be safe.
+_UNCERTAIN = re.compile(
+    r"\b(?:not\s+(?:sure|certain|100)|unsure|dunno|no\s+idea|(?:don'?t|do\s+not)\s+(?:know|think)"
+    r"|can'?t\s+(?:tell|say)|cannot\s+(?:tell|say)|maybe|perhaps|possibly|might|wonder\w*|whether)\b",
+    re.IGNORECASE,
+)
+# "No, I have chest pain": a new subject after the cue means the cue answered something else.
+_NEW_SUBJECT = re.compile(r"\b(?:i|i'?ve|i'?m|im|ive|yes|yeah|now|it'?s|it\s+is)\b", re.IGNORECASE)
+# "My bladder control is fine": the all-clear comes after the sign.
+_AFTER_NEGATION = re.compile(
+    r"^\s*(?:is|are|has\s+been|have\s+been|seems?|feels?)\s+(?:fine|ok|okay|normal|all\s*right|good)\b",
+    re.IGNORECASE,
+)
+_MAX_NEGATION_REACH = 6  # words between "no" and the sign; further away it is usually about something else
+_QUOTES = str.maketrans("\u2019\u2018\u00b4`", "''''")
+
+
+def _clause(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max((b.end() for b in _BOUNDARY.finditer(text, 0, start)), default=0)
+    after = _BOUNDARY.search(text, end)
+    return left, after.start() if after else len(text)
+
+
+def _is_negated(before: str, after: str) -> bool:
+    if _UNCERTAIN.search(before):
+        return False
+    cues = list(_NEGATION.finditer(before))
+    if cues:
+        between = before[cues[-1].end():]
+        if not _NEW_SUBJECT.search(between) and len(between.split()) <= _MAX_NEGATION_REACH:
+            return True
+    return bool(_AFTER_NEGATION.match(after))
+
+
+def _mentions(flag: RedFlag, text: str) -> Iterator[re.Match[str]]:
+    """Every match of the flag's patterns, in order of position."""
+    matches = (m for pattern in flag.patterns for m in pattern.finditer(text))
+    yield from sorted(matches, key=lambda m: m.start())
+
+
+def _affirmed(flag: RedFlag, text: str) -> Optional[re.Match[str]]:
+    for match in _mentions(flag, text):
+        left, right = _clause(text, match.start(), match.end())
+        if any(veto.search(text, left, right) for veto in flag.unless):
+            continue
+        if not _is_negated(text[left:match.start()], text[match.end():right]):
+            return match
+    return None
+
+
+def _outranked(span: tuple[int, int], level: Level, found: list[tuple[tuple[int, int], RedFlag]]) -> bool:
+    """'Fell off a ladder' is a serious accident; the same words must not also be read back as a minor fall."""
+    start, end = span
+    return any(s < end and start < e and f.level.rank > level.rank for (s, e), f in found)
+
+
+def detect_red_flags(text: str, flags: Optional[Iterable[RedFlag]] = None) -> list[RedFlagMatch]:
+    """The red flags a message mentions (each at most once), in the order they appear in the message."""
+    clean = (text or "").translate(_QUOTES)
+    found: list[tuple[tuple[int, int], RedFlag]] = []
+    for flag in flags if flags is not None else load_red_flags():
+        match = _affirmed(flag, clean)
+        if match:
+            found.append((match.span(), flag))
+    kept = sorted(
+        ((span, flag) for span, flag in found if not _outranked(span, flag.level, found)), key=lambda item: item[0]
+    )
+    return [RedFlagMatch(flag.id, flag.level, flag.label, text[start:end], flag.concern) for (start, end), flag in kept]
+
+
+def highest_level(matches: Iterable[RedFlagMatch]) -> Level:
+    """The most urgent level among the matches; ROUTINE when there are none."""
+    return highest(match.level for match in matches)

@@ -1,0 +1,54 @@
+"""The red-flag safety net: a deterministic check on every message, after the intent classifier.
+
+When a message mentions a red-flag sign (negation-aware patterns in `backcare.triage`), the intent becomes
+`report_red_flag` whatever the classifier thought, so the escalation rule fires on the first message, inside
+a form or in a message that also asks something routine. Recall therefore does not rest on the classifier.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from backcare.triage import Level, detect_red_flags, highest_level
+
+RED_FLAG_INTENT = "report_red_flag"
+ESCALATED_LEVELS = (Level.EMERGENCY, Level.URGENT)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class RedFlagSafetyNet(GraphComponent):
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "RedFlagSafetyNet":
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            self._escalate_if_red_flag(message)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    @staticmethod
+    def _escalate_if_red_flag(message: Message) -> None:
+        text = message.get(TEXT) or ""
+        if text.startswith("/") or highest_level(detect_red_flags(text)) not in ESCALATED_LEVELS:
+            return  # button payloads carry their intent already
+        override = {"name": RED_FLAG_INTENT, "confidence": 1.0}
+        ranking = [item for item in message.get(INTENT_RANKING_KEY) or [] if item.get("name") != RED_FLAG_INTENT]
+        message.set(INTENT, override, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [override, *ranking], add_to_output=True)
