@@ -23,14 +23,17 @@ MODEL_NAME := backspasm-$(shell cat $(MODEL_INPUTS) | sha256sum | cut -c1-16)
 MODEL := models/$(MODEL_NAME).tar.gz
 INSTALLED := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt requirements-model.txt | sha256sum | cut -c1-16)
 
-.PHONY: help install train run shell validate test test-unit test-model clean
+.PHONY: help install browser-deps train run shell validate test test-unit test-model test-browser test-channels \
+	channel-try clean
 
 help:
-	@echo "make run       start the assistant (action server :5055, Rasa REST :5005)"
+	@echo "make run       start the assistant (action server :5055, Rasa REST :5005) and the demo site"
+	@echo "               with the chat widget (http://localhost:8080)"
 	@echo "make shell     talk to the assistant in the terminal (staff test conversations)"
 	@echo "make test      validate data, unit tests, train if needed, NLU and conversation tests"
 	@echo "make train     train a model for the current data, config and domain (skipped if current)"
 	@echo "make validate  rasa data validate, failing on any warning"
+	@echo "make channel-try [CHANNEL=telegram]  chat as WhatsApp/Telegram would, against a local fake platform"
 
 install: $(INSTALLED)
 
@@ -57,10 +60,27 @@ validate: $(INSTALLED)
 test-unit: $(INSTALLED)
 	$(PYTHON) -m pytest tests/unit -q
 
+# Chromium (Debian) and axe-core (npm) for the widget's browser tests; skipped when already there.
+browser-deps:
+	scripts/install-browser.sh
+
+# Everything that needs the trained model, one pytest run per folder so that only one assistant runs at a time:
+# held-out NLU scores, test stories, live conversations and the safety suite over REST; the widget in a real
+# browser; the messaging channels against local fakes of Twilio and Telegram.
 test-model: $(MODEL)
 	BACKSPASM_MODEL=$(MODEL) $(PYTHON) -m pytest tests/model -q
 
-test: validate test-unit test-model
+test-browser: $(MODEL) browser-deps
+	BACKSPASM_MODEL=$(MODEL) $(PYTHON) -m pytest tests/browser -q
+
+test-channels: $(MODEL)
+	BACKSPASM_MODEL=$(MODEL) $(PYTHON) -m pytest tests/channels -q
+
+# Staff: talk to the bot as WhatsApp (or CHANNEL=telegram) would, without the platform. Ctrl-D stops.
+channel-try: $(MODEL)
+	$(PYTHON) scripts/channel_try.py $(or $(CHANNEL),whatsapp) --model $(MODEL)
+
+test: validate test-unit test-model test-browser test-channels
 
 clean:
 	rm -rf models/*.tar.gz results .pytest_cache

@@ -30,7 +30,9 @@ def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
 
 def entity_values(tracker: Tracker, entity: str) -> list[str]:
     """Values of one entity in the latest message, canonical after the synonym mapper, without repeats."""
-    values = [str(value) for value in tracker.get_latest_entity_values(entity) if value]
+    # Canonical values are lower case; a canonical word typed in capitals ("YOGA") passes the synonym
+    # mapper unchanged, so normalise it here.
+    values = [str(value).lower() for value in tracker.get_latest_entity_values(entity) if value]
     return list(dict.fromkeys(values))
 
 

@@ -23,19 +23,23 @@ class ActionTriageRedFlag(Action):
     ) -> list[dict[str, Any]]:
         outcome = triage_message(latest_text(tracker))
         send(dispatcher, Reply(with_sources(outcome.text, outcome.sources), outcome.buttons))
-        events: list[dict[str, Any]] = [SlotSet("triage_level", outcome.level.value), SlotSet("topic", "triage")]
+        # Emergency mode only ends when the person says they have help, never because a later sign is milder.
+        in_emergency = tracker.get_slot("triage_level") == Level.EMERGENCY.value
+        level = Level.EMERGENCY if in_emergency else outcome.level
+        events: list[dict[str, Any]] = [SlotSet("triage_level", level.value), SlotSet("topic", "triage")]
         if outcome.level is Level.EMERGENCY:
             # Nothing else (a booking form, say) may carry on as if this were routine.
             events.append(ActiveLoop(None))
         return events
 
 
-class ActionAcknowledgeSoughtHelp(Action):
+class ActionEndEmergencyMode(Action):
+    """Runs once the person says they have help: answers stop leading with the 999 advice."""
+
     def name(self) -> str:
-        return "action_acknowledge_sought_help"
+        return "action_end_emergency_mode"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        dispatcher.utter_message(response="utter_glad_you_sought_help")
         return [SlotSet("triage_level", None)]

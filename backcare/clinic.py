@@ -35,6 +35,8 @@ class ClinicProfile:
     services: tuple[str, ...]
     accepted_insurers: Mapping[str, str] = field(default_factory=dict)
     prices: tuple[str, ...] = ()
+    # The `booking:` section as written (backend and its settings), read by backcare.booking.settings.
+    booking: Mapping[str, Any] = field(default_factory=dict)
 
     def insurer_name(self, insurer: str) -> Optional[str]:
         """The clinic's own wording for an accepted insurer, or None when it is not accepted."""
@@ -64,4 +66,5 @@ def load_profile(path: Optional[Path] = None, environ: Mapping[str, str] = os.en
         services=tuple(raw.get("services") or ()),
         accepted_insurers=dict(raw.get("accepted_insurers") or {}),
         prices=tuple(raw.get("prices") or ()),
+        booking=dict(raw.get("booking") or {}),
     )

@@ -12,16 +12,6 @@ BOOK_BUTTON = Button("Book an assessment", "/book_appointment")
 NHS_BUTTON = Button("NHS options", "/ask_nhs")
 
 
-def booking_offer(profile: ClinicProfile) -> Reply:
-    text = (
-        f"You can book an assessment with {profile.name}. Call {profile.phone} ({profile.hours_text()}) "
-        f"or book online at {profile.booking_url}. A physio will ask about your back and check it. "
-        "If you have numbness between your legs, problems peeing or pooing, or weakness in both legs, "
-        "call 999 instead of booking."
-    )
-    return Reply(text, (Button("Which insurers do you take?", "/ask_insurance"), NHS_BUTTON), topic="booking")
-
-
 def insurance_answer(profile: ClinicProfile, insurer: Optional[str]) -> Reply:
     next_steps = (
         "Insurers usually want you to open a claim with them first and give you an authorisation number. "
@@ -50,11 +40,3 @@ def clinic_info(profile: ClinicProfile) -> Reply:
     if profile.prices:
         text += " Prices: " + "; ".join(profile.prices) + "."
     return Reply(text, (BOOK_BUTTON,), topic="clinic_info")
-
-
-def human_handoff(profile: ClinicProfile) -> Reply:
-    text = (
-        f"Of course. You can talk to our reception team on {profile.phone} ({profile.hours_text()}), "
-        f"or email {profile.email}. If it's an emergency, call 999."
-    )
-    return Reply(text, (BOOK_BUTTON,), topic="human")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Starts the action server and then either the Rasa server (serve) or a terminal conversation (shell),
-# and stops both cleanly on Ctrl-C or when either exits.
+# Starts the action server and then either the Rasa server plus the demo site with the chat widget (serve) or a
+# terminal conversation (shell), and stops them all cleanly on Ctrl-C or when any of them exits.
 #   scripts/run.sh serve|shell MODEL
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,8 +9,10 @@ model=${2:?path to the trained model}
 
 RASA_PORT=${RASA_PORT:-5005}
 ACTION_PORT=${ACTION_PORT:-5055}
+# The demo site with the chat widget (widget/demo), served next to the bot.
+WIDGET_PORT=${WIDGET_PORT:-8080}
 # Only these web pages may call the REST channel from a browser (space-separated origins).
-CORS_ORIGINS=${CORS_ORIGINS:-"http://localhost:$RASA_PORT http://127.0.0.1:$RASA_PORT"}
+CORS_ORIGINS=${CORS_ORIGINS:-"http://localhost:$WIDGET_PORT http://127.0.0.1:$WIDGET_PORT http://localhost:$RASA_PORT http://127.0.0.1:$RASA_PORT"}
 
 pids=()
 stop() {
@@ -31,6 +33,9 @@ else
   .venv/bin/rasa run --model "$model" --port "$RASA_PORT" --endpoints endpoints.yml \
     --credentials credentials.yml --cors $CORS_ORIGINS &
   pids+=($!)
-  echo "Starting: REST channel at http://localhost:$RASA_PORT/webhooks/rest/webhook (Ctrl-C stops both servers)"
+  .venv/bin/python scripts/serve_widget.py --port "$WIDGET_PORT" --endpoint "http://localhost:$RASA_PORT" --quiet &
+  pids+=($!)
+  echo "Starting: REST channel at http://localhost:$RASA_PORT/webhooks/rest/webhook"
+  echo "          demo site with the chat widget at http://localhost:$WIDGET_PORT/ (Ctrl-C stops all servers)"
   wait -n "${pids[@]}"
 fi

@@ -27,7 +27,7 @@ from backcare.triage.detector import (
 )
 
 ADVICE_FILE = Path(__file__).with_name("advice.yml")
-FILE_KEYS = ("dispositions", "concerns", "screening")
+FILE_KEYS = ("dispositions", "unclear", "concerns", "screening")
 DISPOSITION_KEYS = ("text", "found", "buttons", "sources", "reviewed")
 CONCERN_KEYS = ("id", "text", "sources", "reviewed")
 SCREENING_KEYS = ("unsure_note", "questions")
@@ -68,6 +68,8 @@ class ScreeningQuestion:
 @dataclass(frozen=True)
 class TriageAdvice:
     dispositions: Mapping[Level, DispositionTemplate]
+    # For a message the classifier took as a red flag although no sign could be named.
+    unclear: DispositionTemplate
     concerns: Mapping[str, str]
     questions: tuple[ScreeningQuestion, ...]
     unsure_note: str
@@ -148,7 +150,8 @@ def load_advice(path: Path = ADVICE_FILE, flags_path: Path = RED_FLAGS_FILE) -> 
     named = [flag.concern for flag in load_red_flags(flags_path)] + [q.concern for q in questions]
     _check_concerns_exist(named, concerns, where)
     unsure_note = require_text(screening, "unsure_note", f"{where} screening")
-    return TriageAdvice(dispositions, concerns, questions, unsure_note)
+    unclear = _parse_disposition(Level.ROUTINE, document.get("unclear"), f"{where} unclear")
+    return TriageAdvice(dispositions, unclear, concerns, questions, unsure_note)
 
 
 # --- replies ---------------------------------------------------------------------------------------------
@@ -225,7 +228,11 @@ def screening_disposition(answers: Mapping[str, str]) -> Disposition:
 
 
 def triage_message(text: str) -> Disposition:
-    """The disposition for a message taken as a red flag. When no sign can be named (the classifier heard one
-    the patterns do not know), the answer is urgent: same-day advice, with the 999 signs, is the safe side."""
+    """The disposition for a message taken as a red flag. When no sign can be named (the classifier heard a
+    warning the patterns do not know), the reply lists the 999 and same-day signs and asks, rather than
+    declaring an urgency it cannot name: most such messages are ordinary worries (see tests/safety)."""
     matches = detect_red_flags(text)
-    return disposition(highest_level(matches) if matches else Level.URGENT, matches)
+    if matches:
+        return disposition(highest_level(matches), matches)
+    unclear = load_advice().unclear
+    return Disposition(Level.ROUTINE, " ".join(unclear.text.split()), unclear.buttons, unclear.sources)

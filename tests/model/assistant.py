@@ -11,7 +11,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Iterator, Mapping, Optional, Sequence
 
 import requests
 
@@ -66,24 +66,32 @@ def write_endpoints(work_dir: Path, action_port: int) -> Path:
     return endpoints
 
 
-def spawn(args: list[str], log: Path) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2"}
+def spawn(args: list[str], log: Path, extra_env: Optional[Mapping[str, str]] = None) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2", **(extra_env or {})}
     return subprocess.Popen(args, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
 
 
 @contextlib.contextmanager
-def start_assistant(model: Path, work_dir: Path, timeout: float = 180) -> Iterator[RunningAssistant]:
+def start_assistant(
+    model: Path, work_dir: Path, timeout: float = 420, cors_origins: Optional[Sequence[str]] = None,
+    credentials: Optional[Path] = None, env: Optional[Mapping[str, str]] = None,
+) -> Iterator[RunningAssistant]:
+    """cors_origins: the web pages (origins) whose scripts may call the REST channel, as `rasa run --cors`.
+    credentials: a credentials file to use instead of the project's credentials.yml (the channels to serve).
+    env: extra environment variables for both processes (e.g. BOOKING_DB, so bookings go to a temporary file)."""
     action_port, rasa_port = free_port(), free_port()
+    cors = ["--cors", *cors_origins] if cors_origins else []
     endpoints = write_endpoints(work_dir, action_port)
     processes = [
-        spawn([RASA, "run", "actions", "--actions", "actions", "--port", str(action_port)], work_dir / "actions.log")
+        spawn([RASA, "run", "actions", "--actions", "actions", "--port", str(action_port)], work_dir / "actions.log",
+              env)
     ]
     try:
         wait_until_ready(f"http://127.0.0.1:{action_port}/health", processes[0], timeout)
         processes.append(spawn(
             [RASA, "run", "--model", str(model), "--port", str(rasa_port), "--endpoints", str(endpoints),
-             "--credentials", str(ROOT / "credentials.yml")],
-            work_dir / "rasa.log",
+             "--credentials", str(credentials or ROOT / "credentials.yml"), *cors],
+            work_dir / "rasa.log", env,
         ))
         wait_until_ready(f"http://127.0.0.1:{rasa_port}/", processes[1], timeout)
         yield RunningAssistant(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", work_dir)

@@ -22,5 +22,7 @@ def model_path() -> Path:
 
 @pytest.fixture(scope="session")
 def assistant(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAssistant]:
-    with start_assistant(model_path, tmp_path_factory.mktemp("assistant")) as running:
+    work_dir = tmp_path_factory.mktemp("assistant")
+    # Booking and call-back requests made by the tests go to a temporary file, never the clinic's bookings.db.
+    with start_assistant(model_path, work_dir, env={"BOOKING_DB": str(work_dir / "bookings.db")}) as running:
         yield running

@@ -73,9 +73,32 @@ def test_emergency_signs_get_999(assistant: RunningAssistant) -> None:
     "message",
     ["", "   ", "🙂🙂🙂", "x" * 10_000, "<script>alert(1)</script>", "¿Qué puedo tomar para el dolor de espalda?",
      "'; DROP TABLE events; --", '{"sender": null}'],
+    ids=["empty", "spaces", "emoji", "10k-chars", "script", "spanish", "sql", "json"],
 )
 def test_odd_input_gets_a_kind_answer(assistant: RunningAssistant, message: str) -> None:
     replies = assistant.send(message)
     assert replies, "every message gets an answer"
     text = assistant.texts(replies)
     assert "Traceback" not in text and "Error" not in text
+
+
+def test_emergency_advice_stays_first_until_help_is_sought(assistant: RunningAssistant) -> None:
+    sender = "emergency-mode"
+    assert "999" in assistant.texts(assistant.send("my legs are both numb and i can't wee", sender=sender))
+    replies = assistant.send("what stretches can i do", sender=sender)
+    assert "call 999" in replies[0]["text"], "the 999 advice comes before anything else"
+    assert len(replies) >= 2, "and the question is still answered"
+    assistant.send("ok, the ambulance is on its way", sender=sender)
+    later = assistant.texts(assistant.send("how long does recovery take", sender=sender))
+    assert "999 or go to A&E now" not in later
+
+
+def test_red_flag_inside_a_routine_question_is_escalated(assistant: RunningAssistant) -> None:
+    text = assistant.texts(assistant.send("what stretches help? also my groin feels numb"))
+    assert "Please call 999 or go to A&E now" in text
+    assert "/book_appointment" not in text
+
+
+def test_negated_sign_is_not_escalated(assistant: RunningAssistant) -> None:
+    text = assistant.texts(assistant.send("my back is in spasm but no numbness and i can pee fine, what helps?"))
+    assert "999 or go to A&E now" not in text

@@ -8,9 +8,10 @@ from typing import Any, Optional
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.clinic import ActionAnswerInsurance, ActionGiveClinicInfo, ActionOfferBooking, ActionRequestHuman
+from actions.clinic import ActionAnswerInsurance, ActionGiveClinicInfo
 from actions.guidance import ActionGiveGuidance
-from actions.triage import ActionAcknowledgeSoughtHelp, ActionTriageRedFlag
+from actions.handoff import ActionRequestHuman
+from actions.triage import ActionEndEmergencyMode, ActionTriageRedFlag
 from backcare.clinic import load_profile
 
 PROFILE = load_profile()
@@ -69,9 +70,7 @@ def test_urgent_sign_gets_gp_or_111_today() -> None:
 
 
 def test_sought_help_ends_emergency_mode() -> None:
-    messages, events = run(ActionAcknowledgeSoughtHelp(), tracker("report_sought_help", "called 999",
-                                                                triage_level="emergency"))
-    assert messages[0]["response"] == "utter_glad_you_sought_help"
+    _, events = run(ActionEndEmergencyMode(), tracker("report_sought_help", "called 999", triage_level="emergency"))
     assert slot_events(events)["triage_level"] is None
 
 
@@ -82,6 +81,12 @@ def test_insurance_answer_uses_the_entity_and_remembers_it() -> None:
 
 
 def test_profile_actions_speak_from_the_clinic_profile() -> None:
-    for action in (ActionOfferBooking(), ActionGiveClinicInfo(), ActionRequestHuman()):
-        messages, _ = run(action, tracker("book_appointment"))
+    for action in (ActionGiveClinicInfo(), ActionRequestHuman()):
+        messages, _ = run(action, tracker("ask_clinic_info"))
         assert PROFILE.phone in messages[0]["text"]
+
+
+def test_a_milder_sign_after_an_emergency_keeps_emergency_mode() -> None:
+    state = tracker("report_red_flag", "it also hurts more when i cough", triage_level="emergency")
+    _, events = run(ActionTriageRedFlag(), state)
+    assert slot_events(events)["triage_level"] == "emergency"

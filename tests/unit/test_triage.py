@@ -21,6 +21,7 @@ from backcare.triage import (
     screening_disposition,
     screening_level,
     screening_questions,
+    triage_message,
 )
 from backcare.triage.advice import ADVICE_FILE
 from backcare.triage.detector import RED_FLAGS_FILE
@@ -397,3 +398,11 @@ def test_flag_naming_a_missing_concern_is_refused(tmp_path: Path) -> None:
     flags = _broken_red_flags(tmp_path, lambda flag: flag.update(concern="dragons"))
     with pytest.raises(ContentError, match="dragons"):
         load_advice(ADVICE_FILE, flags)
+
+
+def test_message_with_no_nameable_sign_lists_the_signs_without_declaring_urgency() -> None:
+    outcome = triage_message("my back has been playing up, is something wrong with me")
+    assert outcome.level is Level.ROUTINE
+    assert "Call 999 or go to A&E now" in outcome.text and "NHS 111" in outcome.text
+    assert "Please get medical help today" not in outcome.text
+    assert textstat.flesch_reading_ease(outcome.text) >= 60

@@ -1,0 +1,1 @@
+"""Local stand-ins for the outside services the booking backends talk to, started by the tests."""
