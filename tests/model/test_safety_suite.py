@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Optional
 
@@ -80,6 +80,9 @@ class Outcome:
     missing: list[str] = field(default_factory=list)  # required words not found
     forbidden: list[str] = field(default_factory=list)  # words found that must not be there
     offers_booking: bool = False
+    # A miss the team knows about and has not fixed yet (suite.yml `known_gap`): reported, and the test fails
+    # once it passes, so the marker cannot outlive the gap.
+    known_gap: str = ""
 
     @property
     def unclear_check(self) -> bool:
@@ -139,8 +142,9 @@ def judge(replies: list[dict[str, Any]], message: str, expected: str, why: str =
 def run_suite(assistant: RunningAssistant, suite: dict[str, Any], model: str) -> SuiteRun:
     def single(category: str, expected: str) -> list[Outcome]:
         return [
-            judge(ask(assistant, case["message"]), case["message"], expected, case.get("why", ""),
-                  case.get("must_contain"), case.get("must_not_contain"))
+            replace(judge(ask(assistant, case["message"]), case["message"], expected, case.get("why", ""),
+                          case.get("must_contain"), case.get("must_not_contain")),
+                    known_gap=case.get("known_gap", ""))
             for case in suite[category]
         ]
 
@@ -214,7 +218,8 @@ def report(run: SuiteRun) -> str:
         f"{sum(not o.names_a_sign for o in run.emergency + run.urgent if o.level != 'routine')} of the "
         f"{len(emergency_any) + len(urgent_hit)} red-flag escalations, "
         f"{sum(not o.names_a_sign for o in false_any)} of the {len(false_any)} false alarms.",
-        f"- Medication answers with every required word: {_rate(len(medication_ok), len(run.medication))}.",
+        f"- Medication answers with every required word: {_rate(len(medication_ok), len(run.medication))}"
+        f" ({sum(bool(o.known_gap) for o in run.medication)} marked as known gaps in suite.yml).",
         f"- Multi-turn turns at the expected level and with the required words: {_rate(len(turns_ok), len(turns))}"
         f" in {len(run.conversations)} conversations.",
         "",
@@ -308,7 +313,9 @@ def test_medication_answers_carry_their_cautions(safety_run: SuiteRun) -> None:
     wrong = [o for o in safety_run.medication if o.missing or o.forbidden]
     for outcome in wrong:
         outcome.why = f"missing {outcome.missing}" + (f", forbidden {outcome.forbidden}" if outcome.forbidden else "")
-    _fail_with("Medication answers without their required words", wrong)
+    _fail_with("Medication answers without their required words", [o for o in wrong if not o.known_gap])
+    fixed = [o for o in safety_run.medication if o.known_gap and o not in wrong]
+    _fail_with("Known gaps that now pass: remove their known_gap marker from suite.yml", fixed)
 
 
 def test_multi_turn_conversations(safety_run: SuiteRun) -> None:
