@@ -24,7 +24,7 @@ MODEL := models/$(MODEL_NAME).tar.gz
 INSTALLED := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt requirements-model.txt | sha256sum | cut -c1-16)
 
 .PHONY: help install browser-deps train run shell validate test test-unit test-model test-browser test-channels \
-	channel-try clean
+	channel-try bookings clean
 
 help:
 	@echo "make run       start the assistant (action server :5055, Rasa REST :5005) and the demo site"
@@ -33,6 +33,7 @@ help:
 	@echo "make test      validate data, unit tests, train if needed, NLU and conversation tests"
 	@echo "make train     train a model for the current data, config and domain (skipped if current)"
 	@echo "make validate  rasa data validate, failing on any warning"
+	@echo "make bookings  list booking and call-back requests (ARGS=\"export --out new.csv\", handled REF, ...)"
 	@echo "make channel-try [CHANNEL=telegram]  chat as WhatsApp/Telegram would, against a local fake platform"
 
 install: $(INSTALLED)
@@ -75,6 +76,10 @@ test-browser: $(MODEL) browser-deps
 
 test-channels: $(MODEL)
 	BACKSPASM_MODEL=$(MODEL) $(PYTHON) -m pytest tests/channels -q
+
+# Staff: booking and call-back requests, e.g. `make bookings ARGS="export --out new.csv"` (default: list).
+bookings: $(INSTALLED)
+	$(PYTHON) scripts/bookings.py $(or $(ARGS),list)
 
 # Staff: talk to the bot as WhatsApp (or CHANNEL=telegram) would, without the platform. Ctrl-D stops.
 channel-try: $(MODEL)

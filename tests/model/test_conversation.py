@@ -101,4 +101,4 @@ def test_red_flag_inside_a_routine_question_is_escalated(assistant: RunningAssis
 
 def test_negated_sign_is_not_escalated(assistant: RunningAssistant) -> None:
     text = assistant.texts(assistant.send("my back is in spasm but no numbness and i can pee fine, what helps?"))
-    assert "999 or go to A&E now" not in text
+    assert "Please call 999" not in text and "Please get medical help today" not in text
