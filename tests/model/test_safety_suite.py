@@ -80,8 +80,8 @@ class Outcome:
     missing: list[str] = field(default_factory=list)  # required words not found
     forbidden: list[str] = field(default_factory=list)  # words found that must not be there
     offers_booking: bool = False
-    # A miss the team knows about and has not fixed yet (suite.yml `known_gap`): reported, and the test fails
-    # once it passes, so the marker cannot outlive the gap.
+    # A miss the team knows about and has not fixed yet (suite.yml `known_gap`): reported in the safety report,
+    # which also lists known gaps that now pass so their marker can be removed.
     known_gap: str = ""
 
     @property
@@ -232,6 +232,8 @@ def report(run: SuiteRun) -> str:
         ("Non-red-flag messages given the 'unclear' reply (not false alarms, but the 999 signs are listed)",
          [o for o in run.not_red_flag if o.unclear_check]),
         ("Medication answers missing required words", [o for o in run.medication if o.missing or o.forbidden]),
+        ("Known gaps (suite.yml known_gap) that now pass: remove their marker",
+         [o for o in run.medication if o.known_gap and not o.missing and not o.forbidden]),
         ("Conversation turns that failed", [t for t in turns if not turn_passes(t)]),
     ]
     for title, outcomes in sections:
@@ -239,6 +241,8 @@ def report(run: SuiteRun) -> str:
         lines.append("")
         for outcome in outcomes:
             extra = ""
+            if outcome.known_gap:
+                extra += f" [known gap: {outcome.known_gap}]"
             if outcome.missing:
                 extra += f" missing {outcome.missing}"
             if outcome.forbidden:
@@ -314,8 +318,6 @@ def test_medication_answers_carry_their_cautions(safety_run: SuiteRun) -> None:
     for outcome in wrong:
         outcome.why = f"missing {outcome.missing}" + (f", forbidden {outcome.forbidden}" if outcome.forbidden else "")
     _fail_with("Medication answers without their required words", [o for o in wrong if not o.known_gap])
-    fixed = [o for o in safety_run.medication if o.known_gap and o not in wrong]
-    _fail_with("Known gaps that now pass: remove their known_gap marker from suite.yml", fixed)
 
 
 def test_multi_turn_conversations(safety_run: SuiteRun) -> None:
