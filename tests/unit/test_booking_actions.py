@@ -5,6 +5,7 @@ through whole bookings, and the submit action writes to a temporary SQLite file.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
@@ -391,21 +392,29 @@ def test_every_form_question_has_an_ask_action() -> None:
     assert {ActionAskConsent().name(), ActionAskContact().name(), ActionAskRedFlagScreen().name(),
             ActionAskBookingConfirmed().name()} <= set(DOMAIN["actions"])
 
+@contextlib.contextmanager
+def cliniko_backend(monkeypatch: pytest.MonkeyPatch, state: "ClinikoState") -> Iterator["ClinikoState"]:
+    """The actions talking to a fake Cliniko: backend chosen by environment, cached settings dropped."""
+    from tests.fakes.cliniko import API_KEY, fake_cliniko
 
-def test_with_cliniko_real_free_times_are_offered_as_buttons_and_the_pick_is_booked(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    import datetime as dt
-
-    from tests.fakes.cliniko import API_KEY, ClinikoState, fake_cliniko
-
-    tomorrow = dt.datetime.now(dt.timezone.utc).date() + dt.timedelta(days=1)
-    free = [f"{tomorrow.isoformat()}T10:00:00Z", f"{tomorrow.isoformat()}T15:00:00Z"]
-    with fake_cliniko(ClinikoState(free_times=free)) as (url, state):
+    with fake_cliniko(state) as (url, running_state):
         monkeypatch.setenv("BOOKING_BACKEND", "cliniko")
         monkeypatch.setenv("CLINIKO_API_KEY", API_KEY)
         monkeypatch.setenv("CLINIKO_BASE_URL", url)
         for cached in (booking_actions.booking_settings, booking_actions.booking_store, booking_actions.booking_backend):
             cached.cache_clear()
+        yield running_state
+
+
+def test_with_cliniko_real_free_times_are_offered_as_buttons_and_the_pick_is_booked(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from tests.fakes.cliniko import ClinikoState
+
+    tomorrow = dt.datetime.now(dt.timezone.utc).date() + dt.timedelta(days=1)
+    free = [f"{tomorrow.isoformat()}T10:00:00Z", f"{tomorrow.isoformat()}T15:00:00Z"]
+    with cliniko_backend(monkeypatch, ClinikoState(free_times=free)) as state:
         run = FormRun()
         run.say("/affirm", "affirm")
         run.say("Harriet Cole")
@@ -428,15 +437,10 @@ def test_with_cliniko_real_free_times_are_offered_as_buttons_and_the_pick_is_boo
 def test_with_cliniko_none_of_these_asks_in_plain_words(monkeypatch: pytest.MonkeyPatch) -> None:
     import datetime as dt
 
-    from tests.fakes.cliniko import API_KEY, ClinikoState, fake_cliniko
+    from tests.fakes.cliniko import ClinikoState
 
     tomorrow = dt.datetime.now(dt.timezone.utc).date() + dt.timedelta(days=1)
-    with fake_cliniko(ClinikoState(free_times=[f"{tomorrow.isoformat()}T10:00:00Z"])) as (url, _state):
-        monkeypatch.setenv("BOOKING_BACKEND", "cliniko")
-        monkeypatch.setenv("CLINIKO_API_KEY", API_KEY)
-        monkeypatch.setenv("CLINIKO_BASE_URL", url)
-        for cached in (booking_actions.booking_settings, booking_actions.booking_store, booking_actions.booking_backend):
-            cached.cache_clear()
+    with cliniko_backend(monkeypatch, ClinikoState(free_times=[f"{tomorrow.isoformat()}T10:00:00Z"])):
         run = FormRun()
         for message, intent in (("/affirm", "affirm"), ("Harriet Cole", "inform"), ("harriet@example.com", "inform"),
                                 ("free assessment", "inform")):
@@ -448,14 +452,9 @@ def test_with_cliniko_none_of_these_asks_in_plain_words(monkeypatch: pytest.Monk
 
 
 def test_cliniko_down_still_lets_the_person_book_in_plain_words(monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.fakes.cliniko import API_KEY, ClinikoState, fake_cliniko
+    from tests.fakes.cliniko import ClinikoState
 
-    with fake_cliniko(ClinikoState(fail_with=503)) as (url, _state):
-        monkeypatch.setenv("BOOKING_BACKEND", "cliniko")
-        monkeypatch.setenv("CLINIKO_API_KEY", API_KEY)
-        monkeypatch.setenv("CLINIKO_BASE_URL", url)
-        for cached in (booking_actions.booking_settings, booking_actions.booking_store, booking_actions.booking_backend):
-            cached.cache_clear()
+    with cliniko_backend(monkeypatch, ClinikoState(fail_with=503)):
         run = FormRun()
         for message, intent in (("/affirm", "affirm"), ("Harriet Cole", "inform"), ("harriet@example.com", "inform"),
                                 ("free assessment", "inform")):
