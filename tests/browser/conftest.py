@@ -109,14 +109,6 @@ def origin(server: WidgetServer) -> str:
 # The real assistant
 
 
-@pytest.fixture(scope="session")
-def model_path() -> Path:
-    model = os.environ.get("BACKSPASM_MODEL")
-    if not model or not Path(model).is_file():
-        pytest.fail("Set BACKSPASM_MODEL to a trained model (run these tests through `make test`).")
-    return Path(model)
-
-
 @dataclass
 class LiveSite:
     url: str  # the demo site, an origin the assistant allows

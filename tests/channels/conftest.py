@@ -18,7 +18,6 @@ from channels.whatsapp import WhatsAppInput
 from tests.channels.inprocess import StandInDialogue, serve
 from tests.channels.settings import credentials, telegram_settings, whatsapp_settings
 from tests.model.assistant import RunningAssistant, start_assistant
-from tests.model.conftest import model_path  # noqa: F401 (the trained model, from BACKSPASM_MODEL)
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +28,7 @@ def fake() -> Iterator[FakePlatform]:
 
 @pytest.fixture(scope="session")
 def channel_assistant(
-    model_path: Path, fake: FakePlatform, tmp_path_factory: pytest.TempPathFactory  # noqa: F811
+    model_path: Path, fake: FakePlatform, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[RunningAssistant]:
     work_dir = tmp_path_factory.mktemp("channels")
     credentials_file = work_dir / "credentials.yml"

@@ -1,23 +1,14 @@
-"""Fixtures that need the trained model: its path, and the assistant running for real (action server plus
+"""Fixtures that need the trained model: the assistant running for real (action server plus
 Rasa server with the REST channel) on free local ports."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
 from tests.model.assistant import RunningAssistant, start_assistant
-
-
-@pytest.fixture(scope="session")
-def model_path() -> Path:
-    model = os.environ.get("BACKSPASM_MODEL")
-    if not model or not Path(model).is_file():
-        pytest.fail("Set BACKSPASM_MODEL to a trained model (run these tests through `make test`).")
-    return Path(model)
 
 
 @pytest.fixture(scope="session")
