@@ -9,9 +9,10 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
-    clinic_profile, entity_values, knowledge_base, latest_intent, send, slot_list,
+    clinic_profile, entity_values, knowledge_base, latest_intent, latest_text, send, slot_list,
 )
 from backcare.guidance import GuidanceRequest, choose_guidance, profile_fields
+from backcare.medication import read_medicine_words
 
 
 class ActionGiveGuidance(Action):
@@ -21,14 +22,16 @@ class ActionGiveGuidance(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        new_conditions = entity_values(tracker, "condition")
+        # Words the model may miss ("I'm 72", "allergic to aspirin", "ibuprofen gel") correct what it found.
+        reading = read_medicine_words(latest_text(tracker))
+        new_conditions = entity_values(tracker, "condition") + list(reading.conditions)
         # Conditions are kept for the whole conversation: a caution must not be forgotten a turn later.
         conditions = list(dict.fromkeys(slot_list(tracker, "conditions") + new_conditions))
         treatments = entity_values(tracker, "treatment")
         request = GuidanceRequest(
             intent=latest_intent(tracker),
             treatment=treatments[0] if treatments else None,
-            medications=entity_values(tracker, "medication"),
+            medications=reading.applied_to(entity_values(tracker, "medication")),
             remembered_medications=slot_list(tracker, "medications"),
             conditions=conditions,
             last_topic=tracker.get_slot("topic"),

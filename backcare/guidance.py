@@ -75,7 +75,8 @@ def wants_medicine_advice(request: GuidanceRequest) -> bool:
 def choose_guidance(kb: KnowledgeBase, request: GuidanceRequest) -> Reply:
     if wants_medicine_advice(request):
         return medicine_reply(request.medications or request.remembered_medications, request.conditions)
-    if request.treatment and request.intent in ("ask_treatment", "inform"):
+    # "Can I take arnica?" is a medicine question about a remedy: its treatment entry answers it.
+    if request.treatment and request.intent in ("ask_treatment", "inform", "ask_medication"):
         entry = kb.for_treatment(request.treatment)
         return entry_reply(entry, request.profile_fields) if entry else unknown_treatment_reply(request.treatment)
     entry = kb.for_intent(request.intent)

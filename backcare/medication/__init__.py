@@ -5,5 +5,9 @@ Plain Python (no Rasa). Facts live in `medicines.yml`, checked once when first l
 
 from backcare.medication.advice import MedicationAdvice, medication_advice
 from backcare.medication.catalogue import Catalogue, Condition, Medicine, load_catalogue
+from backcare.medication.reading import MedicineReading, read_medicine_words
 
-__all__ = ["Catalogue", "Condition", "MedicationAdvice", "Medicine", "load_catalogue", "medication_advice"]
+__all__ = [
+    "Catalogue", "Condition", "MedicationAdvice", "Medicine", "MedicineReading", "load_catalogue",
+    "medication_advice", "read_medicine_words",
+]

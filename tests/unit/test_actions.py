@@ -90,3 +90,17 @@ def test_a_milder_sign_after_an_emergency_keeps_emergency_mode() -> None:
     state = tracker("report_red_flag", "it also hurts more when i cough", triage_level="emergency")
     _, events = run(ActionTriageRedFlag(), state)
     assert slot_events(events)["triage_level"] == "emergency"
+
+
+def test_guidance_reads_an_age_and_a_gel_the_model_missed() -> None:
+    state = tracker("ask_medication", "im 72, is ibuprofen gel ok?", [{"entity": "medication", "value": "ibuprofen"}])
+    messages, events = run(ActionGiveGuidance(), state)
+    assert "fewer side effects" in messages[0]["text"]
+    assert slot_events(events)["conditions"] == ["over_65"]
+
+
+def test_a_remedy_asked_as_a_medicine_gets_its_own_entry() -> None:
+    state = tracker("ask_medication", "can i take arnica tablets",
+                    [{"entity": "treatment", "value": "natural_remedies"}])
+    messages, _ = run(ActionGiveGuidance(), state)
+    assert "no NICE advice" in messages[0]["text"] and "pharmacist" in messages[0]["text"]

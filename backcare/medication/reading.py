@@ -1,0 +1,119 @@
+"""Read the words of a medicine question that the NLU model may miss, deterministically:
+- a medicine named with its form: "ibuprofen gel" is a gel on the skin (fewer side effects), not tablets;
+- an allergy: "allergic to aspirin" rules out that medicine family, and is not a question about aspirin;
+- an age given as a number: "I'm 72" means the over-65 cautions apply.
+The reading only adds cautions or corrects what was asked; it never removes a condition the person named.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Optional, Sequence
+
+from backcare.medication.catalogue import Catalogue, Medicine, load_catalogue, normalise
+
+OVER_65 = "over_65"
+NSAID_ALLERGY = "nsaid_allergy"
+TOPICAL_NSAID = "topical_nsaid"
+OLDEST_AGE = 120  # a larger number after "I'm" is not an age
+_SKIN_FORMS = r"(?:gel|cream|spray|foam|rub|patch(?:es)?)"
+_PERSON = r"(?:i'?m|i\s+am|aged?|my\s+(?:mum|mom|mother|dad|father|nan|gran|grandma|grandad|husband|wife|partner)\s+is)"
+_AGE_PATTERNS = (
+    re.compile(rf"\b{_PERSON}\s+(\d{{2,3}})\b(?!\s*(?:kg|kilos?|lbs?|stone|st|cm|mg|%|percent|hours?|hrs?|days?|weeks?|mins?))"),
+    re.compile(r"\b(\d{2,3})\s*(?:-\s*)?(?:years?|yrs?|y\.?o\.?)(?:\s+old)?\b"),
+)
+_ALLERGY_PATTERNS = (
+    r"\ballerg(?:ic|y)\s+to\s+{name}\b",
+    r"\b{name}\s+allerg(?:y|ies|ic)\b",
+    r"\breact(?:ed|ion)?\s+(?:badly\s+)?to\s+{name}\b",
+)
+
+
+@dataclass(frozen=True)
+class MedicineReading:
+    conditions: tuple[str, ...] = ()  # condition ids the words add (over_65, nsaid_allergy)
+    medicines: tuple[str, ...] = ()  # medicine ids the words name that the model may not (topical_nsaid)
+    not_asked: tuple[str, ...] = ()  # medicine ids named only as an allergy or as the gel's active ingredient
+
+    def applied_to(self, medications: Sequence[str]) -> list[str]:
+        """The medicines really asked about: the model's values, corrected by the reading."""
+        book = load_catalogue()
+
+        def canonical(value: str) -> str:
+            medicine = book.medicine(value)
+            return medicine.id if medicine else normalise(value)
+
+        kept = [value for value in medications if canonical(value) not in self.not_asked]
+        return list(dict.fromkeys([*kept, *self.medicines]))
+
+
+def _words(medicine: Medicine) -> list[str]:
+    """Every way the catalogue names a medicine, as spaced words: 'co_codamol' -> 'co codamol'."""
+    names = {medicine.id, medicine.name, *medicine.aliases}
+    return sorted({name.replace("_", " ").lower() for name in names}, key=len, reverse=True)
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(word).replace(r"\ ", r"[\s\-]+") for word in words)
+
+
+@lru_cache(maxsize=1)
+def _name_patterns() -> dict[str, re.Pattern[str]]:
+    """One pattern per medicine id matching any of its names as whole words."""
+    book = load_catalogue()
+    return {m.id: re.compile(rf"\b(?:{_alternation(_words(m))})\b") for m in book.medicines.values()}
+
+
+def _nsaids(book: Catalogue) -> list[Medicine]:
+    return [medicine for medicine in book.medicines.values() if medicine.kind == "nsaid"]
+
+
+def _age_conditions(text: str) -> list[str]:
+    for pattern in _AGE_PATTERNS:
+        for match in pattern.finditer(text):
+            if 65 <= int(match.group(1)) <= OLDEST_AGE:
+                return [OVER_65]
+    return []
+
+
+def _allergens(text: str, book: Catalogue) -> list[str]:
+    found = []
+    for medicine in book.medicines.values():
+        name = f"(?:{_alternation(_words(medicine))})"
+        if any(re.search(pattern.format(name=name), text) for pattern in _ALLERGY_PATTERNS):
+            found.append(medicine.id)
+    return found
+
+
+def _is_nsaid_family(medicine: Optional[Medicine]) -> bool:
+    return medicine is not None and medicine.kind in ("nsaid", TOPICAL_NSAID)
+
+
+def _skin_forms(text: str, book: Catalogue) -> tuple[list[str], str]:
+    """NSAIDs named with a skin form ("nurofen gel"), and the text without those phrases."""
+    named = []
+    for medicine in _nsaids(book):
+        pattern = re.compile(rf"\b(?:{_alternation(_words(medicine))})\s+{_SKIN_FORMS}\b")
+        if pattern.search(text):
+            named.append(medicine.id)
+            text = pattern.sub(" ", text)
+    return named, text
+
+
+def read_medicine_words(text: str) -> MedicineReading:
+    book = load_catalogue()
+    lowered = " ".join(str(text).lower().replace("\u2019", "'").split())
+    allergens = _allergens(lowered, book)
+    on_skin, rest = _skin_forms(lowered, book)
+    # "ibuprofen gel or tablets?" still asks about ibuprofen when its name appears outside the gel phrase.
+    only_on_skin = [m for m in on_skin if not _name_patterns()[m].search(rest)]
+    conditions = _age_conditions(lowered)
+    if any(_is_nsaid_family(book.medicine(m)) for m in allergens):
+        conditions.append(NSAID_ALLERGY)
+    return MedicineReading(
+        conditions=tuple(conditions),
+        medicines=(TOPICAL_NSAID,) if on_skin else (),
+        not_asked=tuple(dict.fromkeys([*allergens, *only_on_skin])),
+    )
