@@ -14,7 +14,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import clinic_profile, entity_values, latest_text, send
-from actions.forms import HARD_STOPS, PatientFormValidationAction, latest_intent_name, requested
+from actions.forms import PatientFormValidationAction, latest_intent_name
+from actions.screening import RedFlagScreenQuestions
 from backcare.booking import conversation as talk
 from backcare.booking.backends import BookingBackend, make_backend
 from backcare.booking.outbox import submit_with_outbox
@@ -22,8 +23,7 @@ from backcare.booking.request import BOOKING, SELF_PAY, BookingRequest, SlotChoi
 from backcare.booking.settings import BookingSettings, load_booking_settings
 from backcare.booking.store import BookingStore
 from backcare.reply import Reply
-from backcare.triage import Level, screening_disposition, screening_questions
-from backcare.guidance import with_sources
+from backcare.triage import Level
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ def london_now() -> dt.datetime:
 # --- validation ------------------------------------------------------------------------------------------
 
 
-class ValidateBookingForm(PatientFormValidationAction):
+class ValidateBookingForm(RedFlagScreenQuestions, PatientFormValidationAction):
     form = "booking_form"
 
     def name(self) -> str:
@@ -90,15 +90,6 @@ class ValidateBookingForm(PatientFormValidationAction):
         if tracker.get_slot("red_flag_screen") == Level.EMERGENCY.value:
             return slots  # no booking after an emergency answer: the form ends here
         return slots + ["booking_confirmed"]
-
-    # Answers the classifier filed under a question intent ("sunday morning" as greet, "sports massage" as
-    # find_physio) are still taken when the check recognises them as answers: valid ones, and ones it refuses
-    # for a reason it explains ("the clinic is closed on Sunday", "we don't work with that insurer").
-    def _rescue(self, slot: str, tracker: Tracker, accepts: Any) -> dict[str, Any]:
-        if not requested(tracker, slot) or latest_intent_name(tracker) in HARD_STOPS:
-            return {}
-        text = latest_text(tracker)
-        return {slot: text} if text and accepts(text) else {}
 
     async def extract_patient_name(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                    domain: DomainDict) -> dict[str, Any]:
@@ -126,12 +117,6 @@ class ValidateBookingForm(PatientFormValidationAction):
         insurers = entity_values(tracker, "insurer")
         return self._rescue("payment", tracker, lambda text: recognised(talk.check_payment(
             text, insurers, clinic_profile())) or bool(insurers))
-
-    async def extract_red_flag_screen(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                      domain: DomainDict) -> dict[str, Any]:
-        intent = latest_intent_name(tracker)
-        return self._rescue("red_flag_screen", tracker,
-                            lambda text: talk.screening_answer(text, intent) is not None)
 
     async def extract_booking_confirmed(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                         domain: DomainDict) -> dict[str, Any]:
@@ -181,37 +166,6 @@ class ValidateBookingForm(PatientFormValidationAction):
     async def validate_reason(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                               domain: DomainDict) -> dict[str, Any]:
         return self.outcome("reason", talk.check_reason(str(value)), dispatcher, tracker)
-
-    async def validate_red_flag_screen(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                       domain: DomainDict) -> dict[str, Any]:
-        answer = talk.screening_answer(str(value), latest_intent_name(tracker))
-        if answer is None:
-            check = talk.FieldCheck(message="Please answer yes, no or not sure.")
-            return self.outcome("red_flag_screen", check, dispatcher, tracker)
-        answers = dict(tracker.get_slot("screening_answers") or {})
-        questions = screening_questions()
-        pending = [q for q in questions if q.id not in answers]
-        if not pending:
-            return {"red_flag_screen": None, "screening_answers": {}}
-        answers[pending[0].id] = answer
-        values: dict[str, Any] = {"screening_answers": answers, "invalid_answers": 0.0}
-        if answer == "yes" and pending[0].level is Level.EMERGENCY:
-            return {**values, **self._screen_result(answers, dispatcher)}
-        if len(pending) > 1:
-            return {**values, "red_flag_screen": None}  # ask the next question
-        return {**values, **self._screen_result(answers, dispatcher)}
-
-    @staticmethod
-    def _screen_result(answers: dict[str, str], dispatcher: CollectingDispatcher) -> dict[str, Any]:
-        outcome = screening_disposition(answers)
-        if outcome.level is Level.ROUTINE:
-            dispatcher.utter_message(text="Thank you, none of those suggests you need urgent care.")
-            return {"red_flag_screen": Level.ROUTINE.value}
-        text = with_sources(outcome.text, outcome.sources)
-        if outcome.level is Level.URGENT:
-            text = f"{text}\n\n{talk.urgent_screen_note()}"
-        send(dispatcher, Reply(text, outcome.buttons if outcome.level is Level.EMERGENCY else ()))
-        return {"red_flag_screen": outcome.level.value, "triage_level": outcome.level.value}
 
     async def validate_booking_confirmed(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                          domain: DomainDict) -> dict[str, Any]:
@@ -326,19 +280,6 @@ class ActionAskAuthorisationNumber(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         send(dispatcher, talk.authorisation_question(str(tracker.get_slot("insurer_name") or "your insurer")))
-        return []
-
-
-class ActionAskRedFlagScreen(Action):
-    def name(self) -> str:
-        return "action_ask_red_flag_screen"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        answers = tracker.get_slot("screening_answers") or {}
-        questions = screening_questions()
-        pending = [q for q in questions if q.id not in answers]
-        question = pending[0] if pending else questions[-1]
-        send(dispatcher, talk.screening_question(question.text, questions.index(question) + 1, len(questions)))
         return []
 
 

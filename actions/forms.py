@@ -21,7 +21,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
-from actions.common import send
+from actions.common import latest_text, send
 from backcare.booking.conversation import FieldCheck
 from backcare.reply import Reply
 
@@ -57,6 +57,15 @@ class PatientFormValidationAction(FormValidationAction):
                 failures = 0
         values[INVALID_ANSWERS_SLOT] = float(failures)
         return values
+
+    # Answers the classifier filed under a question intent ("sunday morning" as greet, "sports massage" as
+    # find_physio) are still taken when the check recognises them as answers: valid ones, and ones it refuses
+    # for a reason it explains ("the clinic is closed on Sunday", "we don't work with that insurer").
+    def _rescue(self, slot: str, tracker: Tracker, accepts: Any) -> dict[str, Any]:
+        if not requested(tracker, slot) or latest_intent_name(tracker) in HARD_STOPS:
+            return {}
+        text = latest_text(tracker)
+        return {slot: text} if text and accepts(text) else {}
 
 
 def requested(tracker: Tracker, slot: str) -> bool:

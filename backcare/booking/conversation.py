@@ -170,8 +170,14 @@ def authorisation_question(insurer_name: str) -> Reply:
     )
 
 
-def screening_question(question_text: str, number: int, total: int) -> Reply:
-    intro = "Now a few safety questions, to check that a physio is the right person to see. " if number == 1 else ""
+SCREENING_INTROS = {
+    "booking": "Now a few safety questions, to check that a physio is the right person to see. ",
+    "check": "I'll ask you a few quick questions about warning signs. Answer yes, no or not sure. ",
+}
+
+
+def screening_question(question_text: str, number: int, total: int, purpose: str = "booking") -> Reply:
+    intro = SCREENING_INTROS[purpose] if number == 1 else ""
     return Reply(
         f"{intro}({number} of {total}) {question_text}",
         (Button("Yes", "/affirm"), Button("No", "/deny"), Button("Not sure", "not sure")),

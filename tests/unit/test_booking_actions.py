@@ -16,9 +16,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 import actions.booking as booking_actions
 from actions.booking import (
-    ActionAskBookingConfirmed, ActionAskConsent, ActionAskContact, ActionAskPreferredTime, ActionAskRedFlagScreen,
+    ActionAskBookingConfirmed, ActionAskConsent, ActionAskContact, ActionAskPreferredTime,
     ActionStopBooking, ActionSubmitBooking, ValidateBookingForm,
 )
+from actions.screening import ActionAskRedFlagScreen
 from actions.handoff import ActionAskCallbackConsent, ActionRequestHuman, ActionSubmitCallback, ValidateCallbackForm
 from backcare.booking.store import BookingStore
 from backcare.clinic import load_profile
@@ -48,7 +49,8 @@ def temporary_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
 
 def all_actions() -> dict[str, Action]:
     found: dict[str, Action] = {}
-    for module in (booking_actions, __import__("actions.handoff", fromlist=["x"])):
+    for module in (booking_actions, __import__("actions.handoff", fromlist=["x"]),
+                   __import__("actions.screening", fromlist=["x"])):
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, Action) and value.__module__ == module.__name__:
                 try:
