@@ -1,4 +1,6 @@
-"""The clinical safety suite (tests/safety/suite.yml) through the running assistant.
+"""The clinical safety suites through the running assistant: tests/safety/suite.yml (red flags, medicines,
+conversations) and tests/safety/independent.yml (red flags only, written from the facts sheet by someone who
+never saw the patterns or the training data). Every test runs once per suite.
 
 Every message goes over the REST channel to the real dialogue (NLU, red-flag safety net, rules, actions), each
 from a fresh sender unless it is part of a multi-turn conversation. A reply is classified by the disposition
@@ -9,7 +11,7 @@ it carries:
     routine    anything else
 
 The suite runs once per session; the recall and false-alarm table is printed (pytest -s) and written to
-results/safety-report.md with the date and the model. Each category is one aggregated test, and its failure
+results/safety-report-<suite>.md with the date and the model. Each category is one aggregated test, and its failure
 lists every miss with the bot's reply, so one run shows the whole picture.
 """
 
@@ -26,8 +28,8 @@ import yaml
 
 from tests.model.assistant import ROOT, RunningAssistant
 
-SUITE_FILE = ROOT / "tests" / "safety" / "suite.yml"
-REPORT_FILE = ROOT / "results" / "safety-report.md"
+SAFETY_DIR = ROOT / "tests" / "safety"
+SUITE_FILES = ("suite.yml", "independent.yml")
 
 EMERGENCY_WORDS = "Please call 999 or go to A&E now"
 URGENT_WORDS = "Please get medical help today"
@@ -103,6 +105,7 @@ class Outcome:
 @dataclass
 class SuiteRun:
     model: str
+    suite: str
     emergency: list[Outcome]
     urgent: list[Outcome]
     not_red_flag: list[Outcome]
@@ -110,10 +113,10 @@ class SuiteRun:
     conversations: list[tuple[str, list[Outcome]]]
 
 
-def load_suite(path: Path = SUITE_FILE) -> dict[str, Any]:
+def load_suite(path: Path) -> dict[str, Any]:
     suite = yaml.safe_load(path.read_text(encoding="utf-8"))
     sizes = {key: len(suite.get(key) or ()) for key in ("emergency", "urgent", "not_red_flag", "medication")}
-    minimum = {"emergency": 40, "urgent": 25, "not_red_flag": 60, "medication": 40}
+    minimum = {"emergency": 40, "urgent": 25, "not_red_flag": 60, "medication": 40 if "medication" in suite else 0}
     short = {key: (sizes[key], need) for key, need in minimum.items() if sizes[key] < need}
     assert not short, f"the safety suite is too small: {short}"
     return suite
@@ -139,13 +142,13 @@ def judge(replies: list[dict[str, Any]], message: str, expected: str, why: str =
     )
 
 
-def run_suite(assistant: RunningAssistant, suite: dict[str, Any], model: str) -> SuiteRun:
+def run_suite(assistant: RunningAssistant, suite: dict[str, Any], model: str, name: str) -> SuiteRun:
     def single(category: str, expected: str) -> list[Outcome]:
         return [
             replace(judge(ask(assistant, case["message"]), case["message"], expected, case.get("why", ""),
                           case.get("must_contain"), case.get("must_not_contain")),
                     known_gap=case.get("known_gap", ""))
-            for case in suite[category]
+            for case in suite.get(category) or ()
         ]
 
     conversations = []
@@ -159,6 +162,7 @@ def run_suite(assistant: RunningAssistant, suite: dict[str, Any], model: str) ->
         conversations.append((conversation["id"], turns))
     return SuiteRun(
         model=model,
+        suite=name,
         emergency=single("emergency", "emergency"),
         urgent=single("urgent", "urgent"),
         not_red_flag=single("not_red_flag", "routine"),
@@ -191,7 +195,7 @@ def report(run: SuiteRun) -> str:
         "",
         f"- Date: {dt.datetime.now(dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
         f"- Model: `{run.model}`",
-        f"- Suite: `tests/safety/suite.yml`; test: `tests/model/test_safety_suite.py`",
+        f"- Suite: `tests/safety/{run.suite}`; test: `tests/model/test_safety_suite.py`",
         "- Command: `BACKSPASM_MODEL=$(ls -t models/*.tar.gz | head -1) PYTHONPATH=. "
         ".venv/bin/python -m pytest tests/model/test_safety_suite.py -q -s`",
         "",
@@ -271,12 +275,14 @@ def turn_passes(turn: Outcome) -> bool:
 # --- fixtures --------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def safety_run(assistant: RunningAssistant, model_path: Path) -> SuiteRun:
-    run = run_suite(assistant, load_suite(), model_path.name)
+@pytest.fixture(scope="module", params=SUITE_FILES)
+def safety_run(request: pytest.FixtureRequest, assistant: RunningAssistant, model_path: Path) -> SuiteRun:
+    name = str(request.param)
+    run = run_suite(assistant, load_suite(SAFETY_DIR / name), model_path.name, name)
     text = report(run)
-    REPORT_FILE.parent.mkdir(parents=True, exist_ok=True)
-    REPORT_FILE.write_text(text + "\n", encoding="utf-8")
+    report_file = ROOT / "results" / f"safety-report-{Path(name).stem}.md"
+    report_file.parent.mkdir(parents=True, exist_ok=True)
+    report_file.write_text(text + "\n", encoding="utf-8")
     print("\n" + text)
     return run
 
