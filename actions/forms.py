@@ -61,8 +61,8 @@ class PatientFormValidationAction(FormValidationAction):
     # Answers the classifier filed under a question intent ("sunday morning" as greet, "sports massage" as
     # find_physio) are still taken when the check recognises them as answers: valid ones, and ones it refuses
     # for a reason it explains ("the clinic is closed on Sunday", "we don't work with that insurer").
-    def _rescue(self, slot: str, tracker: Tracker, accepts: Any) -> dict[str, Any]:
-        if not requested(tracker, slot) or latest_intent_name(tracker) in HARD_STOPS:
+    def _rescue(self, slot: str, tracker: Tracker, accepts: Any, intent: Optional[str] = None) -> dict[str, Any]:
+        if not requested(tracker, slot) or (intent or latest_intent_name(tracker)) in HARD_STOPS:
             return {}
         text = latest_text(tracker)
         return {slot: text} if text and accepts(text) else {}

@@ -17,10 +17,9 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from backcare.triage import Level, detect_red_flags, highest_level
+from backcare.triage import names_a_red_flag
 
 RED_FLAG_INTENT = "report_red_flag"
-ESCALATED_LEVELS = (Level.EMERGENCY, Level.URGENT)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -46,7 +45,7 @@ class RedFlagSafetyNet(GraphComponent):
     @staticmethod
     def _escalate_if_red_flag(message: Message) -> None:
         text = message.get(TEXT) or ""
-        if text.startswith("/") or highest_level(detect_red_flags(text)) not in ESCALATED_LEVELS:
+        if text.startswith("/") or not names_a_red_flag(text):
             return  # button payloads carry their intent already
         override = {"name": RED_FLAG_INTENT, "confidence": 1.0}
         ranking = [item for item in message.get(INTENT_RANKING_KEY) or [] if item.get("name") != RED_FLAG_INTENT]

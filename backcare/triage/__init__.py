@@ -14,7 +14,9 @@ from backcare.triage.advice import (
     screening_questions,
     triage_message,
 )
-from backcare.triage.detector import Level, RedFlag, RedFlagMatch, detect_red_flags, highest_level, load_red_flags
+from backcare.triage.detector import (
+    Level, RedFlag, RedFlagMatch, detect_red_flags, highest_level, load_red_flags, names_a_red_flag,
+)
 
 __all__ = [
     "Disposition",
@@ -27,6 +29,7 @@ __all__ = [
     "highest_level",
     "load_advice",
     "load_red_flags",
+    "names_a_red_flag",
     "screening_disposition",
     "screening_level",
     "screening_questions",

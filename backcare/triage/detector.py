@@ -237,3 +237,8 @@ def detect_red_flags(text: str, flags: Optional[Iterable[RedFlag]] = None) -> li
 def highest_level(matches: Iterable[RedFlagMatch]) -> Level:
     """The most urgent level among the matches; ROUTINE when there are none."""
     return highest(match.level for match in matches)
+
+
+def names_a_red_flag(text: str) -> bool:
+    """True when the patterns find an emergency or urgent sign: what the safety net escalates."""
+    return highest_level(detect_red_flags(text)) in (Level.EMERGENCY, Level.URGENT)

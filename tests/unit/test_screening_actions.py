@@ -92,3 +92,16 @@ def test_stopping_closes_the_form() -> None:
     events = asyncio.run(ActionStopScreening().run(dispatcher, form_tracker("stop", "stop"), {}))
     assert events[0] == {"event": "active_loop", "name": None, "timestamp": None}
     assert "stop the questions" in dispatcher.messages[0]["text"]
+
+
+def extract(text: str, intent: str) -> dict[str, Any]:
+    form = ValidateScreeningForm()
+    return asyncio.run(form.extract_red_flag_screen(CollectingDispatcher(), form_tracker(text, intent), {}))
+
+
+def test_a_no_the_classifier_alone_took_for_a_red_flag_is_still_an_answer() -> None:
+    assert extract("never had cancer", "report_red_flag") == {"red_flag_screen": "never had cancer"}
+
+
+def test_a_sign_the_safety_net_names_is_left_to_the_escalation_rule() -> None:
+    assert extract("no, but i can't feel my bum when i wipe", "report_red_flag") == {}
