@@ -177,6 +177,11 @@ _AFTER_NEGATION = re.compile(
     r"^\s*(?:is|are|has\s+been|have\s+been|seems?|feels?)\s+(?:fine|ok|okay|normal|all\s*right|good)\b",
     re.IGNORECASE,
 )
+# "Call 999 if you can't pee" or "what does saddle anaesthesia mean?" names a sign without having it.
+_HYPOTHETICAL = re.compile(
+    r"\bif\s+(?:you|someone|somebody|a\s+person|people)\b|\bwhat\s+(?:does|is|are|do\s+you\s+mean\s+by)\s+(?:the\s+|a\s+)?$",
+    re.IGNORECASE,
+)
 _MAX_NEGATION_REACH = 6  # words between "no" and the sign; further away it is usually about something else
 _QUOTES = str.maketrans("\u2019\u2018\u00b4`", "''''")
 
@@ -209,7 +214,8 @@ def _affirmed(flag: RedFlag, text: str) -> Optional[re.Match[str]]:
         left, right = _clause(text, match.start(), match.end())
         if any(veto.search(text, left, right) for veto in flag.unless):
             continue
-        if not _is_negated(text[left:match.start()], text[match.end():right]):
+        before = text[left:match.start()]
+        if not _HYPOTHETICAL.search(before) and not _is_negated(before, text[match.end():right]):
             return match
     return None
 

@@ -81,11 +81,32 @@ RED_FLAG_MESSAGES = [
     ("I was treated for breast cancer last year", "cancer_history"),
     ("on steroids for years for my lungs", "osteoporosis_steroids"),
     ("I have osteoporosis", "osteoporosis_steroids"),
+    ("my gran has thin bones and she bumped her back on the door", "fragility_injury"),
     ("had a bad fall on the ice", "minor_injury_fall"),
     ("I tripped over the dog", "minor_injury_fall"),
     ("I have ankylosing spondylitis", "inflammatory_disease"),
     ("it's getting worse every day", "worsening_over_weeks"),
     ("hasn't improved after 6 weeks", "worsening_over_weeks"),
+    # Wordings the independent set (tests/safety/independent.yml) showed were missing, paraphrased here.
+    ("my bottom and my inner thighs feel tingly", "saddle_numbness"),
+    ("like the dentist's anaesthetic round my back passage", "saddle_numbness"),
+    ("i need to pee but nothing happens", "bladder_problem"),
+    ("having trouble starting a pee since this morning", "bladder_problem"),
+    ("i can't control when i wee", "bladder_problem"),
+    ("no longer get the urge to go to the toilet", "bladder_problem"),
+    ("i've had a few accidents today", "bladder_problem"),
+    ("he had an accident in his trousers", "bladder_problem"),
+    ("i keep wetting myself", "bladder_problem"),
+    ("dad has lost control of his bowels", "bowel_control"),
+    ("i'm tripping over my own feet", "walking_difficulty"),
+    ("a heavy ache across the centre of my chest", "chest_pain"),
+    ("i came off my motorbike", "major_trauma"),
+    ("it wakes me every night", "night_pain"),
+    ("worse as soon as i get into bed", "night_pain"),
+    ("my back twinges when i have a poo", "worse_cough_sneeze"),
+    ("every cough sends pain down my back", "worse_cough_sneeze"),
+    ("hurts wen i sneeze", "worse_cough_sneeze"),
+    ("dropped a stone w/o trying", "weight_loss"),
 ]
 
 # Ordinary back-pain talk that names body parts, sensations and activities but is no red flag.
@@ -137,6 +158,12 @@ ORDINARY_MESSAGES = [
     "my dad had a car crash",
     "I'm a cancer nurse and I hurt my back lifting a patient",
     "it's better than yesterday",
+    # Events long past, hypotheticals and definitions name a sign without having it.
+    "my car crash was five years ago and this spasm is from gardening",
+    "I slipped on the ice as a kid",
+    "had a temperature last month, fine now",
+    "the leaflet says go to A&E if you can't pee",
+    "what is saddle anaesthesia?",
 ]
 
 NEGATED_MESSAGES = [
@@ -186,7 +213,7 @@ def test_emergency_and_urgent_signs_are_at_the_levels_the_nhs_gives() -> None:
                     "sexual_dysfunction", "chest_pain", "major_trauma"):
         assert levels[flag_id] is Level.EMERGENCY
     for flag_id in ("fever", "weight_loss", "lump_or_shape", "night_pain", "worse_cough_sneeze",
-                    "upper_back_origin", "cancer_history", "osteoporosis_steroids"):
+                    "upper_back_origin", "cancer_history", "osteoporosis_steroids", "fragility_injury"):
         assert levels[flag_id] is Level.URGENT
 
 
