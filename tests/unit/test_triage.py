@@ -433,3 +433,12 @@ def test_message_with_no_nameable_sign_lists_the_signs_without_declaring_urgency
     assert "Call 999 or go to A&E now" in outcome.text and "NHS 111" in outcome.text
     assert "Please get medical help today" not in outcome.text
     assert textstat.flesch_reading_ease(outcome.text) >= 60
+
+
+def test_every_intent_keeps_the_999_advice_first_in_an_emergency() -> None:
+    """An intent added without its twin in data/rules_emergency.yml would answer an emergency as routine."""
+    root = Path(__file__).resolve().parents[2]
+    intents = set(yaml.safe_load((root / "domain.yml").read_text())["intents"])
+    rules = yaml.safe_load((root / "data" / "rules_emergency.yml").read_text())["rules"]
+    covered = {step["intent"] for rule in rules for step in rule["steps"] if "intent" in step}
+    assert intents - covered == set()
