@@ -84,7 +84,7 @@ start_redis() {
 print_environment() {
   cat <<ENV
 export TRACKER_STORE_URL=postgresql://$DB_USER:$(password_for postgres)@127.0.0.1:$PG_PORT/$DB_NAME
-export LOCK_STORE_TYPE=redis
+export LOCK_STORE_TYPE=stores.lock_store.OrderedRedisLockStore
 export REDIS_HOST=127.0.0.1
 export REDIS_PORT=$REDIS_PORT
 export REDIS_PASSWORD=$(password_for redis)
