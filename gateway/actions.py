@@ -77,7 +77,8 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     # Loaded once at start: a broken clinic profile stops the gateway now, not during a patient's outage.
     text = lookup_unavailable_text(load_profile())
-    web.run_app(create_app(args.upstream, args.timeout, text), host=args.host, port=args.port, print=None)
+    web.run_app(create_app(args.upstream, args.timeout, text), host=args.host, port=args.port, print=None,
+                access_log=None)
 
 
 if __name__ == "__main__":

@@ -47,6 +47,10 @@ pg_running() { as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; }
 
 start_postgres() {
   if [ ! -s "$PG_DATA/PG_VERSION" ]; then
+    if ! as_pg test -x "$SERVICES_DIR"; then
+      log "the postgres user cannot enter $SERVICES_DIR; choose a SERVICES_DIR whose parents it may enter"
+      return 1
+    fi
     mkdir -p "$PG_DATA"
     [ "$(id -u)" = 0 ] && chown postgres: "$PG_DATA"
     as_pg "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --auth-local=trust --auth-host=scram-sha-256 \

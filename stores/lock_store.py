@@ -20,6 +20,7 @@ from rasa.utils.endpoints import EndpointConfig
 # A queue change is a few Redis round trips; these bound how long a crashed holder can block the others.
 MUTEX_LIFETIME_SECONDS = 5
 MUTEX_WAIT_SECONDS = 10
+MUTEX_POLL_SECONDS = 0.005
 
 
 class OrderedRedisLockStore(RedisLockStore):
@@ -29,7 +30,7 @@ class OrderedRedisLockStore(RedisLockStore):
     @contextmanager
     def _queue_mutex(self, conversation_id: str) -> Iterator[None]:
         with self.red.lock(f"{self.key_prefix}mutex:{conversation_id}", timeout=MUTEX_LIFETIME_SECONDS,
-                           blocking_timeout=MUTEX_WAIT_SECONDS):
+                           blocking_timeout=MUTEX_WAIT_SECONDS, sleep=MUTEX_POLL_SECONDS):
             yield
 
     def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
