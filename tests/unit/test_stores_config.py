@@ -11,10 +11,12 @@ from typing import Mapping
 
 import pytest
 from rasa.core.lock_store import InMemoryLockStore, LockStore
+from rasa.core.tracker_store import TrackerStore
 from rasa.utils.endpoints import read_endpoint_config
 
 from scripts.wait_for_stores import checks, wait_for_stores
 from stores.lock_store import OrderedRedisLockStore
+from stores.tracker_store import ReconnectingSQLTrackerStore
 from tests.model.assistant import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,6 +53,15 @@ def test_the_defaults_keep_conversations_in_a_sqlite_file_and_locks_in_memory(mo
     assert read_endpoints(defaults, "tracker_store", monkeypatch).url == "sqlite:///tracker.db"
     assert isinstance(LockStore.create(read_endpoints(defaults, "lock_store", monkeypatch)), InMemoryLockStore)
     assert read_endpoints(defaults, "action_endpoint", monkeypatch).url == "http://127.0.0.1:5056/webhook"
+
+
+def test_the_tracker_store_checks_its_connections_before_use(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+) -> None:
+    environment = {**run_script_defaults(), "TRACKER_STORE_URL": f"sqlite:///{tmp_path / 'tracker.db'}"}
+    store = TrackerStore.create(read_endpoints(environment, "tracker_store", monkeypatch))
+    assert isinstance(store, ReconnectingSQLTrackerStore) and store.engine.pool._pre_ping
+    assert (tmp_path / "tracker.db").is_file()
 
 
 def test_production_variables_choose_postgresql_and_the_ordered_redis_lock_store(
