@@ -13,10 +13,12 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display on a server; must come before pyplot
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from backcare.insight.figures import Funnel, ReportFigures  # noqa: E402
 
-plt.rcParams.update({"svg.fonttype": "none", "font.size": 11, "axes.spines.top": False,
+# Small figures with large type: the SVG is scaled to the screen, so a phone still reads the labels.
+plt.rcParams.update({"svg.fonttype": "none", "font.size": 13, "axes.spines.top": False,
                      "axes.spines.right": False, "svg.hashsalt": "backspasm"})
 BLUE, ORANGE, RED, GREEN, GREY = "#1f5f99", "#c25400", "#b00020", "#2e7d32", "#666666"
 LEVEL_COLOURS = {"emergency": RED, "urgent": ORANGE, "routine": GREEN}
@@ -49,26 +51,27 @@ def _svg(figure: plt.Figure, label: str) -> str:
 
 def _bar_chart(labels: Sequence[str], values: Sequence[float], label: str, colours: Sequence[str] | str = BLUE,
                horizontal: bool = False) -> str:
-    figure, axes = plt.subplots(figsize=(7, max(2.2, 0.42 * len(labels) + 0.8) if horizontal else 3))
+    figure, axes = plt.subplots(figsize=(5.5, max(2.2, 0.45 * len(labels) + 0.8) if horizontal else 3))
     if horizontal:
         axes.barh(list(labels)[::-1], list(values)[::-1],
                   color=colours[::-1] if isinstance(colours, list) else colours)
     else:
         axes.bar(list(labels), list(values), color=colours)
+    (axes.xaxis if horizontal else axes.yaxis).set_major_locator(MaxNLocator(integer=True))
     axes.set_title(label, loc="left")
     return _svg(figure, label)
 
 
 def _daily_chart(figures: ReportFigures) -> str:
     days = list(figures.per_day)
-    figure, axes = plt.subplots(figsize=(7, 3))
+    figure, axes = plt.subplots(figsize=(5.5, 3))
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     names = [day.strftime("%a %d") for day in days]
     axes.bar(names, [figures.per_day[d][0] for d in days], color=BLUE, label="conversations")
     axes.plot(names, [figures.per_day[d][1] for d in days], color=ORANGE, marker="o", label="messages")
     axes.legend(frameon=False)
     axes.set_title("Conversations and messages per day", loc="left")
-    if len(names) > 10:
-        axes.tick_params(axis="x", labelrotation=60)
+    axes.tick_params(axis="x", labelrotation=45 if len(names) > 4 else 0)
     return _svg(figure, "Conversations and messages per day")
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
-
 import pytest
 import yaml
 
@@ -23,46 +21,7 @@ from backcare.insight.review_file import EntityMark, add_example, annotate, norm
 from backcare.knowledge import KnowledgeBase
 from backcare.medication.catalogue import load_catalogue
 from backcare.triage import load_advice, load_red_flags
-
-T0 = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.timezone.utc).timestamp()
-
-
-class Events:
-    """Builds tracker events in the shape Rasa stores them, one second apart."""
-
-    def __init__(self, start: float = T0) -> None:
-        self.time = start
-        self.events: list[dict[str, Any]] = [{"event": "session_started", "timestamp": start}]
-
-    def _add(self, event: dict[str, Any], gap: float = 1.0) -> "Events":
-        self.time += gap
-        self.events.append({**event, "timestamp": self.time})
-        return self
-
-    def user(self, text: str, intent: str, confidence: float = 0.95) -> "Events":
-        return self._add({"event": "user", "text": text,
-                          "parse_data": {"intent": {"name": intent, "confidence": confidence}, "entities": []}})
-
-    def bot(self, text: str, gap: float = 1.0) -> "Events":
-        return self._add({"event": "bot", "text": text, "data": {}}, gap)
-
-    def action(self, name: str) -> "Events":
-        return self._add({"event": "action", "name": name}, 0)
-
-    def slot(self, name: str, value: Any) -> "Events":
-        return self._add({"event": "slot", "name": name, "value": value}, 0)
-
-    def loop(self, name: Any) -> "Events":
-        return self._add({"event": "active_loop", "name": name}, 0)
-
-
-def booking_started(events: Events) -> Events:
-    events.user("I'd like to book", "book_appointment").action("booking_form").loop("booking_form")
-    events.slot("requested_slot", "consent").bot("May I keep your details?")
-    events.user("yes", "affirm").slot("consent", True).slot("requested_slot", "patient_name").bot("Your name?")
-    events.user("I'm Priya Shah", "inform", 0.4).slot("patient_name", "Priya Shah")
-    return events.slot("requested_slot", "contact").bot("Thanks Priya Shah. Your phone or email?")
-
+from tests.insight_events import T0, Events, booking_started
 
 def one(events: Events):
     [conversation] = conversations_of_sender("abc", events.events)
