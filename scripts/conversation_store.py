@@ -14,6 +14,7 @@ import itertools
 import json
 import logging
 import os
+import warnings
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, Iterable, Optional
@@ -29,16 +30,19 @@ class NoTrackerStore(RuntimeError):
 
 
 def open_tracker_store(endpoints: Path = DEFAULT_ENDPOINTS) -> Any:
-    # Rasa is imported here, not at the top, so `--help` answers at once.
-    from rasa.core.tracker_store import TrackerStore
-    from rasa.shared.core.domain import Domain
-    from rasa.utils.endpoints import read_endpoint_config
+    # Rasa is imported here, not at the top, so `--help` answers at once. Its deprecation warnings (and the
+    # domain's) are for developers, not for the staff who read this command's output.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from rasa.core.tracker_store import TrackerStore
+        from rasa.shared.core.domain import Domain
+        from rasa.utils.endpoints import read_endpoint_config
 
-    config = read_endpoint_config(str(endpoints), "tracker_store")
-    if config is None:
-        raise NoTrackerStore(f"{endpoints} names no tracker_store: conversations are only kept in memory.")
-    logging.getLogger("rasa").setLevel(logging.WARNING)
-    return TrackerStore.create(config, Domain.load(str(ROOT / "domain.yml")))
+        config = read_endpoint_config(str(endpoints), "tracker_store")
+        if config is None:
+            raise NoTrackerStore(f"{endpoints} names no tracker_store: conversations are only kept in memory.")
+        logging.getLogger("rasa").setLevel(logging.ERROR)
+        return TrackerStore.create(config, Domain.load(str(ROOT / "domain.yml")))
 
 
 async def _events_one_by_one(store: Any, senders: Optional[Iterable[str]]) -> dict[str, list[dict[str, Any]]]:

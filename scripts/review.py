@@ -52,7 +52,14 @@ FLAG_TESTS: dict[str, Callable[[Flags], bool]] = {
     "handoff": lambda f: f.handoff,
     "unhelpful": lambda f: f.helpful is False,
 }
-console = Console(width=int(os.environ.get("REVIEW_WIDTH", "120")), highlight=False)
+
+
+def plain_console(**options: object) -> Console:
+    """No markup: a patient's "[name]" or "[link](...)" is text to show, not a style to apply."""
+    return Console(markup=False, highlight=False, emoji=False, **options)
+
+
+console = plain_console(width=int(os.environ.get("REVIEW_WIDTH", "120")))
 
 
 def conversations_in(args: argparse.Namespace) -> list[Conversation]:

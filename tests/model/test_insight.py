@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from rich.console import Console
 
 from backcare.feedback import FEEDBACK_QUESTION
 from backcare.insight.figures import report_figures
@@ -68,7 +67,7 @@ def recorded(assistant: RunningAssistant) -> Recorded:
 def output(monkeypatch: pytest.MonkeyPatch) -> Iterator[io.StringIO]:
     """What the review command prints, on a console wide enough that nothing is wrapped or cut."""
     buffer = io.StringIO()
-    monkeypatch.setattr(review, "console", Console(file=buffer, width=1000, highlight=False))
+    monkeypatch.setattr(review, "console", review.plain_console(file=buffer, width=1000))
     yield buffer
 
 
