@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,10 +22,10 @@ import pytest
 from backcare.feedback import FEEDBACK_QUESTION
 from backcare.insight.figures import report_figures
 from backcare.insight.flags import flags_of
-from backcare.insight.period import date_range
+from backcare.insight.period import date_range, utc_midnight
 from scripts import report, review
-from scripts.conversation_store import load_conversations
-from tests.model.assistant import ROOT, RunningAssistant
+from scripts.conversation_store import load_conversations, open_tracker_store
+from tests.model.assistant import ROOT, RunningAssistant, free_port
 
 NAME = "Marjorie Quellington"
 PHONE, PHONE_OUTSIDE_FORM = "07400 271828", "07400 161803"
@@ -174,3 +177,72 @@ def test_report_figures_match_the_conversations_and_the_html_masks_them(recorded
     page = out.read_text()
     assert page.count("<svg") == 5 and GIBBERISH in page and "<script" not in page
     no_secrets(page)
+
+
+# --- the same commands on PostgreSQL ----------------------------------------------------------------------------
+
+
+def as_postgres(*args: str) -> None:
+    """PostgreSQL refuses to run as root: its commands run as the `postgres` user then."""
+    prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    subprocess.run([*prefix, *args], check=True, capture_output=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def postgres_endpoints(recorded: Recorded) -> Iterator[Path]:
+    """A private PostgreSQL server holding the recorded conversations, copied row for row from the SQLite store
+    the assistant wrote, in the table Rasa's SQLTrackerStore creates there itself."""
+    binaries = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
+    if not binaries:
+        pytest.fail("PostgreSQL is not installed (apt-get install postgresql)")
+    pg_bin = binaries[-1]
+    # Not under pytest's temporary folder, which the postgres user may not enter.
+    home = Path(tempfile.mkdtemp(prefix="insight-pg-", dir="/tmp"))
+    home.chmod(0o755)
+    data, port = home / "data", free_port()
+    data.mkdir()
+    if os.geteuid() == 0:
+        shutil.chown(data, "postgres", "postgres")
+    as_postgres(str(pg_bin / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust")
+    as_postgres(str(pg_bin / "pg_ctl"), "-D", str(data), "-l", str(data / "server.log"), "-w", "start", "-o",
+                f"-c listen_addresses=127.0.0.1 -p {port} -k {data}")
+    try:
+        endpoints = home / "endpoints.yml"
+        endpoints.write_text(f'tracker_store:\n  type: SQL\n  dialect: "postgresql"\n  url: "127.0.0.1"\n'
+                             f'  port: {port}\n  username: "postgres"\n  password: ""\n  db: "insight"\n'
+                             '  login_db: "postgres"\n')
+        columns = ("sender_id", "type_name", "timestamp", "intent_name", "action_name", "data")
+        senders = list(recorded.senders.values())
+        with sqlite3.connect(recorded.assistant.work_dir / "tracker.db") as sqlite:
+            rows = sqlite.execute(f"SELECT {', '.join(columns)} FROM events WHERE sender_id IN "
+                                  f"({', '.join('?' * len(senders))}) ORDER BY id", senders).fetchall()
+        store = open_tracker_store(endpoints)
+        with store.session_scope() as session:
+            session.bulk_insert_mappings(store.SQLEvent, [dict(zip(columns, row)) for row in rows])
+            session.commit()
+        yield endpoints
+    finally:
+        as_postgres(str(pg_bin / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def test_postgresql_gives_the_same_review_and_report(recorded: Recorded, postgres_endpoints: Path,
+                                                      output: io.StringIO, tmp_path: Path) -> None:
+    since, until = date_range(None, None, days=1)
+    ours = set(recorded.senders.values())
+
+    def figures_from(endpoints: Path):
+        conversations = load_conversations(endpoints, utc_midnight(since), utc_midnight(until))
+        return report_figures([c for c in conversations if c.sender_id in ours], since, until)
+
+    assert figures_from(postgres_endpoints) == figures_from(recorded.endpoints)
+    lists = {}
+    for name, endpoints in (("sqlite", recorded.endpoints), ("postgres", postgres_endpoints)):
+        lists[name] = tmp_path / f"{name}.csv"
+        assert review.main(["--endpoints", str(endpoints), "list", "--days", "1", "--csv", str(lists[name])]) == 0
+    ours_only = [{line for line in path.read_text().splitlines() if line.split(",")[0] in ours}
+                 for path in lists.values()]
+    assert ours_only[0] == ours_only[1] and len(ours_only[0]) == len(SCRIPTS)
+    assert review.main(["--endpoints", str(postgres_endpoints), "show", recorded.senders["booking"]]) == 0
+    assert "booking left at appointment_type" in output.getvalue()
+    no_secrets(output.getvalue())
