@@ -64,13 +64,15 @@ def _form_labels(name: str, outcome: FormOutcome) -> list[str]:
 
 
 def misunderstood_messages(conversation: Conversation, threshold: float = LOW_CONFIDENCE) -> list[UserMessage]:
-    """Messages that fell back, were classified with low confidence, or were followed by the fallback action."""
+    """Messages that fell back, were classified with low confidence, or were followed by the fallback action.
+    An answer to a form question (a name, a time) is taken as text whatever its intent, so its confidence is
+    no sign of a miss."""
     missed: list[UserMessage] = []
     last_user: Optional[UserMessage] = None
     for item in conversation.timeline:
         if isinstance(item, UserMessage):
             last_user = item
-            if item.intent == FALLBACK_INTENT or item.confidence < threshold:
+            if item.answering is None and (item.intent == FALLBACK_INTENT or item.confidence < threshold):
                 missed.append(item)
         elif getattr(item, "name", None) in FALLBACK_ACTIONS and last_user and last_user not in missed:
             missed.append(last_user)

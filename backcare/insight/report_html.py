@@ -107,7 +107,8 @@ def render_report(figures: ReportFigures, clinic_name: str, generated: dt.dateti
         (figures.booking.completed, "bookings completed"), (figures.callback.completed, "call-backs requested"),
         (figures.handoffs, "asked for a person"),
         (f"{figures.helpful}/{rated}" if rated else "–", "found it helpful"),
-        (_seconds(figures.response_median_s), "median reply time"), (_seconds(figures.response_p95_s), "95% replied within"),
+        (_seconds(figures.response_median_s), "median reply time"),
+        (_seconds(figures.response_p95_s), "95% replied within"),
     ]
     tile_html = "".join(f"<div class=tile><b>{html.escape(str(v))}</b><span>{html.escape(k)}</span></div>"
                         for v, k in tiles)

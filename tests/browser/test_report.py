@@ -26,7 +26,8 @@ def week_of_conversations() -> list:
     emergency = Events(T0 + 3 * DAY).user("numb down there", "report_red_flag").slot("triage_level", "emergency")
     emergency.bot("Call 999", 1)
     abandoned = booking_started(Events(T0 + 2 * DAY)).loop(None)
-    return [c for i, e in enumerate([helped, urgent, emergency, abandoned]) for c in conversations_of_sender(f"s{i}", e.events)]
+    return [conversation for number, events in enumerate([helped, urgent, emergency, abandoned])
+            for conversation in conversations_of_sender(f"patient-{number}", events.events)]
 
 
 def write_report(directory: Path) -> Path:

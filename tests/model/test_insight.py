@@ -27,12 +27,15 @@ from scripts import report, review
 from scripts.conversation_store import load_conversations, open_tracker_store
 from tests.model.assistant import ROOT, RunningAssistant, free_port
 
-NAME = "Marjorie Quellington"
+# A name the booking form takes (a rarer one, "Marjorie Quellington", is read as a red-flag report by the
+# classifier and refused as a name: a finding for the booking form, not for this test).
+NAME = "Harriet Cole"
 PHONE, PHONE_OUTSIDE_FORM = "07400 271828", "07400 161803"
-EMAIL = "marjorie.quellington@example.com"
+EMAIL = "harriet.cole.insight@example.com"
 # Every way these could show up: as typed, normalised (E.164), digits only, and the parts of the name.
-SECRETS = ("Marjorie", "Quellington", PHONE, "+447400271828", "7400271828", "271828", "161803", EMAIL)
-GIBBERISH = "flibbertigibbet wobblegong snorkelwhist"
+SECRETS = ("Harriet", "Cole", PHONE, "+447400271828", "7400271828", "271828", "161803", EMAIL)
+# The NLU falls back on this one (nlu_fallback, confidence 0.45 with the model of this change).
+MISUNDERSTOOD = "is it the same as last time"
 
 
 @dataclass
@@ -53,7 +56,7 @@ SCRIPTS = {
                   "how long will it last?"],
     "booking": ["can i book an appointment", "/affirm", NAME, PHONE, "oh forget it, i will ring you later"],
     "callback": ["can i speak to a real person please", "/affirm", NAME, EMAIL],
-    "misses": [GIBBERISH, "can i take ibuprofen? i have asthma", f"my number is {PHONE_OUTSIDE_FORM} if you need it"],
+    "misses": [MISUNDERSTOOD, "can i take ibuprofen? i have asthma", f"my number is {PHONE_OUTSIDE_FORM} if you need it"],
 }
 
 
@@ -84,7 +87,9 @@ def test_the_conversations_were_what_the_flags_expect(recorded: Recorded) -> Non
     assert FEEDBACK_QUESTION.text in replies["feedback"][1] and "didn't help" in replies["feedback"][2]
     assert "999" in replies["emergency"][0]
     assert not any(FEEDBACK_QUESTION.text in reply for reply in replies["emergency"]), "no rating after a red flag"
-    assert "stopped the booking" in replies["booking"][-1]
+    assert "kind of appointment" in replies["booking"][3] and "stopped the booking" in replies["booking"][-1]
+    assert "CB-" in replies["callback"][-1] and EMAIL in replies["callback"][-1]
+    assert "didn't quite follow" in replies["misses"][0], "the assistant asked to rephrase"
 
 
 def test_flags_of_each_conversation(recorded: Recorded) -> None:
@@ -96,7 +101,7 @@ def test_flags_of_each_conversation(recorded: Recorded) -> None:
     assert flags["booking"].booking.abandoned and flags["booking"].booking.stopped_at == "appointment_type"
     assert flags["callback"].handoff and flags["callback"].callback.completed
     assert not flags["callback"].booking.started
-    assert [m.text for m in flags["misses"].misunderstood][:1] == [GIBBERISH]
+    assert [m.text for m in flags["misses"].misunderstood][:1] == [MISUNDERSTOOD]
     assert flags["misses"].medication_cautions == 1
     assert not any(flags[name].misunderstood for name in ("feedback", "callback"))
 
@@ -116,7 +121,7 @@ def test_review_list_show_and_misses_mask_every_name_phone_and_email(recorded: R
     for sender in recorded.senders.values():
         assert review.main([*endpoints, "show", sender]) == 0
     printed = output.getvalue()
-    assert f"{recorded.senders['misses']}:0" in printed and GIBBERISH in printed
+    assert f"{recorded.senders['misses']}:0" in printed and MISUNDERSTOOD in printed
     assert "[name]" in printed and "[contact]" in printed and "[phone]" in printed
     no_secrets(printed + csv_file.read_text())
 
@@ -141,14 +146,14 @@ def test_a_miss_goes_to_the_review_file_once_masked_and_rasa_validates_it(record
     endpoints = ["--endpoints", str(recorded.endpoints)]
     misses = recorded.senders["misses"]
     add = [*endpoints, "add", "--review-file", str(review_file)]
-    assert review.main([*add, f"{misses}:0", "--intent", "out_of_scope"]) == 0
-    assert review.main([*add, f"{misses}:0", "--intent", "out_of_scope"]) == 0
+    assert review.main([*add, f"{misses}:0", "--intent", "ask_recovery"]) == 0
+    assert review.main([*add, f"{misses}:0", "--intent", "ask_recovery"]) == 0
     assert review.main([*add, f"{misses}:2", "--intent", "inform"]) == 0
     assert review.main([*add, f"{misses}:1", "--intent", "ask_medication", "--entity", "medication=ibuprofen",
                         "--entity", "condition=asthma"]) == 0
     assert review.main([*add, f"{recorded.senders['booking']}:2", "--intent", "inform"]) == 2, "a name answer"
     text = review_file.read_text()
-    assert text.count(GIBBERISH) == 1 and "Already there" in output.getvalue()
+    assert text.count(MISUNDERSTOOD) == 1 and "Already there" in output.getvalue()
     assert "my number is [phone] if you need it" in text
     assert "can i take [ibuprofen](medication)? i have [asthma](condition)" in text
     no_secrets(text)
@@ -169,13 +174,13 @@ def test_report_figures_match_the_conversations_and_the_html_masks_them(recorded
     assert figures.booking.abandoned_at == {"appointment_type": 1}
     assert (figures.callback.started, figures.callback.completed, figures.handoffs) == (1, 1, 1)
     assert (figures.helpful, figures.not_helpful) == (0, 1) and figures.medication_cautions == 1
-    assert (GIBBERISH, 1) in figures.unrecognised
+    assert (MISUNDERSTOOD, 1) in figures.unrecognised
     assert figures.response_median_s is not None and 0 < figures.response_median_s <= figures.response_p95_s < 30
     assert sum(c for c, _ in figures.per_day.values()) == len(SCRIPTS)
     out = tmp_path / "report.html"
     assert report.main(["--endpoints", str(recorded.endpoints), "--days", "1", "--out", str(out)]) == 0
     page = out.read_text()
-    assert page.count("<svg") == 5 and GIBBERISH in page and "<script" not in page
+    assert page.count("<svg") == 5 and MISUNDERSTOOD in page and "<script" not in page
     no_secrets(page)
 
 

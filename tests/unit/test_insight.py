@@ -152,8 +152,8 @@ def test_report_figures_and_html_from_known_conversations() -> None:
     assert figures.escalations == {"emergency": 0, "urgent": 1, "routine": 0}
     assert figures.booking.started == 1 and figures.booking.abandoned_at == {"contact": 1}
     assert figures.helpful == 1 and figures.not_helpful == 0
-    assert ("[name]", 1) in figures.unrecognised and ("zzz", 1) in figures.unrecognised
-    assert figures.fallback_rate == pytest.approx(2 / 7)
+    assert figures.unrecognised == [("zzz", 1)], "an unsure answer to the name question is no miss"
+    assert figures.fallback_rate == pytest.approx(1 / 7)
     page = render_report(figures, "Example clinic", dt.datetime(2026, 11, 30, tzinfo=dt.timezone.utc))
     assert page.count("<svg") == 5 and "<script" not in page and "http" not in page.split("<svg")[0]
     assert "Priya" not in page and "Mon 23 Nov 2026 to Sun 29 Nov 2026" in page
