@@ -32,6 +32,7 @@ class NoTrackerStore(RuntimeError):
 def open_tracker_store(endpoints: Path = DEFAULT_ENDPOINTS) -> Any:
     # Rasa is imported here, not at the top, so `--help` answers at once. Its deprecation warnings (and the
     # domain's) are for developers, not for the staff who read this command's output.
+    os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from rasa.core.tracker_store import TrackerStore

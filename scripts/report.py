@@ -22,7 +22,7 @@ from backcare.clinic import load_profile  # noqa: E402
 from backcare.insight.figures import report_figures  # noqa: E402
 from backcare.insight.period import DEFAULT_DAYS, date_range, utc_midnight  # noqa: E402
 from backcare.insight.report_html import render_report  # noqa: E402
-from scripts.conversation_store import DEFAULT_ENDPOINTS, ROOT, load_conversations  # noqa: E402
+from scripts.conversation_store import DEFAULT_ENDPOINTS, ROOT, NoTrackerStore, load_conversations  # noqa: E402
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -34,8 +34,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--endpoints", type=Path, default=DEFAULT_ENDPOINTS)
     args = parser.parse_args(argv)
     started = time.monotonic()
-    since, until = date_range(args.since, args.until, args.days)
-    conversations = load_conversations(args.endpoints, utc_midnight(since), utc_midnight(until))
+    try:
+        since, until = date_range(args.since, args.until, args.days)
+        conversations = load_conversations(args.endpoints, utc_midnight(since), utc_midnight(until))
+    except (ValueError, NoTrackerStore) as error:
+        print(error)
+        return 2
     figures = report_figures(conversations, since, until)
     out = args.out or ROOT / "reports" / f"report-{since}.html"
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -38,7 +38,7 @@ from backcare.insight.period import DEFAULT_DAYS, date_range, utc_midnight  # no
 from backcare.insight.records import BotMessage, Conversation, UserMessage  # noqa: E402
 from backcare.insight.redaction import Redactor, redactor_for  # noqa: E402
 from backcare.insight.review_file import EntityMark, add_example, annotate  # noqa: E402
-from scripts.conversation_store import DEFAULT_ENDPOINTS, ROOT, load_conversations  # noqa: E402
+from scripts.conversation_store import DEFAULT_ENDPOINTS, ROOT, NoTrackerStore, load_conversations  # noqa: E402
 
 REVIEW_FILE = Path(os.environ.get("REVIEW_FILE", ROOT / "data" / "review" / "misses.yml"))
 AUDIT_LOG = Path(os.environ.get("REVIEW_AUDIT_LOG", ROOT / "logs" / "review-audit.log"))
@@ -220,7 +220,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     handlers = {"list": list_conversations, "show": show, "misses": misses, "add": add}
     try:
         return handlers[args.command](args)
-    except ValueError as error:
+    except (ValueError, NoTrackerStore) as error:
         console.print(str(error))
         return 2
 
