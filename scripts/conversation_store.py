@@ -23,6 +23,8 @@ from backcare.insight.records import Conversation, conversations_of_sender, in_r
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_ENDPOINTS = Path(os.environ.get("ENDPOINTS", ROOT / "endpoints.yml"))
+# SQLAlchemy's warning about its 2.0 API is for Rasa's developers; it is read once, when SQLAlchemy is imported.
+os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 
 
 class NoTrackerStore(RuntimeError):
@@ -32,7 +34,6 @@ class NoTrackerStore(RuntimeError):
 def open_tracker_store(endpoints: Path = DEFAULT_ENDPOINTS) -> Any:
     # Rasa is imported here, not at the top, so `--help` answers at once. Its deprecation warnings (and the
     # domain's) are for developers, not for the staff who read this command's output.
-    os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from rasa.core.tracker_store import TrackerStore
@@ -79,9 +80,9 @@ def load_conversations(endpoints: Path = DEFAULT_ENDPOINTS, since: Optional[dt.d
                        until: Optional[dt.datetime] = None, senders: Optional[Iterable[str]] = None,
                        ) -> list[Conversation]:
     """Every conversation (session) that started in [since, until), oldest first."""
+    store = open_tracker_store(endpoints)
     from rasa.core.tracker_store import SQLTrackerStore
 
-    store = open_tracker_store(endpoints)
     if isinstance(store, SQLTrackerStore):
         events = _events_in_one_query(store, since, until, senders)
     else:
