@@ -32,9 +32,12 @@ class NoTrackerStore(RuntimeError):
 
 
 def open_tracker_store(endpoints: Path = DEFAULT_ENDPOINTS) -> Any:
-    # Rasa is imported here, not at the top, so `--help` answers at once. Its deprecation warnings (and the
-    # domain's) are for developers, not for the staff who read this command's output.
+    # Rasa is imported here, not at the top, so `--help` answers at once. Its imports raise deprecation notes
+    # meant for its developers; Sanic (imported on the way) turns them back on, so it goes first, then they
+    # are silenced again. The filters are restored afterwards.
     with warnings.catch_warnings():
+        import sanic.app  # noqa: F401
+
         warnings.simplefilter("ignore")
         from rasa.core.tracker_store import TrackerStore
         from rasa.shared.core.domain import Domain
