@@ -1,5 +1,7 @@
-"""'Was this helpful?' after a guidance answer: when to ask, and the buttons whose intents record the answer
-(the `helpful` slot, read back by the staff review and the weekly report)."""
+"""'Was this helpful?' after a guidance answer: when to ask, and its buttons. They send the assistant's plain
+yes and no (/affirm, /deny), which the rules already answer, so the dialogue model needs no new intent and no
+retraining; the answer is the conversation's next message after the question, read back by the staff review
+and the weekly report (backcare.insight.flags)."""
 
 from __future__ import annotations
 
@@ -7,8 +9,8 @@ from typing import Optional
 
 from backcare.reply import Button, Reply
 
-HELPFUL_INTENT = "rate_helpful"
-NOT_HELPFUL_INTENT = "rate_not_helpful"
+HELPFUL_INTENT = "affirm"
+NOT_HELPFUL_INTENT = "deny"
 FEEDBACK_QUESTION = Reply(
     "Was this helpful?",
     (Button("Yes, it helped", f"/{HELPFUL_INTENT}"), Button("Not really", f"/{NOT_HELPFUL_INTENT}")),

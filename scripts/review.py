@@ -36,7 +36,7 @@ from rich.table import Table  # noqa: E402
 from backcare.insight.flags import Flags, flags_of  # noqa: E402
 from backcare.insight.period import DEFAULT_DAYS, date_range, utc_midnight  # noqa: E402
 from backcare.insight.records import BotMessage, Conversation, UserMessage  # noqa: E402
-from backcare.insight.redaction import Redactor, redactor_for  # noqa: E402
+from backcare.insight.redaction import PERSONAL_QUESTIONS, Redactor, redactor_for  # noqa: E402
 from backcare.insight.review_file import EntityMark, add_example, annotate  # noqa: E402
 from scripts.conversation_store import DEFAULT_ENDPOINTS, ROOT, NoTrackerStore, load_conversations  # noqa: E402
 
@@ -181,9 +181,8 @@ def add(args: argparse.Namespace) -> int:
     if not messages:
         console.print(f"No message {args.ref}. `make review ARGS=misses` lists them.")
         return 1
-    redactor = redactor_for(found[0])
-    masked = redactor.user_message(messages[0])
-    if masked != redactor.text(messages[0].text) or masked.startswith("/"):
+    masked = redactor_for(found[0]).user_message(messages[0])
+    if messages[0].answering in PERSONAL_QUESTIONS or masked.startswith("/"):
         console.print("That message answered a personal question (or was a button): it cannot become training data.")
         return 2
     example = annotate(masked, marks)

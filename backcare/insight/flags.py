@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
-from backcare.feedback import FEEDBACK_QUESTION
-from backcare.insight.records import FALLBACK_INTENT, Conversation, LoopChange, UserMessage
+from backcare.feedback import FEEDBACK_QUESTION, HELPFUL_INTENT, NOT_HELPFUL_INTENT
+from backcare.insight.records import FALLBACK_INTENT, BotMessage, Conversation, LoopChange, UserMessage
 from backcare.medication.catalogue import load_catalogue
 
 # Below this the classifier was unsure, even when it did not fall back (the FallbackClassifier is at 0.45).
@@ -121,12 +121,17 @@ def form_outcome(conversation: Conversation, form: str, submit_action: str) -> F
 
 
 def feedback(conversation: Conversation) -> Optional[bool]:
-    values = [v for v in conversation.slot_values("helpful") if v is not None]
-    return bool(values[-1]) if values else None
-
-
-def feedback_asked(conversation: Conversation) -> bool:
-    return any(bot.text == FEEDBACK_QUESTION.text for bot in conversation.bot_messages)
+    """The yes or no that answered "Was this helpful?" (the next message after it), None when there is none."""
+    answer: Optional[bool] = None
+    asked = False
+    for item in conversation.timeline:
+        if isinstance(item, BotMessage):
+            asked = asked or item.text == FEEDBACK_QUESTION.text
+        elif isinstance(item, UserMessage) and asked:
+            if item.intent in (HELPFUL_INTENT, NOT_HELPFUL_INTENT):
+                answer = item.intent == HELPFUL_INTENT
+            asked = False
+    return answer
 
 
 def flags_of(conversation: Conversation, threshold: float = LOW_CONFIDENCE) -> Flags:

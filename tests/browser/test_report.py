@@ -9,6 +9,7 @@ from typing import Any, Callable
 
 from playwright.sync_api import BrowserContext, Request
 
+from backcare.feedback import FEEDBACK_QUESTION
 from backcare.insight.figures import report_figures
 from backcare.insight.records import conversations_of_sender
 from backcare.insight.report_html import render_report
@@ -19,8 +20,8 @@ DAY = 86400
 
 
 def week_of_conversations() -> list:
-    helped = Events().user("what causes it", "ask_causes").bot("Causes", 2).user("/rate_helpful", "rate_helpful")
-    helped.slot("helpful", True)
+    helped = Events().user("what causes it", "ask_causes").bot("Causes", 2).bot(FEEDBACK_QUESTION.text)
+    helped.user("/affirm", "affirm", 1.0)
     urgent = Events(T0 + DAY).user("fever and back pain", "report_red_flag").slot("triage_level", "urgent")
     urgent.bot("Get help today", 4).user("zzz", "nlu_fallback", 0.2).bot("Sorry?", 1)
     emergency = Events(T0 + 3 * DAY).user("numb down there", "report_red_flag").slot("triage_level", "emergency")

@@ -28,12 +28,13 @@ from scripts.conversation_store import load_conversations, open_tracker_store
 from tests.model.assistant import ROOT, RunningAssistant, free_port
 
 # A name the booking form takes (a rarer one, "Marjorie Quellington", is read as a red-flag report by the
-# classifier and refused as a name: a finding for the booking form, not for this test).
-NAME = "Harriet Cole"
+# classifier and refused as a name: a finding for the booking form, not for this test). Not a name the
+# booking tests look up, so their checks of what was stored stay theirs alone.
+NAME = "Harriet Coleman"
 PHONE, PHONE_OUTSIDE_FORM = "07400 271828", "07400 161803"
-EMAIL = "harriet.cole.insight@example.com"
+EMAIL = "harriet.coleman.insight@example.com"
 # Every way these could show up: as typed, normalised (E.164), digits only, and the parts of the name.
-SECRETS = ("Harriet", "Cole", PHONE, "+447400271828", "7400271828", "271828", "161803", EMAIL)
+SECRETS = ("Harriet", "Coleman", PHONE, "+447400271828", "7400271828", "271828", "161803", EMAIL)
 # The NLU falls back on this one (nlu_fallback, confidence 0.45 with the model of this change).
 MISUNDERSTOOD = "is it the same as last time"
 
@@ -51,7 +52,7 @@ class Recorded:
 
 
 SCRIPTS = {
-    "feedback": ["what causes back spasms?", "how long will my back spasm last?", "/rate_not_helpful"],
+    "feedback": ["what causes back spasms?", "how long will my back spasm last?", "/deny"],
     "emergency": ["my back hurts and i can't feel anything between my legs", "what causes back spasms?",
                   "how long will it last?"],
     "booking": ["can i book an appointment", "/affirm", NAME, PHONE, "oh forget it, i will ring you later"],
@@ -84,7 +85,7 @@ def no_secrets(text: str) -> None:
 
 def test_the_conversations_were_what_the_flags_expect(recorded: Recorded) -> None:
     replies = recorded.replies
-    assert FEEDBACK_QUESTION.text in replies["feedback"][1] and "didn't help" in replies["feedback"][2]
+    assert FEEDBACK_QUESTION.text in replies["feedback"][1] and "anything else" in replies["feedback"][2]
     assert "999" in replies["emergency"][0]
     assert not any(FEEDBACK_QUESTION.text in reply for reply in replies["emergency"]), "no rating after a red flag"
     assert "kind of appointment" in replies["booking"][3] and "stopped the booking" in replies["booking"][-1]
@@ -102,7 +103,7 @@ def test_flags_of_each_conversation(recorded: Recorded) -> None:
     assert flags["callback"].handoff and flags["callback"].callback.completed
     assert not flags["callback"].booking.started
     assert [m.text for m in flags["misses"].misunderstood][:1] == [MISUNDERSTOOD]
-    assert flags["misses"].medication_cautions == 1
+    assert flags["misses"].medication_cautions >= 1, "ibuprofen with asthma gets its caution"
     assert not any(flags[name].misunderstood for name in ("feedback", "callback"))
 
 

@@ -79,9 +79,13 @@ def test_medicine_cautions_and_feedback_are_read_from_the_conversation() -> None
     book = load_catalogue()
     caution = book.messages.for_you.format(name="ibuprofen") + " Anti-inflammatories can make asthma worse."
     events = Events().user("ibuprofen with asthma?", "ask_medication").action("action_give_guidance").bot(caution)
-    events.bot(FEEDBACK_QUESTION.text).user("/rate_not_helpful", "rate_not_helpful", 1.0).slot("helpful", False)
+    events.bot(FEEDBACK_QUESTION.text).user("/deny", "deny", 1.0).bot("Anything else?")
     flags = flags_of(one(events))
     assert flags.medication_cautions == 1 and flags.helpful is False and "NOT helpful" in flags.labels()
+    events.user("no thanks", "deny").bot("OK")
+    assert flags_of(one(events)).helpful is False, "a later no is not an answer to the question"
+    assert flags_of(one(Events().bot(FEEDBACK_QUESTION.text).user("yes", "affirm"))).helpful is True
+    assert flags_of(one(Events().user("yes", "affirm"))).helpful is None, "a yes to something else"
 
 
 # --- masking ---------------------------------------------------------------------------------------------------
@@ -139,8 +143,8 @@ def test_percentile_and_response_times() -> None:
 
 
 def test_report_figures_and_html_from_known_conversations() -> None:
-    helped = Events().user("what causes it", "ask_causes").bot("Causes", 2).user("/rate_helpful", "rate_helpful")
-    helped.slot("helpful", True)
+    helped = Events().user("what causes it", "ask_causes").bot("Causes", 2).bot(FEEDBACK_QUESTION.text)
+    helped.user("/affirm", "affirm", 1.0)
     urgent = Events(T0 + 86400).user("fever and back pain", "report_red_flag").slot("triage_level", "urgent")
     urgent.bot("Get help today", 4).user("zzz", "nlu_fallback", 0.2).bot("Sorry?", 1)
     abandoned = booking_started(Events(T0 + 86400 + 60)).loop(None)
