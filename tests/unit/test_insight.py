@@ -4,6 +4,7 @@ report's figures and HTML, the content book, and when to ask "Was this helpful?"
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 import pytest
 import yaml
@@ -105,6 +106,13 @@ def test_names_phones_emails_and_answers_to_personal_questions_are_masked() -> N
     assert said[2] == "[name]" and said[3] == "[contact]", "answers to the name and contact questions go whole"
     assert said[4] == "[name] here again, or try [phone] / [email]"
     assert "I'd like to book" in said[0], "ordinary words stay readable"
+
+
+def test_a_very_long_message_is_cut_before_masking_and_stays_quick() -> None:
+    conversation = one(Events().user("a" * 10_000 + " call 07400 123456", "nlu_fallback", 0.2))
+    started = time.monotonic()
+    shown = redactor_for(conversation).user_message(conversation.user_messages[0])
+    assert time.monotonic() - started < 0.5 and len(shown) == 1001 and shown.endswith("…")
 
 
 # --- review file -----------------------------------------------------------------------------------------------
