@@ -57,7 +57,7 @@ def _bar_chart(labels: Sequence[str], values: Sequence[float], label: str, colou
                   color=colours[::-1] if isinstance(colours, list) else colours)
     else:
         axes.bar(list(labels), list(values), color=colours)
-    (axes.xaxis if horizontal else axes.yaxis).set_major_locator(MaxNLocator(integer=True))
+    (axes.xaxis if horizontal else axes.yaxis).set_major_locator(MaxNLocator(nbins=5, integer=True))
     axes.set_title(label, loc="left")
     return _svg(figure, label)
 
@@ -65,12 +65,11 @@ def _bar_chart(labels: Sequence[str], values: Sequence[float], label: str, colou
 def _daily_chart(figures: ReportFigures) -> str:
     days = list(figures.per_day)
     figure, axes = plt.subplots(figsize=(5.5, 3))
-    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
     names = [day.strftime("%a %d") for day in days]
     axes.bar(names, [figures.per_day[d][0] for d in days], color=BLUE, label="conversations")
     axes.plot(names, [figures.per_day[d][1] for d in days], color=ORANGE, marker="o", label="messages")
-    axes.legend(frameon=False)
-    axes.set_title("Conversations and messages per day", loc="left")
+    axes.legend(frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.08), ncol=2)
     axes.tick_params(axis="x", labelrotation=45 if len(names) > 4 else 0)
     return _svg(figure, "Conversations and messages per day")
 
