@@ -18,13 +18,16 @@ export TF_INTRA_OP_PARALLELISM_THREADS := 2
 
 # The model is named after a hash of everything that shapes it, so "is there a model for the current data,
 # config and domain?" is one file test, and a changed example or rule trains a new one.
-MODEL_INPUTS := config.yml domain.yml $(sort $(shell find data components -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null))
+# data/review/ holds staff-labelled misses: `make validate` checks them, training leaves them out until a person
+# moves them into data/nlu/ (README, "Turning misses into training data").
+MODEL_INPUTS := config.yml domain.yml $(sort $(shell find data components -path data/review -prune -o -type f \( -name '*.yml' -o -name '*.py' \) -print 2>/dev/null))
+TRAINING_DATA := data/nlu $(wildcard data/*.yml)
 MODEL_NAME := backspasm-$(shell cat $(MODEL_INPUTS) | sha256sum | cut -c1-16)
 MODEL := models/$(MODEL_NAME).tar.gz
 INSTALLED := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt requirements-model.txt | sha256sum | cut -c1-16)
 
 .PHONY: help install browser-deps train run run-prod shell validate test test-unit test-model test-browser \
-	test-channels test-prod channel-try bookings clean
+	test-channels test-prod channel-try bookings review report content-book benchmark-report clean
 
 help:
 	@echo "make run       start the assistant (action server :5055, Rasa REST :5005) and the demo site"
@@ -37,6 +40,9 @@ help:
 	@echo "make validate  rasa data validate, failing on any warning"
 	@echo "make bookings  list booking and call-back requests (ARGS=\"export --out new.csv\", handled REF, ...)"
 	@echo "make channel-try [CHANNEL=telegram]  chat as WhatsApp/Telegram would, against a local fake platform"
+	@echo "make review    staff: conversations with flags (ARGS=\"show ID\", misses, \"add REF --intent X\")"
+	@echo "make report    staff: the weekly report, reports/report-<date>.html (ARGS=\"--since 2026-11-01\")"
+	@echo "make content-book  every answer with sources and review dates, reports/content-book.html"
 
 install: $(INSTALLED)
 
@@ -48,7 +54,7 @@ train: $(MODEL)
 
 $(MODEL): | $(INSTALLED)
 	@echo "Training $(MODEL) (data, config or domain changed, or no model yet)"
-	$(RASA) train --fixed-model-name $(MODEL_NAME) --out models
+	$(RASA) train --data $(TRAINING_DATA) --fixed-model-name $(MODEL_NAME) --out models
 	@# Rasa has already written it under that name; older models stay until `make clean`.
 
 run: $(MODEL)
@@ -97,6 +103,20 @@ bookings: $(INSTALLED)
 # Staff: talk to the bot as WhatsApp (or CHANNEL=telegram) would, without the platform. Ctrl-D stops.
 channel-try: $(MODEL)
 	$(PYTHON) scripts/channel_try.py $(or $(CHANNEL),whatsapp) --model $(MODEL)
+
+# Staff insight (scripts/review.py, report.py, content_book.py): read the tracker store in endpoints.yml.
+review: $(INSTALLED)
+	$(PYTHON) scripts/review.py $(or $(ARGS),list)
+
+report: $(INSTALLED)
+	$(PYTHON) scripts/report.py $(ARGS)
+
+content-book: $(INSTALLED)
+	$(PYTHON) scripts/content_book.py $(ARGS)
+
+# The report on 10,000 conversations made from recorded ones (FROM=tracker.db by default). Heavy: not in `make test`.
+benchmark-report: $(INSTALLED)
+	$(PYTHON) scripts/benchmark_report.py $(ARGS)
 
 test: validate test-unit test-model test-browser test-channels test-prod
 

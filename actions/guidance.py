@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import (
     clinic_profile, entity_values, knowledge_base, latest_intent, latest_text, send, slot_list,
 )
+from backcare.feedback import FEEDBACK_QUESTION, should_ask_feedback
 from backcare.guidance import GuidanceRequest, choose_guidance, profile_fields
 from backcare.medication import read_medicine_words
 
@@ -39,4 +40,18 @@ class ActionGiveGuidance(Action):
         )
         reply = choose_guidance(knowledge_base(), request)
         send(dispatcher, reply)
+        if should_ask_feedback(reply.topic, tracker.get_slot("triage_level"), guidance_answers(tracker) + 1,
+                               feedback_asked(tracker)):
+            send(dispatcher, FEEDBACK_QUESTION)
         return [SlotSet("topic", reply.topic), SlotSet("conditions", conditions or None)]
+
+
+def guidance_answers(tracker: Tracker) -> int:
+    """Guidance answers already given in this conversation (this one not counted)."""
+    return sum(1 for event in tracker.events
+               if event.get("event") == "action" and event.get("name") == "action_give_guidance")
+
+
+def feedback_asked(tracker: Tracker) -> bool:
+    return any(event.get("event") == "bot" and event.get("text") == FEEDBACK_QUESTION.text
+               for event in tracker.events)

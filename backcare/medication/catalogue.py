@@ -81,6 +81,7 @@ class PairRule:
     b: frozenset[str]
     text: str
     sources: tuple[str, ...]
+    reviewed: dt.date
 
     def applies(self, first: Medicine, second: Medicine) -> bool:
         def fits(x: Medicine, y: Medicine) -> bool:
@@ -267,9 +268,9 @@ def _parse_pair(raw: Mapping[str, Any], known_tags: frozenset[str], where: str) 
         if not selectors or selectors - known_tags:
             raise ContentError(f"{where}: '{side}' must name known medicines, kinds or ingredients")
         sides.append(selectors)
-    require_reviewed(raw, where)
+    reviewed = require_reviewed(raw, where)
     text = _text(raw, "text", where, ("a", "b"))
-    return PairRule(rule_id, sides[0], sides[1], text, require_sources(raw, where))
+    return PairRule(rule_id, sides[0], sides[1], text, require_sources(raw, where), reviewed)
 
 
 @lru_cache(maxsize=None)

@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Staff command: the content book, every answer the assistant can give (knowledge base, medicine rules,
+red-flag rules) in plain words with sources and review dates, for the clinical lead to sign off.
+
+  scripts/content_book.py [--out FILE] [--review-months N]
+
+Entries past the review interval come first. The interval is --review-months, else CONTENT_REVIEW_MONTHS,
+else `content_review_months` in clinic.yml, else 12. Default output: reports/content-book.html (print it
+from the browser for a paper copy).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import Optional, Sequence
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from backcare.clinic import DEFAULT_PROFILE, load_profile  # noqa: E402
+from backcare.content import load_yaml  # noqa: E402
+from backcare.guidance import profile_fields  # noqa: E402
+from backcare.insight.content_book import (  # noqa: E402
+    DEFAULT_REVIEW_MONTHS, BookEntry, is_overdue, knowledge_entries, medicine_entries, red_flag_entries,
+    render_content_book,
+)
+from backcare.medication.catalogue import load_catalogue  # noqa: E402
+from backcare.triage import load_advice, load_red_flags  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def review_months(option: Optional[int]) -> int:
+    if option is not None:
+        return option
+    if os.environ.get("CONTENT_REVIEW_MONTHS"):
+        return int(os.environ["CONTENT_REVIEW_MONTHS"])
+    profile = load_yaml(Path(os.environ.get("CLINIC_PROFILE") or DEFAULT_PROFILE)) or {}
+    return int(profile.get("content_review_months") or DEFAULT_REVIEW_MONTHS)
+
+
+def all_entries() -> list[BookEntry]:
+    return (knowledge_entries(fields=profile_fields(load_profile())) + medicine_entries(load_catalogue())
+            + red_flag_entries(load_red_flags(), load_advice()))
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, default=ROOT / "reports" / "content-book.html")
+    parser.add_argument("--review-months", type=int)
+    args = parser.parse_args(argv)
+    months, today = review_months(args.review_months), dt.date.today()
+    entries = all_entries()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(render_content_book(entries, load_profile().name, today, months), encoding="utf-8")
+    overdue = sum(is_overdue(entry, today, months) for entry in entries)
+    print(f"{len(entries)} entries ({overdue} past their {months}-month review): wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+"""Staff command: the weekly report, one self-contained HTML file for the clinic manager.
+
+  scripts/report.py [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--days 7] [--out FILE] [--endpoints FILE]
+
+Default: the last 7 days up to today, written to reports/report-<first day>.html. Reads the tracker store
+named in endpoints.yml; patients' names, phone numbers and emails are masked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+from typing import Optional, Sequence
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from backcare.clinic import load_profile  # noqa: E402
+from backcare.insight.figures import report_figures  # noqa: E402
+from backcare.insight.period import DEFAULT_DAYS, date_range, utc_midnight  # noqa: E402
+from backcare.insight.report_html import render_report  # noqa: E402
+from scripts.conversation_store import DEFAULT_ENDPOINTS, ROOT, NoTrackerStore, load_conversations  # noqa: E402
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--since", help="first day, YYYY-MM-DD")
+    parser.add_argument("--until", help="last day, YYYY-MM-DD (default today)")
+    parser.add_argument("--days", type=int, default=DEFAULT_DAYS, help="days before --until when no --since")
+    parser.add_argument("--out", type=Path, help="where to write the HTML")
+    parser.add_argument("--endpoints", type=Path, default=DEFAULT_ENDPOINTS)
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    try:
+        since, until = date_range(args.since, args.until, args.days)
+        conversations = load_conversations(args.endpoints, utc_midnight(since), utc_midnight(until))
+    except (ValueError, NoTrackerStore) as error:
+        print(error)
+        return 2
+    figures = report_figures(conversations, since, until)
+    out = args.out or ROOT / "reports" / f"report-{since}.html"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render_report(figures, load_profile().name, dt.datetime.now(dt.timezone.utc)), encoding="utf-8")
+    print(f"{figures.conversations} conversations, {figures.messages} messages, {since} to "
+          f"{until - dt.timedelta(days=1)}: wrote {out} in {time.monotonic() - started:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
