@@ -24,6 +24,7 @@ from rasa_sdk.forms import FormValidationAction
 from actions.common import latest_text, send
 from backcare.booking.conversation import FieldCheck
 from backcare.reply import Reply
+from backcare.triage import names_a_red_flag
 
 INVALID_ANSWERS_SLOT = "invalid_answers"
 MAX_INVALID_ANSWERS = 2
@@ -61,8 +62,8 @@ class PatientFormValidationAction(FormValidationAction):
     # Answers the classifier filed under a question intent ("sunday morning" as greet, "sports massage" as
     # find_physio) are still taken when the check recognises them as answers: valid ones, and ones it refuses
     # for a reason it explains ("the clinic is closed on Sunday", "we don't work with that insurer").
-    def _rescue(self, slot: str, tracker: Tracker, accepts: Any, intent: Optional[str] = None) -> dict[str, Any]:
-        if not requested(tracker, slot) or (intent or latest_intent_name(tracker)) in HARD_STOPS:
+    def _rescue(self, slot: str, tracker: Tracker, accepts: Any) -> dict[str, Any]:
+        if not requested(tracker, slot) or answer_intent(tracker) in HARD_STOPS:
             return {}
         text = latest_text(tracker)
         return {slot: text} if text and accepts(text) else {}
@@ -74,3 +75,12 @@ def requested(tracker: Tracker, slot: str) -> bool:
 
 def latest_intent_name(tracker: Tracker) -> str:
     return str((tracker.latest_message.get("intent") or {}).get("name") or "")
+
+
+def answer_intent(tracker: Tracker) -> str:
+    """The intent, except that a red flag only the classifier heard ("never had cancer", an unusual name) is
+    read as an answer. A sign the safety net names stays a red flag, so the escalation rule answers it."""
+    intent = latest_intent_name(tracker)
+    if intent == "report_red_flag" and not names_a_red_flag(latest_text(tracker)):
+        return "inform"
+    return intent

@@ -11,12 +11,12 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import latest_text, send
-from actions.forms import PatientFormValidationAction, latest_intent_name
+from actions.common import send
+from actions.forms import PatientFormValidationAction, answer_intent, latest_intent_name
 from backcare.booking import conversation as talk
 from backcare.guidance import with_sources
 from backcare.reply import Button, Reply
-from backcare.triage import Level, names_a_red_flag, screening_disposition, screening_questions
+from backcare.triage import Level, screening_disposition, screening_questions
 
 SCREENING_SLOTS = ("red_flag_screen", "screening_answers", "invalid_answers", "requested_slot")
 ROUTINE_NEXT_STEPS = Reply(
@@ -33,13 +33,9 @@ class RedFlagScreenQuestions:
 
     async def extract_red_flag_screen(self: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                       domain: DomainDict) -> dict[str, Any]:
-        intent = latest_intent_name(tracker)
-        # A "no" that the classifier alone took for a red flag ("never had cancer") is still an answer. A sign the
-        # safety net names is not: the escalation rule answers that one.
-        if intent == "report_red_flag" and not names_a_red_flag(latest_text(tracker)):
-            intent = "inform"
+        intent = answer_intent(tracker)
         return self._rescue("red_flag_screen", tracker,
-                            lambda text: talk.screening_answer(text, intent) is not None, intent)
+                            lambda text: talk.screening_answer(text, intent) is not None)
 
     async def validate_red_flag_screen(self: Any, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                        domain: DomainDict) -> dict[str, Any]:

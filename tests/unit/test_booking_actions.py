@@ -485,3 +485,12 @@ def test_stopping_says_what_was_stopped(form: str, intent: str, expected: str, a
     asyncio.run(ActionStopBooking().run(dispatcher, tracker, DOMAIN))
     text = dispatcher.messages[0]["text"]
     assert expected in text and (absent is None or absent not in text)
+
+
+def test_a_name_only_the_classifier_took_for_a_red_flag_is_still_taken() -> None:
+    """An unusual name can look like a symptom to the intent classifier; the safety net names no sign in it."""
+    slots = {"requested_slot": "patient_name"}
+    message = {"intent": {"name": "report_red_flag", "confidence": 0.62}, "entities": [], "text": "Marjorie Quellington"}
+    tracker = Tracker("patient", slots, message, [], False, None, {"name": "booking_form"}, "action_listen")
+    extracted = asyncio.run(ValidateBookingForm().extract_patient_name(CollectingDispatcher(), tracker, DOMAIN))
+    assert extracted == {"patient_name": "Marjorie Quellington"}
