@@ -106,10 +106,10 @@ channel-try: $(MODEL)
 
 # Staff insight (scripts/review.py, report.py, content_book.py): read the tracker store in endpoints.yml.
 review: $(INSTALLED)
-	$(PYTHON) scripts/review.py $(or $(ARGS),list)
+	source scripts/endpoints-env.sh && $(PYTHON) scripts/review.py $(or $(ARGS),list)
 
 report: $(INSTALLED)
-	$(PYTHON) scripts/report.py $(ARGS)
+	source scripts/endpoints-env.sh && $(PYTHON) scripts/report.py $(ARGS)
 
 content-book: $(INSTALLED)
 	$(PYTHON) scripts/content_book.py $(ARGS)

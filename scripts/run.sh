@@ -22,12 +22,8 @@ WIDGET_PORT=${WIDGET_PORT:-8080}
 # Only these web pages may call the REST channel from a browser (space-separated origins).
 CORS_ORIGINS=${CORS_ORIGINS:-"http://localhost:$WIDGET_PORT http://127.0.0.1:$WIDGET_PORT http://localhost:$RASA_PORT http://127.0.0.1:$RASA_PORT"}
 
-# Read by endpoints.yml. Default: conversations in a SQLite file in the project, locks in memory (one process).
-export ACTION_SERVER_URL=${ACTION_SERVER_URL:-http://127.0.0.1:$ACTION_PORT/webhook}
-export ACTION_ENDPOINT_URL=${ACTION_ENDPOINT_URL:-http://127.0.0.1:$GATEWAY_PORT/webhook}
-export TRACKER_STORE_URL=${TRACKER_STORE_URL:-sqlite:///tracker.db}
-export LOCK_STORE_TYPE=${LOCK_STORE_TYPE:-in_memory}
-export REDIS_HOST=${REDIS_HOST:-127.0.0.1} REDIS_PORT=${REDIS_PORT:-6379} REDIS_PASSWORD=${REDIS_PASSWORD:-}
+# Read by endpoints.yml (stores and the action endpoint), with the one-machine defaults.
+source scripts/endpoints-env.sh
 
 # The model is a file on this machine: Rasa is never given a URL or remote storage to load one from.
 require_local_model() {
