@@ -36,6 +36,7 @@ from channels.common import (
     NO_TEXT_REPLY, SORRY_REPLY, TELEGRAM_MAX_LENGTH, Buttons, RecentCache, bold_spans, button_title,
     channel_settings, int_setting, split_message, text_length, typed_text,
 )
+from channels.limits import MessageGate, Verdict, readable_text
 
 logger = logging.getLogger(__name__)
 
@@ -209,6 +210,7 @@ class TelegramInput(InputChannel):
 
     def __init__(self, settings: Optional[TelegramSettings]) -> None:
         self.settings = settings
+        self.gate = MessageGate()
         self.deliveries: RecentCache[int, bool] = RecentCache(max_items=10_000, ttl_seconds=24 * 3600)
         self.offered: RecentCache[str, Buttons] = RecentCache(max_items=10_000, ttl_seconds=24 * 3600)
 
@@ -284,13 +286,18 @@ class TelegramInput(InputChannel):
                 return
             metadata: Optional[dict[str, Any]] = {"tapped": True}
         else:
-            typed = (message.get("text") or "").strip()
-            if not typed:
-                await output.send_text_message(sender, NO_TEXT_REPLY)
-                return
-            command = typed.split()[0].split("@")[0].lower()
-            text = GREETING_PAYLOAD if command in GREETING_COMMANDS else typed_text(typed)
+            typed = message.get("text")
+            text = readable_text(typed if isinstance(typed, str) else "").strip()
             metadata = None
+        verdict = self.gate.check(sender, text)
+        if verdict is not Verdict.ANSWER:
+            reply = self.gate.reply(verdict, empty_reply=NO_TEXT_REPLY)
+            if reply:
+                await output.send_text_message(sender, reply)
+            return
+        if not query:
+            command = text.split()[0].split("@")[0].lower()
+            text = GREETING_PAYLOAD if command in GREETING_COMMANDS else typed_text(text)
 
         try:
             await on_new_message(UserMessage(text, output, sender, input_channel=self.name(),
