@@ -23,12 +23,14 @@ MODEL_NAME := backspasm-$(shell cat $(MODEL_INPUTS) | sha256sum | cut -c1-16)
 MODEL := models/$(MODEL_NAME).tar.gz
 INSTALLED := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt requirements-model.txt | sha256sum | cut -c1-16)
 
-.PHONY: help install browser-deps train run shell validate test test-unit test-model test-browser test-channels \
-	channel-try bookings clean
+.PHONY: help install browser-deps train run run-prod shell validate test test-unit test-model test-browser \
+	test-channels test-prod channel-try bookings clean
 
 help:
 	@echo "make run       start the assistant (action server :5055, Rasa REST :5005) and the demo site"
 	@echo "               with the chat widget (http://localhost:8080)"
+	@echo "make run-prod  the same against PostgreSQL and Redis (started on this machine unless TRACKER_STORE_URL"
+	@echo "               names a database server; docs/deployment.md)"
 	@echo "make shell     talk to the assistant in the terminal (staff test conversations)"
 	@echo "make test      validate data, unit tests, train if needed, NLU and conversation tests"
 	@echo "make train     train a model for the current data, config and domain (skipped if current)"
@@ -50,6 +52,12 @@ $(MODEL): | $(INSTALLED)
 	@# Rasa has already written it under that name; older models stay until `make clean`.
 
 run: $(MODEL)
+	scripts/run.sh serve $(MODEL)
+
+# Production stores: conversations in PostgreSQL, locks in Redis. Without TRACKER_STORE_URL in the environment,
+# both are started on 127.0.0.1 by scripts/services.sh (`scripts/services.sh stop` stops them).
+run-prod: $(MODEL)
+	if [ -z "$${TRACKER_STORE_URL:-}" ]; then eval "$$(scripts/services.sh start)"; fi; \
 	scripts/run.sh serve $(MODEL)
 
 shell: $(MODEL)
@@ -77,6 +85,11 @@ test-browser: $(MODEL) browser-deps
 test-channels: $(MODEL)
 	BACKSPASM_MODEL=$(MODEL) $(PYTHON) -m pytest tests/channels -q
 
+# Production set-up for real: PostgreSQL and Redis from Debian's packages on loopback, two instances sharing
+# them, faults made by stopping, freezing and restarting processes, the API and CORS locked down.
+test-prod: $(MODEL)
+	BACKSPASM_MODEL=$(MODEL) $(PYTHON) -m pytest tests/prod -q
+
 # Staff: booking and call-back requests, e.g. `make bookings ARGS="export --out new.csv"` (default: list).
 bookings: $(INSTALLED)
 	$(PYTHON) scripts/bookings.py $(or $(ARGS),list)
@@ -85,7 +98,7 @@ bookings: $(INSTALLED)
 channel-try: $(MODEL)
 	$(PYTHON) scripts/channel_try.py $(or $(CHANNEL),whatsapp) --model $(MODEL)
 
-test: validate test-unit test-model test-browser test-channels
+test: validate test-unit test-model test-browser test-channels test-prod
 
 clean:
 	rm -rf models/*.tar.gz results .pytest_cache

@@ -1,18 +1,70 @@
 #!/usr/bin/env bash
-# Starts the action server and then either the Rasa server plus the demo site with the chat widget (serve) or a
-# terminal conversation (shell), and stops them all cleanly on Ctrl-C or when any of them exits.
-#   scripts/run.sh serve|shell MODEL
+# Starts the assistant. On one machine, everything (stops them all on Ctrl-C or when any of them exits):
+#   scripts/run.sh serve MODEL   action server, action gateway, Rasa server and the demo site with the widget
+#   scripts/run.sh shell MODEL   action server, action gateway and a terminal conversation
+# One process each, as containers and several instances run them (docs/deployment.md):
+#   scripts/run.sh rasa MODEL | actions | gateway
+# Settings come from the environment; the defaults below are the one-machine set-up, so `make run` needs none.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mode=${1:?serve or shell}
-model=${2:?path to the trained model}
+mode=${1:?serve, shell, rasa, actions or gateway}
+model=${2:-}
 
 RASA_PORT=${RASA_PORT:-5005}
 ACTION_PORT=${ACTION_PORT:-5055}
+GATEWAY_PORT=${GATEWAY_PORT:-5056}
+# Where the gateway listens; a container that serves other containers sets 0.0.0.0.
+GATEWAY_HOST=${GATEWAY_HOST:-127.0.0.1}
+# Seconds the gateway waits for an action before telling the patient the look-up is unavailable.
+ACTION_TIMEOUT=${ACTION_TIMEOUT:-10}
 # The demo site with the chat widget (widget/demo), served next to the bot.
 WIDGET_PORT=${WIDGET_PORT:-8080}
 # Only these web pages may call the REST channel from a browser (space-separated origins).
 CORS_ORIGINS=${CORS_ORIGINS:-"http://localhost:$WIDGET_PORT http://127.0.0.1:$WIDGET_PORT http://localhost:$RASA_PORT http://127.0.0.1:$RASA_PORT"}
+
+# Read by endpoints.yml. Default: conversations in a SQLite file in the project, locks in memory (one process).
+export ACTION_SERVER_URL=${ACTION_SERVER_URL:-http://127.0.0.1:$ACTION_PORT/webhook}
+export ACTION_ENDPOINT_URL=${ACTION_ENDPOINT_URL:-http://127.0.0.1:$GATEWAY_PORT/webhook}
+export TRACKER_STORE_URL=${TRACKER_STORE_URL:-sqlite:///tracker.db}
+export LOCK_STORE_TYPE=${LOCK_STORE_TYPE:-in_memory}
+export REDIS_HOST=${REDIS_HOST:-127.0.0.1} REDIS_PORT=${REDIS_PORT:-6379} REDIS_PASSWORD=${REDIS_PASSWORD:-}
+
+# The model is a file on this machine: Rasa is never given a URL or remote storage to load one from.
+require_local_model() {
+  [ -f "$model" ] || { echo "run.sh: the model must be a local file, got '$model'" >&2; exit 2; }
+}
+
+# Rasa's HTTP API (conversations, model, training) stays off unless RASA_API=on, and then only with a
+# token (RASA_API_TOKEN) or a JWT secret (RASA_JWT_SECRET, RASA_JWT_METHOD default HS256).
+api_flags=()
+if [ "${RASA_API:-off}" = on ]; then
+  if [ -z "${RASA_API_TOKEN:-}${RASA_JWT_SECRET:-}" ]; then
+    echo "run.sh: RASA_API=on needs RASA_API_TOKEN or RASA_JWT_SECRET; refusing to open the API without one" >&2
+    exit 2
+  fi
+  api_flags=(--enable-api)
+  [ -n "${RASA_API_TOKEN:-}" ] && api_flags+=(--auth-token "$RASA_API_TOKEN")
+  [ -n "${RASA_JWT_SECRET:-}" ] && api_flags+=(--jwt-secret "$RASA_JWT_SECRET" --jwt-method "${RASA_JWT_METHOD:-HS256}")
+elif [ "${RASA_API:-off}" != off ]; then
+  echo "run.sh: RASA_API must be on or off" >&2
+  exit 2
+fi
+
+case $mode in
+  actions)
+    exec .venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" ;;
+  gateway)
+    exec .venv/bin/python -m gateway.actions --host "$GATEWAY_HOST" --port "$GATEWAY_PORT" \
+      --upstream "$ACTION_SERVER_URL" --timeout "$ACTION_TIMEOUT" ;;
+  rasa)
+    require_local_model
+    .venv/bin/python scripts/wait_for_stores.py "${STORES_TIMEOUT:-60}"
+    # shellcheck disable=SC2086
+    exec .venv/bin/rasa run --model "$model" --port "$RASA_PORT" --endpoints endpoints.yml \
+      --credentials credentials.yml --cors $CORS_ORIGINS "${api_flags[@]}" ;;
+  serve|shell) require_local_model ;;
+  *) echo "run.sh: unknown mode '$mode'" >&2; exit 2 ;;
+esac
 
 pids=()
 stop() {
@@ -22,16 +74,17 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-.venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" &
+"$0" actions &
+pids+=($!)
+"$0" gateway &
 pids+=($!)
 .venv/bin/python scripts/wait_for_port.py 127.0.0.1 "$ACTION_PORT" 60
+.venv/bin/python scripts/wait_for_port.py 127.0.0.1 "$GATEWAY_PORT" 30
 
 if [ "$mode" = shell ]; then
   .venv/bin/rasa shell --model "$model" --endpoints endpoints.yml
 else
-  # shellcheck disable=SC2086
-  .venv/bin/rasa run --model "$model" --port "$RASA_PORT" --endpoints endpoints.yml \
-    --credentials credentials.yml --cors $CORS_ORIGINS &
+  "$0" rasa "$model" &
   pids+=($!)
   .venv/bin/python scripts/serve_widget.py --port "$WIDGET_PORT" --endpoint "http://localhost:$RASA_PORT" --quiet &
   pids+=($!)

@@ -1,0 +1,1 @@
+"""Rasa server side-car: the action gateway between the Rasa server and the action server."""
