@@ -24,7 +24,7 @@ MODEL := models/$(MODEL_NAME).tar.gz
 INSTALLED := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt requirements-model.txt | sha256sum | cut -c1-16)
 
 .PHONY: help install browser-deps train run run-prod shell validate test test-unit test-model test-browser \
-	test-channels test-prod channel-try bookings clean
+	test-channels test-prod channel-try bookings purge-conversations audit bench clean
 
 help:
 	@echo "make run       start the assistant (action server :5055, Rasa REST :5005) and the demo site"
@@ -37,6 +37,9 @@ help:
 	@echo "make validate  rasa data validate, failing on any warning"
 	@echo "make bookings  list booking and call-back requests (ARGS=\"export --out new.csv\", handled REF, ...)"
 	@echo "make channel-try [CHANNEL=telegram]  chat as WhatsApp/Telegram would, against a local fake platform"
+	@echo "make purge-conversations  delete conversations older than CONVERSATION_RETENTION_DAYS (default 90)"
+	@echo "make audit     check every pinned dependency against published advisories (pip-audit)"
+	@echo "make bench     load benchmark, one instance and the scaled set-up (~6 min; results/bench.md)"
 
 install: $(INSTALLED)
 
@@ -97,6 +100,24 @@ bookings: $(INSTALLED)
 # Staff: talk to the bot as WhatsApp (or CHANNEL=telegram) would, without the platform. Ctrl-D stops.
 channel-try: $(MODEL)
 	$(PYTHON) scripts/channel_try.py $(or $(CHANNEL),whatsapp) --model $(MODEL)
+
+# The retention job (run it daily, e.g. from cron; README "Keeping conversations"). ARGS="--dry-run" counts only.
+purge-conversations: $(INSTALLED)
+	$(PYTHON) scripts/purge_conversations.py $(ARGS)
+
+audit:
+	scripts/audit.sh
+
+# Not part of `make test`: simulated patients over REST, paced (~10 messages/s) and saturating, against one
+# instance and the scaled set-up (2 Sanic workers, PostgreSQL, Redis). Table rows in results/bench.md;
+# docs/benchmarks.md holds the measured table. BENCH_SECONDS sets each run's length.
+BENCH_SECONDS ?= 60
+bench: $(MODEL)
+	mkdir -p results
+	for setup in single scaled; do for mode in paced saturation; do \
+	  $(PYTHON) scripts/bench.py --model $(MODEL) --setup $$setup --mode $$mode --seconds $(BENCH_SECONDS) \
+	    || exit 1; \
+	done; done | tee results/bench.md
 
 test: validate test-unit test-model test-browser test-channels test-prod
 

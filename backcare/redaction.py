@@ -10,9 +10,9 @@ sender id in several forms: plain text, Python reprs and JSON):
 - email addresses; phone numbers written the UK or international way (+44 7700 900123, 07700-900123,
   (020) 7946 0871, 0044...), including WhatsApp sender ids ("whatsapp:+447700900123");
 - the values of keys that hold what a patient typed or told us: text, user_text, message, patient_name,
-  contact, name, phone, email, ... ("patient_name: Jane Doe", "'text': '...'", '"contact": "..."');
+  contact, phone, email, ... ("patient_name: Jane Doe", "'text': '...'", '"contact": "..."');
 - the quoted message in "Received user message '...'";
-- a name after "my name is", "I'm called", "call me", "name:".
+- a name after "my name is", "I'm called", "call me", "full name:".
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<![\w+])(?:\+|\(?0)[\d()\- ]{8,22}\d(?!\w)")
 _SENSITIVE_KEYS = (
     "text", "user_text", "parse_data_text", "message", "user_message", "user_uttered", "patient_name", "contact",
-    "name", "full_name", "phone", "email", "slot_values", "typed",
-)
+    "full_name", "phone", "email", "slot_values", "typed",
+)  # not plain "name": Rasa logs intent and action names under it
 _KEYS = "|".join(_SENSITIVE_KEYS)
 # key: 'value' / "key": "value" / key='value' (Python reprs and JSON, escaped quotes allowed inside)
 _QUOTED_VALUE = re.compile(rf"""(["']?\b(?:{_KEYS})\b["']?\s*[:=]\s*)(["'])((?:\\.|(?!\2).)*)\2""", re.S)
@@ -40,7 +40,7 @@ _PLAIN_VALUE = re.compile(rf"""(\b(?:{_KEYS}):[ \t]+)(?!["'\[{{])([^,\n)}}\]]+)"
 _SLOT_EVENT = re.compile(rf"(key: (?:{_KEYS}), value: )([^)]*)")
 # Rasa's own line ends the text at "' with intent"; other lines end it at the closing quote before a space.
 _RECEIVED = re.compile(r"(Received user message )(['\"])(?:.*?\2(?= with intent)|.*?\2(?=\s|$))", re.S)
-_NAME_CUE = re.compile(r"(\b(?:my name is|my name's|i'm called|i am called|call me|name:)\s+)"
+_NAME_CUE = re.compile(r"(\b(?:my name is|my name's|i'm called|i am called|call me|(?:my|full|patient) name:)\s+)"
                        r"([^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){0,2})", re.I)
 
 

@@ -35,7 +35,8 @@ def channel_assistant(
     credentials_file.write_text(yaml.safe_dump(credentials(fake.url)))
     # Booking requests made over the channels go to a temporary file, never the clinic's bookings or systems.
     booking = {"BOOKING_BACKEND": "sqlite", "BOOKING_DB": str(work_dir / "bookings.db")}
-    with start_assistant(model_path, work_dir, credentials=credentials_file, env=booking) as running:
+    # At debug level, as the log redaction test needs (Rasa then logs every message, slot and tracker).
+    with start_assistant(model_path, work_dir, credentials=credentials_file, env=booking, debug=True) as running:
         yield running
 
 

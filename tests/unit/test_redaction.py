@@ -48,7 +48,9 @@ def test_rasa_debug_lines_lose_the_patients_words_and_slot_values() -> None:
     for line, secret in lines.items():
         assert secret not in redact(line), line
     assert "consent: True" in redact("Current slot values: \n\tpatient_name: Harriet Cole\n\tconsent: True")
-    assert redact("intent: ask_causes, confidence 0.97") == "intent: ask_causes, confidence 0.97"
+    for kept in ("intent: ask_causes, confidence 0.97", '{"intent": {"name": "inform"}, "confidence": 1.0}',
+                 "user intent: inform | previous action name: booking_form"):
+        assert redact(kept) == kept
 
 
 def test_the_project_logging_config_redacts_every_record_even_after_rasa_replaces_the_handler() -> None:
