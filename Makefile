@@ -114,10 +114,9 @@ audit:
 BENCH_SECONDS ?= 60
 bench: $(MODEL)
 	mkdir -p results
-	for setup in single scaled; do for mode in paced saturation; do \
-	  $(PYTHON) scripts/bench.py --model $(MODEL) --setup $$setup --mode $$mode --seconds $(BENCH_SECONDS) \
-	    || exit 1; \
-	done; done | tee results/bench.md
+	for setup in single scaled; do \
+	  $(PYTHON) scripts/bench.py --model $(MODEL) --setup $$setup --seconds $(BENCH_SECONDS) || exit 1; \
+	done | tee results/bench.md
 
 test: validate test-unit test-model test-browser test-channels test-prod
 

@@ -1,8 +1,8 @@
 """Load benchmark: simulated patients hold whole conversations with the assistant over the REST channel, and the
 latency of every message, the throughput, the errors and each server process's peak memory are measured.
 
-  .venv/bin/python scripts/bench.py --model models/X.tar.gz --setup single|scaled --mode paced|saturation
-      [--seconds 60] [--patients N] [--profile out.txt]
+  .venv/bin/python scripts/bench.py --model models/X.tar.gz --setup single|scaled [--modes paced,saturation]
+      [--seconds 60] [--patients N] [--profile results/profile.txt]
 
 Servers are started here through scripts/run.sh exactly as deployed (action server, action gateway, Rasa server),
 on free local ports, and stopped at the end:
@@ -17,8 +17,9 @@ Each patient talks as a new sender through CONVERSATION (7 messages: greeting, w
 starts again as a new patient, until the time is up. A message counts as an error when the HTTP status is not 200,
 the request fails or times out, or no reply comes back (a lost message).
 
---profile runs py-spy on the Rasa server during the run and writes the functions it spent most time in.
-Prints one Markdown table row; `make bench` runs the four combinations into results/bench.md.
+--profile runs py-spy on the Rasa server (and its workers) during each mode and writes the functions it spent
+most time in (results/profile-paced.txt, ...). Prints one Markdown table row per mode; `make bench` runs both
+set-ups into results/bench.md.
 """
 
 from __future__ import annotations
@@ -244,44 +245,50 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", type=Path, required=True)
     parser.add_argument("--setup", choices=("single", "scaled"), default="single")
-    parser.add_argument("--mode", choices=("paced", "saturation"), default="paced")
+    parser.add_argument("--modes", default="paced,saturation",
+                        help="comma-separated, run one after the other against the same servers")
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--patients", type=int)
     parser.add_argument("--profile", type=Path, help="write py-spy's top functions of the Rasa server here")
     args = parser.parse_args()
-    paced = args.mode == "paced"
-    patients = args.patients or (PACED_PATIENTS if paced else SATURATION_CLIENTS)
+    modes = args.modes.split(",")
+    if not set(modes) <= {"paced", "saturation"}:
+        parser.error("--modes takes paced and/or saturation")
 
     with tempfile.TemporaryDirectory(prefix="backspasm-bench-") as work:
         Path(work).chmod(0o755)  # PostgreSQL runs as the postgres user, who must be able to enter it
         with servers(args.model.resolve(), args.setup, Path(work)) as (url, processes):
             wait_until_answering(url)
-            results, elapsed, memory = measure(url, processes, args, paced, patients, Path(work))
-    report(args, paced, patients, results, elapsed, memory)
+            for mode in modes:
+                paced = mode == "paced"
+                patients = args.patients or (PACED_PATIENTS if paced else SATURATION_CLIENTS)
+                profile = args.profile.with_name(f"{args.profile.stem}-{mode}{args.profile.suffix}") \
+                    if args.profile else None
+                results, elapsed, memory = measure(url, processes, args.seconds, paced, patients, Path(work),
+                                                   profile)
+                report(args.setup, mode, patients, results, elapsed, memory)
     return 0
 
 
-def measure(url: str, processes: dict[str, subprocess.Popen], args: argparse.Namespace, paced: bool,
-            patients: int, work: Path) -> tuple[Results, float, "MemoryWatch"]:
-    profiler = None
-    if args.profile:
-        profiler = start_profile(processes["rasa server"].pid, args.seconds, work / "profile.txt")
+def measure(url: str, processes: dict[str, subprocess.Popen], seconds: float, paced: bool, patients: int,
+            work: Path, profile: Optional[Path]) -> tuple[Results, float, "MemoryWatch"]:
+    profiler = start_profile(processes["rasa server"].pid, seconds, work / "profile.raw") if profile else None
     with MemoryWatch(processes) as memory:
-        results, elapsed = asyncio.run(drive(url, args.seconds, paced, patients))
-    if profiler:
+        results, elapsed = asyncio.run(drive(url, seconds, paced, patients))
+    if profiler and profile:
         profiler.wait(timeout=120)
-        args.profile.write_text("\n".join(top_functions(work / "profile.txt")) + "\n")
+        profile.write_text("\n".join(top_functions(work / "profile.raw")) + "\n")
     return results, elapsed, memory
 
 
-def report(args: argparse.Namespace, paced: bool, patients: int, results: Results, elapsed: float,
-           memory: "MemoryWatch") -> None:
+def report(setup: str, mode: str, patients: int, results: Results, elapsed: float, memory: "MemoryWatch") -> None:
+    paced = mode == "paced"
     latencies = [1000 * latency for latency in results.latencies]
     errors = ", ".join(f"{n} {kind}" for kind, n in results.errors.items()) or "0"
     memory_text = ", ".join(f"{name} {peak:.0f}" for name, peak in memory.peaks.items())
-    print(f"| {args.setup} | {args.mode} ({patients} {'patients' if paced else 'clients'}) | {results.count} | "
+    print(f"| {setup} | {mode} ({patients} {'patients' if paced else 'clients'}) | {results.count} | "
           f"{results.count / elapsed:.1f} | {percentile(latencies, 0.50):.0f} | {percentile(latencies, 0.95):.0f} | "
-          f"{percentile(latencies, 0.99):.0f} | {errors} | {memory_text} |")
+          f"{percentile(latencies, 0.99):.0f} | {errors} | {memory_text} |", flush=True)
 
 
 if __name__ == "__main__":
