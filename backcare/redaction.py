@@ -10,8 +10,8 @@ sender id in several forms: plain text, Python reprs and JSON):
 - email addresses; phone numbers written the UK or international way (+44 7700 900123, 07700-900123,
   (020) 7946 0871, 0044...), including WhatsApp sender ids ("whatsapp:+447700900123");
 - the values of keys that hold what a patient typed or told us: text, user_text, message, patient_name,
-  contact, phone, email, ... ("patient_name: Jane Doe", "'text': '...'", '"contact": "..."');
-- the quoted message in "Received user message '...'";
+  contact, phone, email, value (slot and entity values), ... ("patient_name: Jane Doe", "'text': '...'", '"contact": "..."');
+- the quoted message in "Received user message '...'"; the text and entities of BotUttered / UserUttered events;
 - a name after "my name is", "I'm called", "call me", "full name:".
 """
 
@@ -22,6 +22,7 @@ import re
 from typing import Any, Callable, Optional
 
 REDACTED = "[redacted]"
+NOTICE = "Phone numbers, emails, names and message texts are redacted from this log."
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Starts like a UK or international number (+, 00 or 0) and has 10-15 digits, with single spaces, dashes or
@@ -29,8 +30,8 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<![\w+])(?:\+|\(?0)[\d()\- ]{8,22}\d(?!\w)")
 _SENSITIVE_KEYS = (
     "text", "user_text", "parse_data_text", "message", "user_message", "user_uttered", "patient_name", "contact",
-    "full_name", "phone", "email", "slot_values", "typed",
-)  # not plain "name": Rasa logs intent and action names under it
+    "full_name", "phone", "email", "slot_values", "typed", "value",
+)  # "value": slot and entity values in event dicts; not plain "name": Rasa logs intent and action names under it
 _KEYS = "|".join(_SENSITIVE_KEYS)
 # key: 'value' / "key": "value" / key='value' (Python reprs and JSON, escaped quotes allowed inside)
 _QUOTED_VALUE = re.compile(rf"""(["']?\b(?:{_KEYS})\b["']?\s*[:=]\s*)(["'])((?:\\.|(?!\2).)*)\2""", re.S)
@@ -39,6 +40,13 @@ _PLAIN_VALUE = re.compile(rf"""(\b(?:{_KEYS}):[ \t]+)(?!["'\[{{])([^,\n)}}\]]+)"
 # SlotSet(key: patient_name, value: Jane Doe)
 _SLOT_EVENT = re.compile(rf"(key: (?:{_KEYS}), value: )([^)]*)")
 # Rasa's own line ends the text at "' with intent"; other lines end it at the closing quote before a space.
+# What was said, in Rasa's event reprs (the bot repeats names and numbers back; the text is not escaped there):
+# BotUttered('...', {...}, ...), BotUttered(text: ..., data: ...), UserUttered(text: ..., intent: ..., entities: ...)
+_UTTERANCES = (
+    (re.compile(r"((?:Bot|User)Uttered\()'.*?'(?=, \{)", re.S), r"\1'[redacted]'"),
+    (re.compile(r"((?:Bot|User|Agent)Uttered\(text: ).*?(?=, (?:data|intent): )", re.S), r"\1[redacted]"),
+    (re.compile(r"(, entities: ).*?(?=, use_text_for_featurization)", re.S), r"\1[redacted]"),
+)
 _RECEIVED = re.compile(r"(Received user message )(['\"])(?:.*?\2(?= with intent)|.*?\2(?=\s|$))", re.S)
 _NAME_CUE = re.compile(r"(\b(?:my name is|my name's|i'm called|i am called|call me|(?:my|full|patient) name:)\s+)"
                        r"([^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){0,2})", re.I)
@@ -56,14 +64,17 @@ def _keep_key(match: re.Match) -> str:
 
 def redact(text: str) -> str:
     """The text with personal details replaced by [redacted]."""
-    for pattern in (_SLOT_EVENT, _RECEIVED, _QUOTED_VALUE, _PLAIN_VALUE):
-        text = pattern.sub(_keep_received if pattern is _RECEIVED else _keep_key, text)
+    for pattern, replacement in _UTTERANCES:
+        text = pattern.sub(replacement, text)
+    text = _RECEIVED.sub(_keep_quoted, text)
+    for pattern in (_SLOT_EVENT, _QUOTED_VALUE, _PLAIN_VALUE):
+        text = pattern.sub(_keep_key, text)
     text = _EMAIL.sub(REDACTED, text)
     text = _PHONE.sub(_phone, text)
     return _NAME_CUE.sub(lambda match: match.group(1) + REDACTED, text)
 
 
-def _keep_received(match: re.Match) -> str:
+def _keep_quoted(match: re.Match) -> str:
     return f"{match.group(1)}{match.group(2)}{REDACTED}{match.group(2)}"
 
 
@@ -107,4 +118,5 @@ class RedactingFilter(logging.Filter):
 def redacting_filter() -> RedactingFilter:
     """Factory named in logging.yml: installs redaction for the whole process and returns the handler filter."""
     install()
+    logging.getLogger(__name__).info(NOTICE)
     return RedactingFilter()

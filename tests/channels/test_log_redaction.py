@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from backcare.redaction import REDACTED
+from backcare.redaction import NOTICE, REDACTED
 from channels.local_platform import FakePlatform, WhatsAppPatient
 from tests.channels.settings import whatsapp_settings
 from tests.model.assistant import RunningAssistant
@@ -46,8 +46,12 @@ def test_no_phone_email_or_name_reaches_either_servers_log(channel_assistant: Ru
                                f"whatsapp:{WHATSAPP_NUMBER}")
     assert whatsapp.say(f"I'm {NAME}, call me on {PHONE} or email {EMAIL}")
 
-    for log_name in ("rasa.log", "actions.log"):
-        log = (channel_assistant.work_dir / log_name).read_text(encoding="utf-8", errors="replace")
-        assert REDACTED in log, f"{log_name}: nothing was redacted, so the details were never logged?"
+    logs = {name: (channel_assistant.work_dir / name).read_text(encoding="utf-8", errors="replace")
+            for name in ("rasa.log", "actions.log")}
+    # Rasa's debug log repeats every message, slot and tracker, so there redaction must have happened. The action
+    # server logs no personal details of its own even at debug level; the notice shows it redacts all the same.
+    assert f'"parse_data_text": "{REDACTED}"' in logs["rasa.log"]
+    assert NOTICE in logs["actions.log"]
+    for name, log in logs.items():
         leaked = [secret for secret in SECRETS if secret in log]
-        assert leaked == [], f"{log_name} contains {leaked}"
+        assert leaked == [], f"{name} contains {leaked}"

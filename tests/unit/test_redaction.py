@@ -44,6 +44,12 @@ def test_rasa_debug_lines_lose_the_patients_words_and_slot_values() -> None:
         "user said: My name's Harriet Cole, thanks": "Harriet Cole",
         "BotUttered('Thanks, Harriet Cole.', {}, {'text': 'Thanks, Harriet Cole.'})": "'text': 'Thanks, Harriet",
         "metadata {'typed': 'Harriet Cole'}": "Harriet Cole",
+        "[\"BotUttered('Thank you, Harriet. Here's what I'll send', {\\\"buttons\\\": null}, {}, 17.5)\"]":
+            "Harriet",
+        "BotUttered(text: Thanks, Harriet Cole, data: {}, metadata: {})": "Harriet",
+        "UserUttered(text: Harriet, Cole, intent: inform, entities: Harriet Cole (Type: name, Role: None, Group: "
+        "None), use_text_for_featurization: False)": "Harriet",
+        '{"event": "slot", "name": "patient_name", "value": "Harriet Cole"}': "Harriet",
     }
     for line, secret in lines.items():
         assert secret not in redact(line), line
