@@ -22,10 +22,11 @@ from tests.channels import fuzz_corpus
 from tests.channels.settings import telegram_settings, whatsapp_settings
 from tests.model.assistant import RunningAssistant
 
-# Messages per channel (5,000 in all) and conversations they are spread over; each conversation's messages go
+# Messages per channel (5,000 in all), dealt to conversations of MESSAGES_PER_CONVERSATION (a patient's
+# conversation is that long; Rasa's work per message grows with the conversation); each conversation's messages go
 # one after another, several conversations at once.
 SHARE = {"rest": 3000, "whatsapp": 1000, "telegram": 1000}
-CONVERSATIONS_PER_CHANNEL = 40
+MESSAGES_PER_CONVERSATION = 10
 PARALLEL_CONVERSATIONS = 6
 
 
@@ -89,12 +90,13 @@ def telegram_sender(assistant: RunningAssistant, fake: FakePlatform) -> Callable
 
 
 def conversations(channel: str, count: int, seed: int) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The channel's share of generated messages, dealt round-robin to `CONVERSATIONS_PER_CHANNEL` senders."""
+    """The channel's share of generated messages, dealt round-robin to senders, MESSAGES_PER_CONVERSATION each."""
     senders = {"rest": lambda n: f"fuzz-{n}", "whatsapp": lambda n: f"whatsapp:+4477009{n:05d}",
                "telegram": lambda n: str(70_000_000 + n)}[channel]
-    dealt: list[tuple[str, list[tuple[str, str]]]] = [(senders(n), []) for n in range(CONVERSATIONS_PER_CHANNEL)]
+    conversation_count = -(-count // MESSAGES_PER_CONVERSATION)
+    dealt: list[tuple[str, list[tuple[str, str]]]] = [(senders(n), []) for n in range(conversation_count)]
     for number, message in enumerate(fuzz_corpus.messages(count, seed)):
-        dealt[number % CONVERSATIONS_PER_CHANNEL][1].append(message)
+        dealt[number % conversation_count][1].append(message)
     return dealt
 
 

@@ -18,12 +18,12 @@ SECRETS = (NAME, "Marigold", "Featherstone", PHONE, "07400271828", "+44740027182
            WHATSAPP_NUMBER, "7400271829")
 
 
-def test_no_phone_email_or_name_reaches_either_servers_log(channel_assistant: RunningAssistant,
+def test_no_phone_email_or_name_reaches_either_servers_log(debug_channel_assistant: RunningAssistant,
                                                            fake: FakePlatform) -> None:
     sender = f"booking-{uuid.uuid4().hex}"
 
     def say(message: str) -> str:
-        return channel_assistant.texts(channel_assistant.send(message, sender=sender))
+        return debug_channel_assistant.texts(debug_channel_assistant.send(message, sender=sender))
 
     say(f"hello, my name is {NAME} and my email is {EMAIL}")
     say("i'd like to book an appointment for my back")
@@ -42,11 +42,11 @@ def test_no_phone_email_or_name_reaches_either_servers_log(channel_assistant: Ru
             break
     assert NAME in readback and PHONE in readback  # the details did reach the assistant
     say("/affirm")
-    whatsapp = WhatsAppPatient(fake, channel_assistant.rasa_url, whatsapp_settings(fake.url),
+    whatsapp = WhatsAppPatient(fake, debug_channel_assistant.rasa_url, whatsapp_settings(fake.url),
                                f"whatsapp:{WHATSAPP_NUMBER}")
     assert whatsapp.say(f"I'm {NAME}, call me on {PHONE} or email {EMAIL}")
 
-    logs = {name: (channel_assistant.work_dir / name).read_text(encoding="utf-8", errors="replace")
+    logs = {name: (debug_channel_assistant.work_dir / name).read_text(encoding="utf-8", errors="replace")
             for name in ("rasa.log", "actions.log")}
     # Rasa's debug log repeats every message, slot and tracker, so there redaction must have happened. The action
     # server logs no personal details of its own even at debug level; the notice shows it redacts all the same.
