@@ -75,7 +75,8 @@ def malformed_rest_bodies() -> list[bytes]:
 
 def malformed_twilio_forms(sender: str, clinic: str, account_sid: str) -> list[dict[str, str]]:
     """Form posts that are signed correctly but are not a normal incoming WhatsApp message."""
-    return [{}, {"From": sender}, {"Body": "hi"}, {"From": "", "Body": "hi"}, {"From": "sms:+447700900000", "Body": "x"},
+    return [{}, {"From": sender}, {"Body": "hi"}, {"From": "", "Body": "hi"},
+            {"From": "sms:+447700900000", "Body": "x"},
             {"From": clinic, "To": sender, "MessageStatus": "delivered"},
             {"From": sender, "Body": "\x00\x01\x02", "MessageSid": "SM" + "0" * 32, "AccountSid": account_sid},
             {"From": sender, "Body": "x" * 50_000, "AccountSid": account_sid},

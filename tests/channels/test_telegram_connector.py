@@ -212,7 +212,8 @@ def test_a_flooding_chat_is_told_once_to_slow_down_then_ignored(fake: FakePlatfo
         patient = TelegramPatient(fake, url, settings, chat_id=77_000_001)
         mark = fake.mark()
         for n in range(5):
-            assert patient.post(telegram_message_update(patient.next_update_id(), patient.chat_id, f"message {n}")).status_code == 200
+            update = telegram_message_update(patient.next_update_id(), patient.chat_id, f"message {n}")
+            assert patient.post(update).status_code == 200
         assert dialogue.texts == ["message 0", "message 1"]
         texts = [call["payload"]["text"] for call in fake.telegram_calls("sendMessage", mark)]
     assert texts.count(RATE_LIMITED_REPLY) == 1 and len(texts) == 3
