@@ -266,15 +266,16 @@ class TelegramInput(InputChannel):
         if isinstance(update_id, int) and not self.deliveries.first_time(update_id):
             logger.info("Ignored a repeated delivery of Telegram update %s.", update_id)
             return
-        query = update.get("callback_query")
-        message = query.get("message") if query else update.get("message")
-        chat = (message or {}).get("chat") or {}
-        if query and not chat.get("id") and (query.get("from") or {}).get("id"):
+        # Forged or odd updates may hold anything where Telegram puts an object: read only objects.
+        query = object_or_none(update.get("callback_query"))
+        message = object_or_none(query.get("message") if query else update.get("message"))
+        chat = object_or_none((message or {}).get("chat")) or {}
+        if query and not chat.get("id") and (object_or_none(query.get("from")) or {}).get("id"):
             # A tap on a message too old for Telegram to include: the private chat's id is the user's id.
             chat = {"id": query["from"]["id"], "type": "private"}
         if query:
             await call_answer_callback_query(self.settings, query)
-        if not chat.get("id") or chat.get("type", "private") != "private":
+        if not isinstance(chat.get("id"), (int, str)) or not chat["id"] or chat.get("type", "private") != "private":
             return  # edited messages, channel posts, groups: not served
         sender = f"{SENDER_PREFIX}{chat['id']}"
         output = TelegramOutput(self.settings)
@@ -311,6 +312,10 @@ class TelegramInput(InputChannel):
             self.offered.put(sender, output.offered_buttons)
         else:
             self.offered.discard(sender)
+
+
+def object_or_none(value: Any) -> Optional[dict[str, Any]]:
+    return value if isinstance(value, dict) else None
 
 
 async def call_answer_callback_query(settings: TelegramSettings, query: dict[str, Any]) -> None:
