@@ -114,7 +114,7 @@ audit:
 BENCH_SECONDS ?= 60
 bench: $(MODEL)
 	mkdir -p results
-	for setup in single scaled; do \
+	set -o pipefail; for setup in single scaled; do \
 	  $(PYTHON) scripts/bench.py --model $(MODEL) --setup $$setup --seconds $(BENCH_SECONDS) || exit 1; \
 	done | tee results/bench.md
 
