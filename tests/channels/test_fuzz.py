@@ -6,6 +6,7 @@ answers a normal question afterwards."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -72,6 +73,8 @@ def whatsapp_sender(assistant: RunningAssistant, fake: FakePlatform) -> Callable
     url = f"{assistant.rasa_url}/webhooks/whatsapp/webhook"
 
     def post(sender: str, text: str) -> requests.Response:
+        # Twilio posts UTF-8, which cannot hold a lone surrogate: it arrives as U+FFFD.
+        text = re.sub("[\ud800-\udfff]", "\ufffd", text)
         form = twilio_incoming_form(text, sender, settings.whatsapp_number, settings.account_sid)
         return post_twilio(url, form, twilio_signature(settings.auth_token, settings.webhook_url, form))
 
