@@ -30,7 +30,7 @@ def tracker_database_url(endpoints: Path) -> str:
     from rasa.utils.endpoints import read_endpoint_config
 
     config = read_endpoint_config(str(endpoints), "tracker_store")
-    if config is None or str(config.type).lower() != "sql":
+    if config is None or not is_sql_store(str(config.type)):
         raise SystemExit(f"{endpoints} has no SQL tracker store: nothing this job can purge.")
     settings = config.kwargs
     # The database may be given as `url` or as `host` (both may hold a complete database URL).
@@ -39,6 +39,20 @@ def tracker_database_url(endpoints: Path) -> str:
         db=settings.get("db", "rasa.db"), username=settings.get("username"), password=settings.get("password"),
         login_db=settings.get("login_db"), query=settings.get("query"),
     ))
+
+
+def is_sql_store(store_type: str) -> bool:
+    """Rasa's SQL tracker store, named `SQL` or by the module path of a class built on it (stores/)."""
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.utils.common import class_from_module_path
+
+    if store_type.lower() == "sql":
+        return True
+    try:
+        store_class = class_from_module_path(store_type)
+    except (ImportError, AttributeError):
+        return False
+    return isinstance(store_class, type) and issubclass(store_class, SQLTrackerStore)
 
 
 def positive_days(value: str) -> float:

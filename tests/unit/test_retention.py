@@ -38,10 +38,11 @@ def stored_conversations(store: SQLTrackerStore, prefix: str) -> dict[str, int]:
 
 
 def run_job(database_url: str, tmp_path: Path, *args: str) -> str:
-    """scripts/purge_conversations.py with an endpoints file that names the database through an environment
-    variable, as the production endpoints.yml does."""
+    """scripts/purge_conversations.py with an endpoints file like the project's: the tracker store of stores/,
+    its database named through an environment variable."""
     endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text("tracker_store:\n  type: SQL\n  host: ${TEST_TRACKER_URL}\n")
+    endpoints.write_text("tracker_store:\n  type: stores.tracker_store.ReconnectingSQLTrackerStore\n"
+                         "  url: ${TEST_TRACKER_URL}\n")
     done = subprocess.run([sys.executable, str(ROOT / "scripts/purge_conversations.py"), "--endpoints",
                            str(endpoints), *args], env={**os.environ, "TEST_TRACKER_URL": database_url},
                           capture_output=True, text=True, timeout=120, check=True)
