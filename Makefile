@@ -27,7 +27,8 @@ MODEL := models/$(MODEL_NAME).tar.gz
 INSTALLED := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt requirements-model.txt | sha256sum | cut -c1-16)
 
 .PHONY: help install browser-deps train run run-prod shell validate test test-unit test-model test-browser \
-	test-channels test-prod channel-try bookings review report content-book benchmark-report clean
+	test-channels test-prod channel-try bookings review report content-book benchmark-report purge-conversations \
+	audit bench clean
 
 help:
 	@echo "make run       start the assistant (action server :5055, Rasa REST :5005) and the demo site"
@@ -43,6 +44,9 @@ help:
 	@echo "make review    staff: conversations with flags (ARGS=\"show ID\", misses, \"add REF --intent X\")"
 	@echo "make report    staff: the weekly report, reports/report-<date>.html (ARGS=\"--since 2026-11-01\")"
 	@echo "make content-book  every answer with sources and review dates, reports/content-book.html"
+	@echo "make purge-conversations  delete conversations older than CONVERSATION_RETENTION_DAYS (default 90)"
+	@echo "make audit     check every pinned dependency against published advisories (pip-audit)"
+	@echo "make bench     load benchmark, one instance and the scaled set-up (~6 min; results/bench.md)"
 
 install: $(INSTALLED)
 
@@ -117,6 +121,23 @@ content-book: $(INSTALLED)
 # The report on 10,000 conversations made from recorded ones (FROM=tracker.db by default). Heavy: not in `make test`.
 benchmark-report: $(INSTALLED)
 	$(PYTHON) scripts/benchmark_report.py $(ARGS)
+
+# The retention job (run it daily, e.g. from cron; README "Keeping conversations"). ARGS="--dry-run" counts only.
+purge-conversations: $(INSTALLED)
+	source scripts/endpoints-env.sh && $(PYTHON) scripts/purge_conversations.py $(ARGS)
+
+audit:
+	scripts/audit.sh
+
+# Not part of `make test`: simulated patients over REST, paced (~10 messages/s) and saturating, against one
+# instance and the scaled set-up (2 Sanic workers, PostgreSQL, Redis). Table rows in results/bench.md;
+# docs/benchmarks.md holds the measured table. BENCH_SECONDS sets each run's length.
+BENCH_SECONDS ?= 60
+bench: $(MODEL)
+	mkdir -p results
+	set -o pipefail; for setup in single scaled; do \
+	  $(PYTHON) scripts/bench.py --model $(MODEL) --setup $$setup --seconds $(BENCH_SECONDS) || exit 1; \
+	done | tee results/bench.md
 
 test: validate test-unit test-model test-browser test-channels test-prod
 

@@ -48,7 +48,7 @@ def local_credentials(api_base_url: str, telegram_max_length: Optional[int] = No
     if telegram_max_length:
         telegram["max_message_length"] = telegram_max_length
     return {
-        "rest": None,
+        "channels.rest.LimitedRestInput": None,
         "channels.whatsapp.WhatsAppInput": {
             "account_sid": LOCAL_ACCOUNT_SID, "auth_token": LOCAL_AUTH_TOKEN, "whatsapp_number": LOCAL_CLINIC_NUMBER,
             "webhook_url": LOCAL_PUBLIC_WEBHOOK_URL, "api_base_url": api_base_url,

@@ -36,6 +36,7 @@ from channels.common import (
     NO_TEXT_REPLY, SORRY_REPLY, TELEGRAM_MAX_LENGTH, Buttons, RecentCache, bold_spans, button_title,
     channel_settings, int_setting, split_message, text_length, typed_text,
 )
+from channels.limits import MessageGate, Verdict, readable_text
 
 logger = logging.getLogger(__name__)
 
@@ -209,6 +210,7 @@ class TelegramInput(InputChannel):
 
     def __init__(self, settings: Optional[TelegramSettings]) -> None:
         self.settings = settings
+        self.gate = MessageGate()
         self.deliveries: RecentCache[int, bool] = RecentCache(max_items=10_000, ttl_seconds=24 * 3600)
         self.offered: RecentCache[str, Buttons] = RecentCache(max_items=10_000, ttl_seconds=24 * 3600)
 
@@ -264,15 +266,16 @@ class TelegramInput(InputChannel):
         if isinstance(update_id, int) and not self.deliveries.first_time(update_id):
             logger.info("Ignored a repeated delivery of Telegram update %s.", update_id)
             return
-        query = update.get("callback_query")
-        message = query.get("message") if query else update.get("message")
-        chat = (message or {}).get("chat") or {}
-        if query and not chat.get("id") and (query.get("from") or {}).get("id"):
+        # Forged or odd updates may hold anything where Telegram puts an object: read only objects.
+        query = object_or_none(update.get("callback_query"))
+        message = object_or_none(query.get("message") if query else update.get("message"))
+        chat = object_or_none((message or {}).get("chat")) or {}
+        if query and not chat.get("id") and (object_or_none(query.get("from")) or {}).get("id"):
             # A tap on a message too old for Telegram to include: the private chat's id is the user's id.
             chat = {"id": query["from"]["id"], "type": "private"}
         if query:
             await call_answer_callback_query(self.settings, query)
-        if not chat.get("id") or chat.get("type", "private") != "private":
+        if not isinstance(chat.get("id"), (int, str)) or not chat["id"] or chat.get("type", "private") != "private":
             return  # edited messages, channel posts, groups: not served
         sender = f"{SENDER_PREFIX}{chat['id']}"
         output = TelegramOutput(self.settings)
@@ -284,13 +287,18 @@ class TelegramInput(InputChannel):
                 return
             metadata: Optional[dict[str, Any]] = {"tapped": True}
         else:
-            typed = (message.get("text") or "").strip()
-            if not typed:
-                await output.send_text_message(sender, NO_TEXT_REPLY)
-                return
-            command = typed.split()[0].split("@")[0].lower()
-            text = GREETING_PAYLOAD if command in GREETING_COMMANDS else typed_text(typed)
+            typed = message.get("text")
+            text = readable_text(typed if isinstance(typed, str) else "").strip()
             metadata = None
+        verdict = self.gate.check(sender, text)
+        if verdict is not Verdict.ANSWER:
+            reply = self.gate.reply(verdict, empty_reply=NO_TEXT_REPLY)
+            if reply:
+                await output.send_text_message(sender, reply)
+            return
+        if not query:
+            command = text.split()[0].split("@")[0].lower()
+            text = GREETING_PAYLOAD if command in GREETING_COMMANDS else typed_text(text)
 
         try:
             await on_new_message(UserMessage(text, output, sender, input_channel=self.name(),
@@ -304,6 +312,10 @@ class TelegramInput(InputChannel):
             self.offered.put(sender, output.offered_buttons)
         else:
             self.offered.discard(sender)
+
+
+def object_or_none(value: Any) -> Optional[dict[str, Any]]:
+    return value if isinstance(value, dict) else None
 
 
 async def call_answer_callback_query(settings: TelegramSettings, query: dict[str, Any]) -> None:

@@ -40,6 +40,7 @@ from channels.common import (
     NO_TEXT_REPLY, SORRY_REPLY, WHATSAPP_TWILIO_MAX_LENGTH, Buttons, RecentCache, channel_settings,
     chosen_payload, int_setting, numbered_options, split_message, typed_text, whatsapp_markup,
 )
+from channels.limits import MessageGate, Verdict, readable_text
 
 logger = logging.getLogger(__name__)
 # Twilio's client logs every API request's address and headers at INFO; keep the server log to what matters.
@@ -171,6 +172,7 @@ class WhatsAppInput(TwilioInput):
             debug_mode=False,
         )
         self.settings = settings
+        self.gate = MessageGate()
         self.validator = RequestValidator(settings.auth_token) if settings else None
         self.deliveries: RecentCache[str, bool] = RecentCache(max_items=10_000, ttl_seconds=24 * 3600)
         self.offered: RecentCache[str, Buttons] = RecentCache(max_items=10_000, ttl_seconds=24 * 3600)
@@ -214,9 +216,12 @@ class WhatsAppInput(TwilioInput):
             return empty_twiml()
 
         output = WhatsAppOutput(self.settings)
-        text = (form.get("Body") or "").strip()
-        if not text:
-            await output.send_text_message(sender, NO_TEXT_REPLY)
+        text = readable_text(form.get("Body") or "").strip()
+        verdict = self.gate.check(sender, text)
+        if verdict is not Verdict.ANSWER:
+            reply = self.gate.reply(verdict, empty_reply=NO_TEXT_REPLY)
+            if reply:
+                await output.send_text_message(sender, reply)
             return empty_twiml()
 
         payload = chosen_payload(text, self.offered.get(sender))

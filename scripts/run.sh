@@ -48,7 +48,7 @@ fi
 
 case $mode in
   actions)
-    exec .venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" ;;
+    exec .venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" --logging-config-file logging.yml ;;
   gateway)
     exec .venv/bin/python -m gateway.actions --host "$GATEWAY_HOST" --port "$GATEWAY_PORT" \
       --upstream "$ACTION_SERVER_URL" --timeout "$ACTION_TIMEOUT" ;;
@@ -57,7 +57,7 @@ case $mode in
     .venv/bin/python scripts/wait_for_stores.py "${STORES_TIMEOUT:-60}"
     # shellcheck disable=SC2086
     exec .venv/bin/rasa run --model "$model" --port "$RASA_PORT" --endpoints endpoints.yml \
-      --credentials credentials.yml --cors $CORS_ORIGINS "${api_flags[@]}" ;;
+      --credentials credentials.yml --cors $CORS_ORIGINS "${api_flags[@]}" --logging-config-file logging.yml ;;
   serve|shell) require_local_model ;;
   *) echo "run.sh: unknown mode '$mode'" >&2; exit 2 ;;
 esac

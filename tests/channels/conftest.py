@@ -4,6 +4,7 @@ connectors alone, in-process, with a stand-in dialogue."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from pathlib import Path
 from typing import Iterator
@@ -26,16 +27,32 @@ def fake() -> Iterator[FakePlatform]:
         yield platform
 
 
-@pytest.fixture(scope="session")
-def channel_assistant(
-    model_path: Path, fake: FakePlatform, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[RunningAssistant]:
-    work_dir = tmp_path_factory.mktemp("channels")
+@contextlib.contextmanager
+def channel_assistant_running(model_path: Path, fake: FakePlatform, work_dir: Path,
+                              debug: bool = False) -> Iterator[RunningAssistant]:
     credentials_file = work_dir / "credentials.yml"
     credentials_file.write_text(yaml.safe_dump(credentials(fake.url)))
     # Booking requests made over the channels go to a temporary file, never the clinic's bookings or systems.
     booking = {"BOOKING_BACKEND": "sqlite", "BOOKING_DB": str(work_dir / "bookings.db")}
-    with start_assistant(model_path, work_dir, credentials=credentials_file, env=booking) as running:
+    with start_assistant(model_path, work_dir, credentials=credentials_file, env=booking, debug=debug) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def channel_assistant(
+    model_path: Path, fake: FakePlatform, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningAssistant]:
+    with channel_assistant_running(model_path, fake, tmp_path_factory.mktemp("channels")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def debug_channel_assistant(
+    model_path: Path, fake: FakePlatform, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningAssistant]:
+    """Both servers at debug level, where Rasa logs every message, slot and tracker (for the log redaction test;
+    debug logging slows every message down, so the other tests use the quiet one)."""
+    with channel_assistant_running(model_path, fake, tmp_path_factory.mktemp("channels-debug"), debug=True) as running:
         yield running
 
 

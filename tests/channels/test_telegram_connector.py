@@ -10,9 +10,10 @@ from channels.common import NO_TEXT_REPLY, SORRY_REPLY, TELEGRAM_MAX_LENGTH, tex
 from channels.local_platform import (
     FakePlatform, TelegramPatient, sent_texts, telegram_callback_update, telegram_message_update,
 )
+from channels.limits import RATE_LIMITED_REPLY, LimitSettings, MessageGate
 from channels.telegram import TelegramInput, telegram_messages
 from tests.channels.inprocess import StandInDialogue, serve
-from tests.channels.settings import BOT_TOKEN, SECRET
+from tests.channels.settings import BOT_TOKEN, SECRET, telegram_settings
 
 YES_NO = {"text": "Would you like some tips?", "buttons": [{"title": "Yes", "payload": "/affirm"},
                                                             {"title": "No thanks", "payload": "/deny"}]}
@@ -201,3 +202,18 @@ def test_a_secret_telegram_would_refuse_keeps_the_channel_off(monkeypatch: pytes
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", BOT_TOKEN)
     monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", secret)
     assert TelegramInput.from_credentials(None).settings is None
+
+
+def test_a_flooding_chat_is_told_once_to_slow_down_then_ignored(fake: FakePlatform, dialogue: StandInDialogue) -> None:
+    settings = telegram_settings(fake.url, limit=TELEGRAM_MAX_LENGTH)
+    channel = TelegramInput(settings)
+    channel.gate = MessageGate(LimitSettings(per_minute=1, burst=2))
+    with serve([channel], dialogue) as url:
+        patient = TelegramPatient(fake, url, settings, chat_id=77_000_001)
+        mark = fake.mark()
+        for n in range(5):
+            update = telegram_message_update(patient.next_update_id(), patient.chat_id, f"message {n}")
+            assert patient.post(update).status_code == 200
+        assert dialogue.texts == ["message 0", "message 1"]
+        texts = [call["payload"]["text"] for call in fake.telegram_calls("sendMessage", mark)]
+    assert texts.count(RATE_LIMITED_REPLY) == 1 and len(texts) == 3

@@ -10,10 +10,11 @@ import pytest
 import requests
 
 from channels.common import BUTTONS_HINT, NO_TEXT_REPLY, SORRY_REPLY, WHATSAPP_TWILIO_MAX_LENGTH, text_length
+from channels.limits import RATE_LIMITED_REPLY, LimitSettings, MessageGate
 from channels.local_platform import FakePlatform, WhatsAppPatient, twilio_signature
 from channels.whatsapp import WhatsAppInput
 from tests.channels.inprocess import StandInDialogue, serve
-from tests.channels.settings import ACCOUNT_SID, AUTH_TOKEN, CLINIC_NUMBER, PUBLIC_WEBHOOK_URL
+from tests.channels.settings import ACCOUNT_SID, AUTH_TOKEN, CLINIC_NUMBER, PUBLIC_WEBHOOK_URL, whatsapp_settings
 
 YES_NO = {"text": "Would you like some tips?", "buttons": [{"title": "Yes", "payload": "/affirm"},
                                                             {"title": "No thanks", "payload": "/deny"}]}
@@ -204,3 +205,19 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
     assert settings.whatsapp_number == CLINIC_NUMBER, "the whatsapp: prefix is added"
     assert settings.api_base_url == "https://api.twilio.com"
     assert settings.max_message_length == WHATSAPP_TWILIO_MAX_LENGTH
+
+
+def test_a_flooding_number_is_told_once_to_slow_down_then_ignored(
+    fake: FakePlatform, dialogue: StandInDialogue
+) -> None:
+    channel = WhatsAppInput(whatsapp_settings(fake.url))
+    channel.gate = MessageGate(LimitSettings(per_minute=1, burst=2))
+    with serve([channel], dialogue) as url:
+        patient = WhatsAppPatient(fake, url, whatsapp_settings(fake.url), "whatsapp:+447700900555")
+        mark = fake.mark()
+        statuses = [patient.post(patient.form(f"message {n}")).status_code for n in range(5)]
+        assert statuses == [200] * 5
+        assert dialogue.texts == ["message 0", "message 1"]
+        fake.wait_for(3, mark)
+        bodies = patient.replies(mark)
+    assert bodies.count(RATE_LIMITED_REPLY) == 1 and len(bodies) == 3

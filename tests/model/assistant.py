@@ -66,31 +66,41 @@ def write_endpoints(work_dir: Path, action_port: int) -> Path:
     return endpoints
 
 
+# Tests drive conversations far faster than a patient types, so the servers they start get a per-sender rate limit
+# well above what they send (the limits themselves are tested with their own settings in tests/channels).
+TEST_RATE_LIMITS = {"RATE_LIMIT_PER_MINUTE": "6000", "RATE_LIMIT_BURST": "1000"}
+# The servers log through the project's logging configuration, as scripts/run.sh starts them (redacted logs).
+LOGGING = ["--logging-config-file", str(ROOT / "logging.yml")]
+
+
 def spawn(args: list[str], log: Path, extra_env: Optional[Mapping[str, str]] = None) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2", **(extra_env or {})}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2", **TEST_RATE_LIMITS,
+           **(extra_env or {})}
     return subprocess.Popen(args, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
 
 
 @contextlib.contextmanager
 def start_assistant(
     model: Path, work_dir: Path, timeout: float = 420, cors_origins: Optional[Sequence[str]] = None,
-    credentials: Optional[Path] = None, env: Optional[Mapping[str, str]] = None,
+    credentials: Optional[Path] = None, env: Optional[Mapping[str, str]] = None, debug: bool = False,
 ) -> Iterator[RunningAssistant]:
     """cors_origins: the web pages (origins) whose scripts may call the REST channel, as `rasa run --cors`.
     credentials: a credentials file to use instead of the project's credentials.yml (the channels to serve).
-    env: extra environment variables for both processes (e.g. BOOKING_DB, so bookings go to a temporary file)."""
+    env: extra environment variables for both processes (e.g. BOOKING_DB, so bookings go to a temporary file).
+    debug: both servers log at debug level (Rasa then logs each message, its slots and the trackers)."""
     action_port, rasa_port = free_port(), free_port()
     cors = ["--cors", *cors_origins] if cors_origins else []
+    log_flags = [*LOGGING, *(["--debug"] if debug else [])]
     endpoints = write_endpoints(work_dir, action_port)
     processes = [
-        spawn([RASA, "run", "actions", "--actions", "actions", "--port", str(action_port)], work_dir / "actions.log",
-              env)
+        spawn([RASA, "run", "actions", "--actions", "actions", "--port", str(action_port), *log_flags],
+              work_dir / "actions.log", env)
     ]
     try:
         wait_until_ready(f"http://127.0.0.1:{action_port}/health", processes[0], timeout)
         processes.append(spawn(
             [RASA, "run", "--model", str(model), "--port", str(rasa_port), "--endpoints", str(endpoints),
-             "--credentials", str(credentials or ROOT / "credentials.yml"), *cors],
+             "--credentials", str(credentials or ROOT / "credentials.yml"), *cors, *log_flags],
             work_dir / "rasa.log", env,
         ))
         wait_until_ready(f"http://127.0.0.1:{rasa_port}/", processes[1], timeout)
