@@ -22,6 +22,7 @@ from tests.model.assistant import free_port
 ROOT = Path(__file__).resolve().parents[2]
 ENDPOINTS = ROOT / "endpoints.yml"
 RUN = ROOT / "scripts" / "run.sh"
+ENDPOINTS_ENV = ROOT / "scripts" / "endpoints-env.sh"
 PRODUCTION = {
     "TRACKER_STORE_URL": "postgresql://backspasm:secret@db.internal:5432/backspasm",
     "LOCK_STORE_TYPE": "stores.lock_store.OrderedRedisLockStore",
@@ -30,8 +31,8 @@ PRODUCTION = {
 
 
 def run_script_defaults() -> dict[str, str]:
-    """The environment scripts/run.sh gives the Rasa server when nothing is set."""
-    script = f"set -a; source <(sed -n '/^RASA_PORT=/,/^export REDIS_HOST/p' {RUN}); env"
+    """The environment scripts/run.sh (and the staff commands) give the Rasa server when nothing is set."""
+    script = f"source {ENDPOINTS_ENV}; env"
     output = subprocess.run(["bash", "-c", script], env={"PATH": os.environ["PATH"]}, capture_output=True,
                             text=True, check=True).stdout
     return dict(line.split("=", 1) for line in output.splitlines() if "=" in line)
@@ -43,7 +44,7 @@ def read_endpoints(environment: Mapping[str, str], section: str, monkeypatch: py
     return read_endpoint_config(str(ENDPOINTS), section)
 
 
-def test_every_variable_of_endpoints_yml_has_a_default_in_run_sh() -> None:
+def test_every_variable_of_endpoints_yml_has_a_default() -> None:
     variables = set(re.findall(r"\$\{(\w+)\}", ENDPOINTS.read_text()))
     assert variables and variables <= set(run_script_defaults())
 
