@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +30,12 @@ class ModelParser:
     """One loaded model; `parse` keeps every answer so the same message is parsed once per run."""
 
     def __init__(self, model: Path) -> None:
-        from rasa.core.agent import Agent  # imported here: loading TensorFlow is slow and only needed now
+        # Imported here: loading TensorFlow is slow and only needed now.
+        from rasa.core.agent import Agent
+        from rasa.utils.log_utils import configure_structlog
+
+        configure_structlog(logging.WARNING)  # otherwise every parse is logged at debug level
+        logging.getLogger("rasa").setLevel(logging.WARNING)
 
         self._loop = asyncio.new_event_loop()
         self._agent = Agent.load(str(model))
