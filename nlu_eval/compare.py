@@ -35,15 +35,13 @@ def without_spelling_normaliser(pipeline: list[dict[str, Any]]) -> list[dict[str
 
 
 def variants() -> dict[str, list[dict[str, Any]]]:
-    """The pipelines compared: config.yml with and without the spelling normaliser, and two alternatives."""
+    """The pipelines compared: config.yml with and without the spelling normaliser, and spaCy + scikit-learn."""
     base = without_spelling_normaliser(production_pipeline())
     return {
         "spaCy + DIET (config.yml without normaliser)": base,
         "spaCy + DIET + spelling normaliser": [SPELLING_NORMALISER, *base],
         "spaCy features + SklearnIntentClassifier": yaml.safe_load(
             (PIPELINES / "spacy_sklearn.yml").read_text())["pipeline"],
-        "DIET without spaCy (whitespace tokens, n-grams)": yaml.safe_load(
-            (PIPELINES / "diet_no_spacy.yml").read_text())["pipeline"],
     }
 
 
