@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -23,7 +24,7 @@ def main() -> None:
     args = parser.parse_args()
     evaluation = evaluate(ModelParser(args.model).parse)
     extra = args.cross_validation.read_text() if args.cross_validation.is_file() else ""
-    command = "make eval" if "MAKELEVEL" in __import__("os").environ else " ".join(["python -m nlu_eval", *sys.argv[1:]])
+    command = "make eval" if "MAKELEVEL" in os.environ else " ".join(["python -m nlu_eval", *sys.argv[1:]])
     args.out.write_text(report.render(evaluation, args.model, command, extra))
     print(f"wrote {args.out}")
 

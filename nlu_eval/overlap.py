@@ -31,13 +31,17 @@ def training_examples(data_dir: Path) -> list[str]:
 
 def near_duplicates(evaluation: Iterable[str], training: Iterable[str]) -> list[tuple[str, str]]:
     """(evaluation message, training example) pairs at or above NEAR_DUPLICATE_RATIO after normalising."""
-    trained = {normalise(text): text for text in training}
+    trained = [(normalise(text), text) for text in training]
     pairs = []
     for text in evaluation:
         key = normalise(text)
-        for trained_key, trained_text in trained.items():
-            matcher = SequenceMatcher(None, key, trained_key)
-            if matcher.real_quick_ratio() >= NEAR_DUPLICATE_RATIO and matcher.quick_ratio() >= NEAR_DUPLICATE_RATIO \
-                    and matcher.ratio() >= NEAR_DUPLICATE_RATIO:
+        for trained_key, trained_text in trained:
+            if _could_be_near(key, trained_key) and \
+                    SequenceMatcher(None, key, trained_key).ratio() >= NEAR_DUPLICATE_RATIO:
                 pairs.append((text, trained_text))
     return pairs
+
+
+def _could_be_near(a: str, b: str) -> bool:
+    """The similarity bound from the lengths alone (what SequenceMatcher.real_quick_ratio computes), but cheap."""
+    return 2 * min(len(a), len(b)) >= NEAR_DUPLICATE_RATIO * (len(a) + len(b))
