@@ -34,9 +34,10 @@ def per_label_scores(gold: Sequence[str], predicted: Sequence[str]) -> dict[str,
     """Precision, recall and F1 for every label that occurs in the gold labels."""
     if len(gold) != len(predicted):
         raise ValueError(f"{len(gold)} gold labels but {len(predicted)} predictions")
-    true_positive = Counter(g for g, p in zip(gold, predicted) if g == p)
-    gold_count = Counter(gold)
-    predicted_count = Counter(predicted)
+    return _scores(Counter(g for g, p in zip(gold, predicted) if g == p), Counter(gold), Counter(predicted))
+
+
+def _scores(true_positive: Counter[str], gold_count: Counter[str], predicted_count: Counter[str]) -> dict[str, Scores]:
     scores = {}
     for label in sorted(gold_count):
         precision = _ratio(true_positive[label], predicted_count[label])
@@ -109,9 +110,4 @@ def entity_scores(gold: Sequence[Iterable[Entity]], predicted: Sequence[Iterable
             gold_count[entity] += n
         for (entity, _), n in predicted_bag.items():
             predicted_count[entity] += n
-    scores = {}
-    for entity in sorted(gold_count):
-        precision = _ratio(true_positive[entity], predicted_count[entity])
-        recall = _ratio(true_positive[entity], gold_count[entity])
-        scores[entity] = Scores(precision, recall, _f1(precision, recall), gold_count[entity])
-    return scores
+    return _scores(true_positive, gold_count, predicted_count)
