@@ -20,8 +20,17 @@ from nlu_eval.metrics import Entity
 ROOT = Path(__file__).resolve().parents[1]
 SETS = ROOT / "tests" / "nlu_sets"
 HOLDOUT = ROOT / "tests" / "nlu_holdout.yml"
-# The shared evaluation folder sits next to the checkouts (/work/shared/eval); override for other layouts.
-REAL_USER_DIR = Path(os.environ.get("BACKSPASM_REAL_USER_DIR", ROOT.parent / "shared" / "eval"))
+
+
+def _real_user_dir() -> Path:
+    """The shared evaluation folder: BACKSPASM_REAL_USER_DIR, else next to the checkout (../shared/eval), else
+    the team machine's /work/shared/eval (a fresh CI clone elsewhere still finds it there)."""
+    candidates = [Path(os.environ["BACKSPASM_REAL_USER_DIR"])] if "BACKSPASM_REAL_USER_DIR" in os.environ else []
+    candidates += [ROOT.parent / "shared" / "eval", Path("/work/shared/eval")]
+    return next((path for path in candidates if path.is_dir()), candidates[0])
+
+
+REAL_USER_DIR = _real_user_dir()
 REAL_USER_PHRASES = REAL_USER_DIR / "real-user-phrases.tsv"
 CONSUMER_HEALTH_QUESTIONS = REAL_USER_DIR / "consumer-health-questions.tsv"
 
