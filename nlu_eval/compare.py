@@ -6,13 +6,14 @@ run it under the shared heavy lock.
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import yaml
 
@@ -35,38 +36,62 @@ def without_spelling_normaliser(pipeline: list[dict[str, Any]]) -> list[dict[str
 
 
 def variants() -> dict[str, list[dict[str, Any]]]:
-    """The pipelines compared: config.yml with and without the spelling normaliser, and spaCy + scikit-learn."""
+    """The pipelines compared: config.yml with and without the spelling normaliser, spaCy + scikit-learn, and
+    DIET on sparse features alone."""
     base = without_spelling_normaliser(production_pipeline())
     return {
         "spaCy + DIET (config.yml without normaliser)": base,
         "spaCy + DIET + spelling normaliser": [SPELLING_NORMALISER, *base],
         "spaCy features + SklearnIntentClassifier": yaml.safe_load(
             (PIPELINES / "spacy_sklearn.yml").read_text())["pipeline"],
+        "DIET without spaCy (whitespace tokens, n-grams)": yaml.safe_load(
+            (PIPELINES / "diet_no_spacy.yml").read_text())["pipeline"],
     }
 
 
 @dataclass(frozen=True)
 class Row:
     name: str
-    evaluation: Evaluation
+    evaluation: Optional[Evaluation]  # None when the pipeline could not be trained
     train_seconds: float
     size_mb: float
     latency_ms: float
+    failure: str = ""
 
 
 def train(name: str, pipeline: list[dict[str, Any]], work: Path) -> tuple[Path, float]:
+    """Train once; a model kept from an earlier run (with its recorded training time) is reused."""
     slug = "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")[:40]
+    model, seconds_file = work / f"{slug}.tar.gz", work / f"{slug}.train-seconds"
+    if model.is_file() and seconds_file.is_file():
+        return model, float(seconds_file.read_text())
     config = work / f"{slug}.yml"
     config.write_text(yaml.safe_dump({"recipe": "default.v1", "assistant_id": "nlu-comparison", "language": "en",
                                       "pipeline": pipeline}))
     started = time.monotonic()
-    subprocess.run([RASA, "train", "nlu", "--config", str(config), "--nlu", "data/nlu", "--out", str(work),
-                    "--fixed-model-name", slug], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    return work / f"{slug}.tar.gz", time.monotonic() - started
+    result = subprocess.run(
+        [RASA, "train", "nlu", "--config", str(config), "--nlu", "data/nlu", "--out", str(work),
+         "--fixed-model-name", slug],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        # A cache of its own, so no pipeline borrows components another one trained (honest training times).
+        env={**os.environ, "RASA_CACHE_DIRECTORY": str(work / f"{slug}-cache")},
+    )
+    if result.returncode != 0:
+        raise TrainingFailed(result.stderr.strip().splitlines()[-1])
+    seconds = time.monotonic() - started
+    seconds_file.write_text(f"{seconds:.0f}")
+    return model, seconds
+
+
+class TrainingFailed(Exception):
+    pass
 
 
 def measure(name: str, pipeline: list[dict[str, Any]], work: Path) -> Row:
-    model, seconds = train(name, pipeline, work)
+    try:
+        model, seconds = train(name, pipeline, work)
+    except TrainingFailed as error:
+        return Row(name, None, 0.0, 0.0, 0.0, failure=str(error))
     parser = ModelParser(model)
     evaluation = evaluate(parser.parse)
     return Row(name, evaluation, seconds, model.stat().st_size / 1e6, parser.median_latency_ms())
@@ -76,20 +101,22 @@ def render(rows: list[Row], command: str) -> str:
     header = ("pipeline", "held-out accuracy", "held-out macro-F1", "OOS recall", "OOS precision",
               "in-scope false rejection", "borderline in scope", "robustness", "real users: back in scope",
               "real users: other topics out", "training s", "model MB", "parse ms (median)")
+    trained = [r for r in rows if r.evaluation]
     body = [(r.name, r.evaluation.holdout.accuracy, r.evaluation.holdout.macro_f1, r.evaluation.scope.oos_recall,
              r.evaluation.scope.oos_precision, r.evaluation.scope.in_scope_false_rejection,
              r.evaluation.borderline.accuracy, r.evaluation.robustness.accuracy,
              r.evaluation.real_user_share("back_domain"), r.evaluation.real_user_share("out_of_scope"),
-             f"{r.train_seconds:.0f}", f"{r.size_mb:.1f}", f"{r.latency_ms:.1f}") for r in rows]
+             f"{r.train_seconds:.0f}", f"{r.size_mb:.1f}", f"{r.latency_ms:.1f}") for r in trained if r.evaluation]
     typo = [(r.name, r.evaluation.robustness.by_group()["typos_and_phonetic"].accuracy,
-             r.evaluation.robustness.by_group()["text_speak"].accuracy) for r in rows]
+             r.evaluation.robustness.by_group()["text_speak"].accuracy) for r in trained if r.evaluation]
+    failed = "".join(f"- **{r.name}** could not be trained: `{r.failure}`\n" for r in rows if not r.evaluation)
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return (
         "# NLU pipeline comparison\n\n"
         f"Generated {stamp} by `{command}`: each pipeline trained with `rasa train nlu` on the same data/nlu, "
         "one after the other on the same 2-core machine, then scored in-process on the same sets (see "
         "docs/nlu-report.md for what each set is). Parse time is the median per message over all sets.\n\n"
-        f"{table(header, body)}\n\nSpelling (robustness categories):\n\n"
+        f"{table(header, body)}\n\n{failed}\nSpelling (robustness categories):\n\n"
         f"{table(('pipeline', 'typos and phonetic', 'text-speak'), typo)}\n"
     )
 
