@@ -1,57 +1,50 @@
 """What issue 8 asks of the NLU, on the trained model: off-topic messages declined without declining real
 questions, everyday typing understood, and phrases written by real people nobody here knows handled right.
-The sets are described in docs/nlu-report.md (`make eval` writes the full figures)."""
+The sets are described in docs/nlu-report.md (`make eval` writes the full figures); see tests/model/bars.py for
+targets, floors and known gaps."""
 
 from __future__ import annotations
 
-from nlu_eval.evaluate import Evaluation, Scored
+from nlu_eval.evaluate import Evaluation
+from tests.model.bars import Bar, check
 
-MIN_OUT_OF_SCOPE_RECALL = 0.90
-MAX_IN_SCOPE_FALSE_REJECTION = 0.05
-MIN_BORDERLINE_IN_SCOPE = 0.90
-MIN_ROBUSTNESS_ACCURACY = 0.85
-MIN_REAL_USER_BACK_IN_SCOPE = 0.95
-MIN_REAL_USER_OTHER_TOPICS_OUT = 0.90
-
-
-def mistakes(scored: Scored) -> list[tuple[str, str]]:
-    return [(case.text[:80], parse.intent) for case, parse in scored.mistakes()]
+OUT_OF_SCOPE_RECALL = Bar(0.90, 0.90)
+IN_SCOPE_FALSE_REJECTION = Bar(0.05, 0.05)  # at most
+BORDERLINE_IN_SCOPE = Bar(0.90, 0.90)
+ROBUSTNESS_ACCURACY = Bar(0.85, 0.85)
+REAL_USER_BACK_IN_SCOPE = Bar(0.95, 0.95)
+REAL_USER_OTHER_TOPICS_OUT = Bar(0.90, 0.90)
 
 
 def test_off_topic_messages_are_declined(nlu_evaluation: Evaluation) -> None:
-    scope = nlu_evaluation.scope
-    print(f"\nout-of-scope recall {scope.oos_recall:.3f}, precision {scope.oos_precision:.3f}")
-    assert scope.oos_recall >= MIN_OUT_OF_SCOPE_RECALL, mistakes(nlu_evaluation.out_of_scope)
+    check("out-of-scope recall", nlu_evaluation.scope.oos_recall, OUT_OF_SCOPE_RECALL, nlu_evaluation.out_of_scope)
 
 
 def test_real_questions_are_not_declined(nlu_evaluation: Evaluation) -> None:
-    rejected = nlu_evaluation.scope.in_scope_false_rejection
-    print(f"\nin-scope false rejection {rejected:.3f}")
-    assert rejected <= MAX_IN_SCOPE_FALSE_REJECTION
+    check("in-scope false rejection", nlu_evaluation.scope.in_scope_false_rejection, IN_SCOPE_FALSE_REJECTION,
+          nlu_evaluation.borderline, at_most=True)
 
 
 def test_borderline_back_questions_stay_in_scope(nlu_evaluation: Evaluation) -> None:
-    borderline = nlu_evaluation.borderline
-    assert borderline.accuracy >= MIN_BORDERLINE_IN_SCOPE, mistakes(borderline)
+    check("borderline in scope", nlu_evaluation.borderline.accuracy, BORDERLINE_IN_SCOPE, nlu_evaluation.borderline)
 
 
 def test_everyday_typing_is_understood(nlu_evaluation: Evaluation) -> None:
     robustness = nlu_evaluation.robustness
-    print("\nrobustness " + ", ".join(f"{g} {s.accuracy:.2f}" for g, s in robustness.by_group().items()))
-    assert robustness.accuracy >= MIN_ROBUSTNESS_ACCURACY, mistakes(robustness)
+    print("\n" + ", ".join(f"{group} {scored.accuracy:.2f}" for group, scored in robustness.by_group().items()))
+    check("robustness accuracy", robustness.accuracy, ROBUSTNESS_ACCURACY, robustness)
 
 
 def test_real_users_back_problems_are_in_scope(nlu_evaluation: Evaluation) -> None:
-    share = nlu_evaluation.real_user_share("back_domain")
-    print(f"\nreal users: back problems in scope {share:.3f}")
-    assert share >= MIN_REAL_USER_BACK_IN_SCOPE, mistakes(nlu_evaluation.real_users.by_group()["back_domain"])
+    check("real users, back problems in scope", nlu_evaluation.real_user_share("back_domain"),
+          REAL_USER_BACK_IN_SCOPE, nlu_evaluation.real_users.by_group()["back_domain"])
 
 
 def test_real_users_other_health_topics_are_declined(nlu_evaluation: Evaluation) -> None:
-    share = nlu_evaluation.real_user_share("out_of_scope")
-    print(f"\nreal users: other topics declined {share:.3f}")
-    assert share >= MIN_REAL_USER_OTHER_TOPICS_OUT, mistakes(nlu_evaluation.real_users.by_group()["out_of_scope"])
+    check("real users, other topics declined", nlu_evaluation.real_user_share("out_of_scope"),
+          REAL_USER_OTHER_TOPICS_OUT, nlu_evaluation.real_users.by_group()["out_of_scope"])
 
 
 def test_real_users_emergency_gets_the_red_flag_route(nlu_evaluation: Evaluation) -> None:
-    assert nlu_evaluation.real_user_share("emergency") == 1.0, mistakes(nlu_evaluation.real_users.by_group()["emergency"])
+    emergency = nlu_evaluation.real_users.by_group()["emergency"]
+    assert emergency.accuracy == 1.0, [(c.text, p.intent) for c, p in emergency.mistakes()]
