@@ -91,7 +91,7 @@ def measure(name: str, pipeline: list[dict[str, Any]], work: Path) -> Row:
     except TrainingFailed as error:
         return Row(name, None, 0.0, 0.0, 0.0, failure=str(error))
     parser = ModelParser(model)
-    evaluation = evaluate(parser.parse)
+    evaluation = evaluate(parser.parse, consumer_questions=False)
     return Row(name, evaluation, seconds, model.stat().st_size / 1e6, parser.median_latency_ms())
 
 
@@ -113,7 +113,8 @@ def render(rows: list[Row], command: str) -> str:
         "# NLU pipeline comparison\n\n"
         f"Generated {stamp} by `{command}`: each pipeline trained with `rasa train nlu` on the same data/nlu, "
         "one after the other on the same 2-core machine, then scored in-process on the same sets (see "
-        "docs/nlu-report.md for what each set is). Parse time is the median per message over all sets.\n\n"
+        "docs/nlu-report.md for what each set is; the long consumer-health questions are left out here). Parse time is "
+        "the median per message over all sets.\n\n"
         f"{table(header, body)}\n\n{failed}\nSpelling (robustness categories):\n\n"
         f"{table(('pipeline', 'typos and phonetic', 'text-speak'), typo)}\n"
     )

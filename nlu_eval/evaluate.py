@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Optional, Sequence
 
 from nlu_eval import metrics, sets
 from nlu_eval.parsing import Parse
@@ -78,7 +78,7 @@ class Evaluation:
     borderline: Scored
     robustness: Scored
     real_users: Scored
-    consumer_questions: Scored
+    consumer_questions: Optional[Scored]  # None when skipped (500 long messages: the slowest set to parse)
 
     @property
     def scope(self) -> metrics.ScopeScores:
@@ -92,12 +92,13 @@ class Evaluation:
         return self.real_users.by_group()[expect].accuracy
 
 
-def evaluate(parse: Parser) -> Evaluation:
+def evaluate(parse: Parser, consumer_questions: bool = True) -> Evaluation:
     return Evaluation(
         holdout=evaluate_holdout(parse, sets.load_holdout()),
         out_of_scope=score(parse, sets.load_out_of_scope()),
         borderline=score(parse, sets.load_borderline()),
         robustness=score(parse, sets.load_robustness()),
         real_users=score(parse, sets.load_real_users(sets.REAL_USER_PHRASES)),
-        consumer_questions=score(parse, sets.load_real_users(sets.CONSUMER_HEALTH_QUESTIONS)),
+        consumer_questions=score(parse, sets.load_real_users(sets.CONSUMER_HEALTH_QUESTIONS))
+        if consumer_questions else None,
     )

@@ -77,10 +77,13 @@ def real_user_section(evaluation: Evaluation) -> str:
         "`real-user-phrases.tsv` (crowd workers describing their own symptoms): `back_domain` must be in scope, "
         "`out_of_scope` rejected, `emergency` must be `report_red_flag`.\n\n"
         f"{table(('expect', 'messages', 'handled right'), rows(evaluation.real_users))}\n\n"
-        "`consumer-health-questions.tsv` (TREC 2017 LiveQA consumer questions, long and unpunctuated; reported, "
-        "no threshold):\n\n"
-        f"{table(('expect', 'messages', 'handled right'), rows(evaluation.consumer_questions))}\n\n"
-        f"Real-user mistakes:\n\n{_mistakes(evaluation.real_users, 25)}\n"
+        + (
+            "`consumer-health-questions.tsv` (TREC 2017 LiveQA consumer questions, long and unpunctuated; "
+            "reported, no threshold):\n\n"
+            f"{table(('expect', 'messages', 'handled right'), rows(evaluation.consumer_questions))}\n\n"
+            if evaluation.consumer_questions else ""
+        )
+        + f"Real-user mistakes:\n\n{_mistakes(evaluation.real_users, 25)}\n"
     )
 
 

@@ -23,5 +23,5 @@ def assistant(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
 @pytest.fixture(scope="session")
 def nlu_evaluation(model_path: Path) -> Evaluation:
-    """Every NLU evaluation set parsed once by the model, in this process (no server): a few seconds."""
-    return evaluate(ModelParser(model_path).parse)
+    """Every NLU evaluation set with a threshold, parsed once by the model in this process (no server)."""
+    return evaluate(ModelParser(model_path).parse, consumer_questions=False)
