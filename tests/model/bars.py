@@ -13,6 +13,9 @@ import pytest
 
 from nlu_eval.evaluate import Scored
 
+# The known gap of issue 8's targets: where they were measured, and where the misses are listed.
+GAP = "measured on backspasm-1a89056ef2e4221c (2026-11-26); see docs/nlu-report.md for the misses"
+
 
 class Bar(NamedTuple):
     target: float

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from nlu_eval.evaluate import Evaluation
-from tests.model.bars import Bar, check
-from tests.model.test_nlu_quality import GAP
+from tests.model.bars import GAP, Bar, check
 
 INTENT_MACRO_F1 = Bar(0.93, 0.92, GAP)
 MIN_INTENT_F1 = 0.7
