@@ -28,7 +28,7 @@ INSTALLED := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.tx
 
 .PHONY: help install browser-deps train run run-prod shell validate test test-unit test-model test-browser \
 	test-channels test-prod channel-try bookings review report content-book benchmark-report purge-conversations \
-	audit bench clean
+	audit bench eval eval-cv eval-compare clean
 
 help:
 	@echo "make run       start the assistant (action server :5055, Rasa REST :5005) and the demo site"
@@ -39,6 +39,9 @@ help:
 	@echo "make test      validate data, unit tests, train if needed, NLU and conversation tests"
 	@echo "make train     train a model for the current data, config and domain (skipped if current)"
 	@echo "make validate  rasa data validate, failing on any warning"
+	@echo "make eval      NLU quality report for the current model into docs/nlu-report.md (not part of make test)"
+	@echo "make eval-cv   5-fold cross-validation of the pipeline (slow: five trainings), included by make eval"
+	@echo "make eval-compare  train and score the candidate NLU pipelines side by side (slow)"
 	@echo "make bookings  list booking and call-back requests (ARGS=\"export --out new.csv\", handled REF, ...)"
 	@echo "make channel-try [CHANNEL=telegram]  chat as WhatsApp/Telegram would, against a local fake platform"
 	@echo "make review    staff: conversations with flags (ARGS=\"show ID\", misses, \"add REF --intent X\")"
@@ -99,6 +102,17 @@ test-channels: $(MODEL)
 # them, faults made by stopping, freezing and restarting processes, the API and CORS locked down.
 test-prod: $(MODEL)
 	BACKSPASM_MODEL=$(MODEL) $(PYTHON) -m pytest tests/prod -q
+# NLU quality (issue 8). `eval` parses every evaluation set with the current model in-process and writes
+# docs/nlu-report.md, appending the last cross-validation section; the thresholds themselves live in
+# tests/model and run in `make test`. `eval-cv` and `eval-compare` train models: minutes of CPU each.
+eval: $(MODEL)
+	$(PYTHON) -m nlu_eval $(MODEL)
+
+eval-cv: $(INSTALLED)
+	$(PYTHON) -m nlu_eval.cross_validation
+
+eval-compare: $(INSTALLED)
+	$(PYTHON) -m nlu_eval.compare
 
 # Staff: booking and call-back requests, e.g. `make bookings ARGS="export --out new.csv"` (default: list).
 bookings: $(INSTALLED)

@@ -8,6 +8,8 @@ from typing import Iterator
 
 import pytest
 
+from nlu_eval.evaluate import Evaluation, evaluate
+from nlu_eval.parsing import ModelParser
 from tests.model.assistant import RunningAssistant, start_assistant
 
 
@@ -17,3 +19,9 @@ def assistant(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     # Booking and call-back requests made by the tests go to a temporary file, never the clinic's bookings.db.
     with start_assistant(model_path, work_dir, env={"BOOKING_DB": str(work_dir / "bookings.db")}) as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def nlu_evaluation(model_path: Path) -> Evaluation:
+    """Every NLU evaluation set with a threshold, parsed once by the model in this process (no server)."""
+    return evaluate(ModelParser(model_path).parse, consumer_questions=False)

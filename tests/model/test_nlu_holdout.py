@@ -1,62 +1,28 @@
-"""The trained model on the held-out NLU file (written separately, never trained on)."""
+"""The trained model on the held-out NLU file (written separately, never trained on), parsed in-process."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-from pathlib import Path
-from typing import Any
+from nlu_eval.evaluate import Evaluation
+from tests.model.bars import GAP, Bar, check
 
-import pytest
-
-from tests.model.assistant import RASA, ROOT
-
-MIN_INTENT_MACRO_F1 = 0.90
+INTENT_MACRO_F1 = Bar(0.93, 0.92, GAP)
+MIN_INTENT_F1 = 0.7
 MIN_ENTITY_MACRO_F1 = 0.75
 
 
-@pytest.fixture(scope="module")
-def holdout_results(model_path: Path) -> Path:
-    out = ROOT / "results" / "holdout"
-    subprocess.run(
-        [RASA, "test", "nlu", "--model", str(model_path), "--nlu", "tests/nlu_holdout.yml", "--out", str(out),
-         "--no-plot"],
-        cwd=ROOT, check=True, capture_output=True,
-    )
-    return out
+def test_intent_macro_f1_on_holdout(nlu_evaluation: Evaluation) -> None:
+    holdout = nlu_evaluation.holdout
+    print(f"\ntop confusions (gold, predicted, count): {holdout.confusions}")
+    check("held-out intent macro-F1", holdout.macro_f1, INTENT_MACRO_F1, holdout.scored)
 
 
-def read_report(path: Path) -> dict[str, Any]:
-    return dict(json.loads(path.read_text()))
+def test_every_intent_is_recognised_on_holdout(nlu_evaluation: Evaluation) -> None:
+    weak = {name: round(s.f1, 2) for name, s in nlu_evaluation.holdout.intents.items() if s.f1 < MIN_INTENT_F1}
+    assert not weak, f"intents with F1 below {MIN_INTENT_F1} on the held-out set: {weak}"
 
 
-def confusion_pairs(results: Path, top: int = 10) -> list[tuple[str, str, int]]:
-    errors = json.loads((results / "intent_errors.json").read_text())
-    counts: dict[tuple[str, str], int] = {}
-    for error in errors:
-        pair = (error["intent"], error["intent_prediction"]["name"])
-        counts[pair] = counts.get(pair, 0) + 1
-    return sorted(((gold, guess, n) for (gold, guess), n in counts.items()), key=lambda row: -row[2])[:top]
-
-
-def test_intent_macro_f1_on_holdout(holdout_results: Path) -> None:
-    report = read_report(holdout_results / "intent_report.json")
-    macro_f1 = report["macro avg"]["f1-score"]
-    pairs = confusion_pairs(holdout_results)
-    print(f"\nheld-out intent macro-F1 {macro_f1:.3f}; top confusions (gold -> predicted, count): {pairs}")
-    assert macro_f1 >= MIN_INTENT_MACRO_F1, f"macro-F1 {macro_f1:.3f}; confusions: {pairs}"
-
-
-def test_every_intent_is_recognised_on_holdout(holdout_results: Path) -> None:
-    report = read_report(holdout_results / "intent_report.json")
-    weak = {name: round(scores["f1-score"], 2) for name, scores in report.items()
-            if isinstance(scores, dict) and "support" in scores and name not in ("macro avg", "weighted avg", "micro avg")
-            and scores["f1-score"] < 0.7}
-    assert not weak, f"intents with F1 below 0.7 on the held-out set: {weak}"
-
-
-def test_entities_on_holdout(holdout_results: Path) -> None:
-    report = read_report(holdout_results / "DIETClassifier_report.json")
-    macro_f1 = report["macro avg"]["f1-score"]
-    print(f"\nheld-out entity macro-F1 (DIET) {macro_f1:.3f}")
+def test_entities_on_holdout(nlu_evaluation: Evaluation) -> None:
+    entities = nlu_evaluation.holdout.entities
+    macro_f1 = sum(s.f1 for s in entities.values()) / len(entities)
+    print(f"\nheld-out entity macro-F1 {macro_f1:.3f}: " + ", ".join(f"{k} {s.f1:.2f}" for k, s in entities.items()))
     assert macro_f1 >= MIN_ENTITY_MACRO_F1

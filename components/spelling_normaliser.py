@@ -1,0 +1,88 @@
+"""Corrects misspelt medicine and body-part words in each incoming message before the rest of the pipeline
+reads it (logic in `backcare.spelling`). Place it first in the pipeline, before `SpacyNLP`.
+
+Training learns the vocabulary from the training data (lookup tables, entity synonyms and annotated entity
+words) and the words never to touch (every word of every training message), and keeps both in the model.
+Training messages themselves are left unchanged, so entity positions in them stay right.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, Iterable, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, ENTITY_ATTRIBUTE_TYPE, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from backcare.spelling import WORD, SpellingNormaliser
+
+VOCABULARY_FILE = "spelling_vocabulary.json"
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=True)
+class SpellingNormaliserComponent(GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        # The lookup tables and entity types whose words are worth correcting towards.
+        return {"lookup_tables": ["medication"], "entities": ["medication", "body_part", "treatment", "symptom"]}
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 normaliser: Optional[SpellingNormaliser] = None) -> None:
+        self._config = config
+        self._model_storage = model_storage
+        self._resource = resource
+        self._normaliser = normaliser
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "SpellingNormaliserComponent":
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "SpellingNormaliserComponent":
+        with model_storage.read_from(resource) as directory:
+            saved = json.loads((directory / VOCABULARY_FILE).read_text())
+        normaliser = SpellingNormaliser(frozenset(saved["vocabulary"]), frozenset(saved["known_words"]))
+        return cls(config, model_storage, resource, normaliser)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        self._normaliser = SpellingNormaliser.build(self._vocabulary(training_data),
+                                                    self._known_words(training_data))
+        with self._model_storage.write_to(self._resource) as directory:
+            (directory / VOCABULARY_FILE).write_text(json.dumps({
+                "vocabulary": sorted(self._normaliser.vocabulary),
+                "known_words": sorted(self._normaliser.known_words),
+            }))
+        return self._resource
+
+    def _vocabulary(self, training_data: TrainingData) -> Iterable[str]:
+        for table in training_data.lookup_tables:
+            if table["name"] in self._config["lookup_tables"]:
+                yield from table["elements"]
+        yield from training_data.entity_synonyms.keys()
+        yield from training_data.entity_synonyms.values()
+        for example in training_data.nlu_examples:
+            for entity in example.get(ENTITIES) or []:
+                if entity[ENTITY_ATTRIBUTE_TYPE] in self._config["entities"]:
+                    yield example.get(TEXT)[entity["start"]:entity["end"]]
+
+    @staticmethod
+    def _known_words(training_data: TrainingData) -> Iterable[str]:
+        for example in training_data.nlu_examples:
+            yield from WORD.findall(example.get(TEXT) or "")
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            if self._normaliser and text and not text.startswith("/"):  # button payloads are exact already
+                message.set(TEXT, self._normaliser.normalise(text))
+        return messages

@@ -1,0 +1,50 @@
+"""What issue 8 asks of the NLU, on the trained model: off-topic messages declined without declining real
+questions, everyday typing understood, and phrases written by real people nobody here knows handled right.
+The sets are described in docs/nlu-report.md (`make eval` writes the full figures); see tests/model/bars.py for
+targets, floors and known gaps."""
+
+from __future__ import annotations
+
+from nlu_eval.evaluate import Evaluation
+from tests.model.bars import GAP, Bar, check
+
+OUT_OF_SCOPE_RECALL = Bar(0.90, 0.82, GAP)
+IN_SCOPE_FALSE_REJECTION = Bar(0.05, 0.05)  # at most
+BORDERLINE_IN_SCOPE = Bar(0.90, 0.87, GAP)
+ROBUSTNESS_ACCURACY = Bar(0.85, 0.83, GAP)
+REAL_USER_BACK_IN_SCOPE = Bar(0.95, 0.88, GAP)
+REAL_USER_OTHER_TOPICS_OUT = Bar(0.90, 0.85, GAP)
+
+
+def test_off_topic_messages_are_declined(nlu_evaluation: Evaluation) -> None:
+    check("out-of-scope recall", nlu_evaluation.scope.oos_recall, OUT_OF_SCOPE_RECALL, nlu_evaluation.out_of_scope)
+
+
+def test_real_questions_are_not_declined(nlu_evaluation: Evaluation) -> None:
+    check("in-scope false rejection", nlu_evaluation.scope.in_scope_false_rejection, IN_SCOPE_FALSE_REJECTION,
+          nlu_evaluation.borderline, at_most=True)
+
+
+def test_borderline_back_questions_stay_in_scope(nlu_evaluation: Evaluation) -> None:
+    check("borderline in scope", nlu_evaluation.borderline.accuracy, BORDERLINE_IN_SCOPE, nlu_evaluation.borderline)
+
+
+def test_everyday_typing_is_understood(nlu_evaluation: Evaluation) -> None:
+    robustness = nlu_evaluation.robustness
+    print("\n" + ", ".join(f"{group} {scored.accuracy:.2f}" for group, scored in robustness.by_group().items()))
+    check("robustness accuracy", robustness.accuracy, ROBUSTNESS_ACCURACY, robustness)
+
+
+def test_real_users_back_problems_are_in_scope(nlu_evaluation: Evaluation) -> None:
+    check("real users, back problems in scope", nlu_evaluation.real_user_share("back_domain"),
+          REAL_USER_BACK_IN_SCOPE, nlu_evaluation.real_users.by_group()["back_domain"])
+
+
+def test_real_users_other_health_topics_are_declined(nlu_evaluation: Evaluation) -> None:
+    check("real users, other topics declined", nlu_evaluation.real_user_share("out_of_scope"),
+          REAL_USER_OTHER_TOPICS_OUT, nlu_evaluation.real_users.by_group()["out_of_scope"])
+
+
+def test_real_users_emergency_gets_the_red_flag_route(nlu_evaluation: Evaluation) -> None:
+    emergency = nlu_evaluation.real_users.by_group()["emergency"]
+    assert emergency.accuracy == 1.0, [(c.text, p.intent) for c, p in emergency.mistakes()]

@@ -1,0 +1,24 @@
+"""No evaluation message may be (nearly) a training example: the sets must measure generalisation."""
+
+from __future__ import annotations
+
+from nlu_eval import overlap, sets
+
+
+def test_the_overlap_check_finds_near_copies() -> None:
+    pairs = overlap.near_duplicates(["Can I take Nurofen?", "what time do you open"],
+                                    ["can i take nurofen", "how do i stretch my back"])
+    assert pairs == [("Can I take Nurofen?", "can i take nurofen")]
+
+
+def test_robustness_off_topic_and_borderline_sets_are_not_in_the_training_data() -> None:
+    written_for_issue_8 = [case.text for load in (sets.load_robustness, sets.load_out_of_scope, sets.load_borderline)
+                           for case in load()]
+    training = overlap.training_examples(sets.ROOT / "data" / "nlu")
+    assert overlap.near_duplicates(written_for_issue_8, training) == []
+
+
+def test_real_user_phrases_are_not_in_the_training_data() -> None:
+    real_users = [case.text for case in sets.load_real_users(sets.REAL_USER_PHRASES)]
+    training = overlap.training_examples(sets.ROOT / "data" / "nlu")
+    assert overlap.near_duplicates(real_users, training) == []
