@@ -1,5 +1,6 @@
-"""action_clarify_intent: the answer to `nlu_fallback`. Two close intents get a question with both as
-buttons (backcare.clarify); an unsure guess gets the usual "say it another way" (utter_default)."""
+"""action_clarify_intent: the answer to `nlu_fallback`. Two close intents get a question with both as buttons
+(backcare.clarify). An unsure guess gets the usual "say it another way" (utter_default), unless the message names
+a medicine: then it is answered as the medicine question it almost certainly is, cautions included."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import send
+from actions.common import entity_values, latest_text, send
+from actions.guidance import give_guidance
 from backcare.clarify import clarifying_question, close_pair
+from backcare.medication import named_medicines
 
 
 class ActionClarifyIntent(Action):
@@ -20,6 +23,8 @@ class ActionClarifyIntent(Action):
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
         message = tracker.latest_message
         pair = close_pair(message.get("intent_ranking") or [])
+        if pair is None and (entity_values(tracker, "medication") or named_medicines(latest_text(tracker))):
+            return give_guidance(dispatcher, tracker, "ask_medication")
         if pair is None:
             dispatcher.utter_message(response="utter_default")
         else:

@@ -23,27 +23,32 @@ class ActionGiveGuidance(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        # Words the model may miss ("I'm 72", "allergic to aspirin", "ibuprofen gel") correct what it found.
-        reading = read_medicine_words(latest_text(tracker))
-        new_conditions = entity_values(tracker, "condition") + list(reading.conditions)
-        # Conditions are kept for the whole conversation: a caution must not be forgotten a turn later.
-        conditions = list(dict.fromkeys(slot_list(tracker, "conditions") + new_conditions))
-        treatments = entity_values(tracker, "treatment")
-        request = GuidanceRequest(
-            intent=latest_intent(tracker),
-            treatment=treatments[0] if treatments else None,
-            medications=reading.applied_to(entity_values(tracker, "medication")),
-            remembered_medications=slot_list(tracker, "medications"),
-            conditions=conditions,
-            last_topic=tracker.get_slot("topic"),
-            profile_fields=profile_fields(clinic_profile()),
-        )
-        reply = choose_guidance(knowledge_base(), request)
-        send(dispatcher, reply)
-        if should_ask_feedback(reply.topic, tracker.get_slot("triage_level"), guidance_answers(tracker) + 1,
-                               feedback_asked(tracker)):
-            send(dispatcher, FEEDBACK_QUESTION)
-        return [SlotSet("topic", reply.topic), SlotSet("conditions", conditions or None)]
+        return give_guidance(dispatcher, tracker, latest_intent(tracker))
+
+
+def give_guidance(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> list[dict[str, Any]]:
+    """Answer the latest message as `intent`, with its entities and what the conversation already holds."""
+    # Words the model may miss ("I'm 72", "allergic to aspirin", "ibuprofen gel") correct what it found.
+    reading = read_medicine_words(latest_text(tracker))
+    new_conditions = entity_values(tracker, "condition") + list(reading.conditions)
+    # Conditions are kept for the whole conversation: a caution must not be forgotten a turn later.
+    conditions = list(dict.fromkeys(slot_list(tracker, "conditions") + new_conditions))
+    treatments = entity_values(tracker, "treatment")
+    request = GuidanceRequest(
+        intent=intent,
+        treatment=treatments[0] if treatments else None,
+        medications=reading.applied_to(entity_values(tracker, "medication")),
+        remembered_medications=slot_list(tracker, "medications"),
+        conditions=conditions,
+        last_topic=tracker.get_slot("topic"),
+        profile_fields=profile_fields(clinic_profile()),
+    )
+    reply = choose_guidance(knowledge_base(), request)
+    send(dispatcher, reply)
+    if should_ask_feedback(reply.topic, tracker.get_slot("triage_level"), guidance_answers(tracker) + 1,
+                           feedback_asked(tracker)):
+        send(dispatcher, FEEDBACK_QUESTION)
+    return [SlotSet("topic", reply.topic), SlotSet("conditions", conditions or None)]
 
 
 def guidance_answers(tracker: Tracker) -> int:

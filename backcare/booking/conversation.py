@@ -549,7 +549,9 @@ def callback_reply(reference: Optional[str], request: Optional[BookingRequest], 
 def how_to_reach_us(profile: ClinicProfile, now: dt.datetime) -> Reply:
     """The first answer to "can I speak to a person": the phone, the email and when someone is there."""
     opening = OpeningTimes.from_profile((slot.days, slot.hours) for slot in profile.opening_hours)
-    text = (f"Of course. You can talk to the team at {profile.name} on {profile.phone}, or email {profile.email}. "
+    # "Am I talking to a real person?" often lands here too, so the answer also says what this chat is.
+    text = (f"I'm the clinic's automated assistant, not a person. You can talk to the team at {profile.name} on "
+            f"{profile.phone}, or email {profile.email}. "
             f"Opening hours: {profile.hours_text()}. {opening.next_open_text(now)} If it's an emergency, call 999.")
     return Reply(" ".join(text.split()), topic="human")
 

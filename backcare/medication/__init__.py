@@ -5,9 +5,9 @@ Plain Python (no Rasa). Facts live in `medicines.yml`, checked once when first l
 
 from backcare.medication.advice import MedicationAdvice, medication_advice
 from backcare.medication.catalogue import Catalogue, Condition, Medicine, load_catalogue
-from backcare.medication.reading import MedicineReading, read_medicine_words
+from backcare.medication.reading import MedicineReading, named_medicines, read_medicine_words
 
 __all__ = [
     "Catalogue", "Condition", "MedicationAdvice", "Medicine", "MedicineReading", "load_catalogue",
-    "medication_advice", "read_medicine_words",
+    "medication_advice", "named_medicines", "read_medicine_words",
 ]

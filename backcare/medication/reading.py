@@ -34,7 +34,7 @@ _ALLERGY_PATTERNS = (
 @dataclass(frozen=True)
 class MedicineReading:
     conditions: tuple[str, ...] = ()  # condition ids the words add (over_65, nsaid_allergy)
-    medicines: tuple[str, ...] = ()  # medicine ids the words name that the model may not (topical_nsaid)
+    medicines: tuple[str, ...] = ()  # medicine ids the words name, which the model may not have tagged
     not_asked: tuple[str, ...] = ()  # medicine ids named only as an allergy or as the gel's active ingredient
 
     def applied_to(self, medications: Sequence[str]) -> list[str]:
@@ -112,8 +112,17 @@ def read_medicine_words(text: str) -> MedicineReading:
     conditions = _age_conditions(lowered)
     if any(_is_nsaid_family(book.medicine(m)) for m in allergens):
         conditions.append(NSAID_ALLERGY)
+    not_asked = tuple(dict.fromkeys([*allergens, *only_on_skin]))
+    # Names the model did not tag ("voltarol" in a message it could not classify) are still asked about.
+    named = [m for m in named_medicines(lowered) if m not in not_asked]
     return MedicineReading(
         conditions=tuple(conditions),
-        medicines=(TOPICAL_NSAID,) if on_skin else (),
-        not_asked=tuple(dict.fromkeys([*allergens, *only_on_skin])),
+        medicines=tuple(dict.fromkeys([*((TOPICAL_NSAID,) if on_skin else ()), *named])),
+        not_asked=not_asked,
     )
+
+
+def named_medicines(text: str) -> list[str]:
+    """Medicine ids whose name (or brand, or alias) the text contains as whole words."""
+    lowered = " ".join(str(text).lower().replace("\u2019", "'").split())
+    return [medicine_id for medicine_id, pattern in _name_patterns().items() if pattern.search(lowered)]

@@ -35,8 +35,8 @@ PHONE, PHONE_OUTSIDE_FORM = "07400 271828", "07400 161803"
 EMAIL = "harriet.coleman.insight@example.com"
 # Every way these could show up: as typed, normalised (E.164), digits only, and the parts of the name.
 SECRETS = ("Harriet", "Coleman", PHONE, "+447400271828", "7400271828", "271828", "161803", EMAIL)
-# The NLU falls back on this one (nlu_fallback, confidence 0.45 with the model of this change).
-MISUNDERSTOOD = "is it the same as last time"
+# The NLU is unsure of this one (inform at 0.53, below the review's 0.6, with backspasm-5e2e6f6fce1ca238).
+MISUNDERSTOOD = "the purple one or the other one"
 
 
 @dataclass

@@ -73,3 +73,11 @@ def test_the_action_asks_to_rephrase_when_nothing_was_close() -> None:
     messages = run({"text": "blah", "intent": {"name": "nlu_fallback", "confidence": 0.45},
                     "intent_ranking": ranking(("ask_causes", 0.30), ("greet", 0.10)), "entities": []})
     assert messages[0]["response"] == "utter_default"
+
+
+def test_an_unsure_guess_that_names_a_medicine_gets_the_medicine_answer() -> None:
+    messages = run({"text": "asthmatic here, what about voltarol gel for my back?",
+                    "intent": {"name": "nlu_fallback", "confidence": 0.45},
+                    "intent_ranking": ranking(("ask_treatment", 0.30), ("greet", 0.10)),
+                    "entities": [{"entity": "condition", "value": "asthma"}]})
+    assert "fewer side effects" in messages[0]["text"] and "asthma" in messages[0]["text"].lower()
