@@ -28,7 +28,7 @@ INSTALLED := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.tx
 
 .PHONY: help install browser-deps train run run-prod shell validate test test-unit test-model test-browser \
 	test-channels test-prod channel-try bookings review report content-book benchmark-report purge-conversations \
-	audit bench eval eval-cv eval-compare clean
+	audit bench eval eval-cv eval-compare store-deps clean
 
 help:
 	@echo "make run       start the assistant (action server :5055, Rasa REST :5005) and the demo site"
@@ -153,7 +153,15 @@ bench: $(MODEL)
 	  $(PYTHON) scripts/bench.py --model $(MODEL) --setup $$setup --seconds $(BENCH_SECONDS) || exit 1; \
 	done | tee results/bench.md
 
-test: validate test-unit test-model test-browser test-channels test-prod
+# PostgreSQL and Redis from Debian (the production tests, and the staff tools' PostgreSQL check in tests/model).
+store-deps:
+	scripts/services.sh install
+
+# Everything is installed and trained first; then the suites that run the assistant go two at a time, since each
+# keeps about one of the two cores busy (one Rasa server), so a pair finishes in little more than the longer one.
+test: validate test-unit train browser-deps store-deps
+	$(MAKE) --no-print-directory -j2 test-model test-channels
+	$(MAKE) --no-print-directory -j2 test-browser test-prod
 
 clean:
 	rm -rf models/*.tar.gz results .pytest_cache

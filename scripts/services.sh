@@ -3,7 +3,7 @@
 # 127.0.0.1 only. Installs the Debian packages when missing, then runs a private PostgreSQL cluster and a Redis
 # server whose data, logs and generated passwords live in one directory. Safe to run again: what is already
 # running is left alone.
-#   scripts/services.sh start|stop|status
+#   scripts/services.sh install|start|stop|status     (install: only the Debian packages)
 # `start` and `status` print the environment variables that point endpoints.yml at these servers:
 #   eval "$(scripts/services.sh start)"
 # Settings (environment): SERVICES_DIR (default .services in the project), PG_PORT (55432), REDIS_PORT (56379).
@@ -105,6 +105,9 @@ case ${1:-} in
     log "PostgreSQL on 127.0.0.1:$PG_PORT and Redis on 127.0.0.1:$REDIS_PORT (data in $SERVICES_DIR)"
     print_environment
     ;;
+  install)
+    install_packages
+    ;;
   stop)
     if [ -n "$PG_BIN" ] && pg_running; then as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null; fi
     if [ -s "$SERVICES_DIR/redis.password" ] && redis_running; then redis_cli shutdown nosave >/dev/null || true; fi
@@ -120,7 +123,7 @@ case ${1:-} in
     exit $state
     ;;
   *)
-    echo "usage: scripts/services.sh start|stop|status" >&2
+    echo "usage: scripts/services.sh install|start|stop|status" >&2
     exit 2
     ;;
 esac
