@@ -158,10 +158,10 @@ store-deps:
 	scripts/services.sh install
 
 # Everything is installed and trained first; then the suites that run the assistant go two at a time, since each
-# keeps about one of the two cores busy (one Rasa server), so a pair finishes in little more than the longer one.
+# keeps about one of the two cores busy (one Rasa server). The channels suite (fuzz) is the longest, so the others
+# follow one another beside it.
 test: validate test-unit train browser-deps store-deps
-	$(MAKE) --no-print-directory -j2 test-model test-channels
-	$(MAKE) --no-print-directory -j2 test-browser test-prod
+	$(MAKE) --no-print-directory -j2 test-channels test-model test-browser test-prod
 
 clean:
 	rm -rf models/*.tar.gz results .pytest_cache
