@@ -9,3 +9,6 @@ Each connector is listed in credentials.yml and reads its settings from environm
 the credentials file wins); without them the channel stays off and the rest of the assistant runs. docs/channels.md
 explains how a clinic connects its Twilio WhatsApp sender and its Telegram bot.
 """
+
+# The Rasa server imports this package (credentials.yml) before it serves anything: its Rasa fixes load with it.
+import rasa_patches  # noqa: E402,F401

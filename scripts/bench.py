@@ -18,7 +18,7 @@ starts again as a new patient, until the time is up. A message counts as an erro
 the request fails or times out, or no reply comes back (a lost message).
 
 --profile runs py-spy on the Rasa server (and its workers) during each mode and writes the functions it spent
-most time in (results/profile-paced.txt, ...). Prints one Markdown table row per mode; `make bench` runs both
+most time in (results/profile-paced.txt, ...; the raw samples beside it, profile-paced.raw). Prints one Markdown table row per mode; `make bench` runs both
 set-ups into results/bench.md.
 """
 
@@ -217,7 +217,7 @@ def start_profile(pid: int, seconds: float, out: Path) -> subprocess.Popen:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def top_functions(raw: Path, count: int = 15) -> list[str]:
+def top_functions(raw: Path, count: int = 40) -> list[str]:
     """The functions with the most samples anywhere on the stack (inclusive), and the most at the top (self)."""
     inclusive: Counter = Counter()
     own: Counter = Counter()
@@ -264,20 +264,20 @@ def main() -> int:
                 patients = args.patients or (PACED_PATIENTS if paced else SATURATION_CLIENTS)
                 profile = args.profile.with_name(f"{args.profile.stem}-{mode}{args.profile.suffix}") \
                     if args.profile else None
-                results, elapsed, memory = measure(url, processes, args.seconds, paced, patients, Path(work),
-                                                   profile)
+                results, elapsed, memory = measure(url, processes, args.seconds, paced, patients, profile)
                 report(args.setup, mode, patients, results, elapsed, memory)
     return 0
 
 
 def measure(url: str, processes: dict[str, subprocess.Popen], seconds: float, paced: bool, patients: int,
-            work: Path, profile: Optional[Path]) -> tuple[Results, float, "MemoryWatch"]:
-    profiler = start_profile(processes["rasa server"].pid, seconds, work / "profile.raw") if profile else None
+            profile: Optional[Path]) -> tuple[Results, float, "MemoryWatch"]:
+    raw = profile.with_suffix(".raw") if profile else None
+    profiler = start_profile(processes["rasa server"].pid, seconds, raw) if raw else None
     with MemoryWatch(processes) as memory:
         results, elapsed = asyncio.run(drive(url, seconds, paced, patients))
-    if profiler and profile:
+    if profiler and profile and raw:
         profiler.wait(timeout=120)
-        profile.write_text("\n".join(top_functions(work / "profile.raw")) + "\n")
+        profile.write_text("\n".join(top_functions(raw)) + "\n")
     return results, elapsed, memory
 
 
