@@ -13,11 +13,12 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from backcare.triage import names_a_red_flag
+from components.intent_override import override_intent
 
 RED_FLAG_INTENT = "report_red_flag"
 
@@ -47,7 +48,4 @@ class RedFlagSafetyNet(GraphComponent):
         text = message.get(TEXT) or ""
         if text.startswith("/") or not names_a_red_flag(text):
             return  # button payloads carry their intent already
-        override = {"name": RED_FLAG_INTENT, "confidence": 1.0}
-        ranking = [item for item in message.get(INTENT_RANKING_KEY) or [] if item.get("name") != RED_FLAG_INTENT]
-        message.set(INTENT, override, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [override, *ranking], add_to_output=True)
+        override_intent(message, RED_FLAG_INTENT, 1.0)

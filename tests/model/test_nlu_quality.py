@@ -8,12 +8,13 @@ from __future__ import annotations
 from nlu_eval.evaluate import Evaluation
 from tests.model.bars import GAP, Bar, check
 
-OUT_OF_SCOPE_RECALL = Bar(0.90, 0.77, GAP)  # 0.796 measured
-IN_SCOPE_FALSE_REJECTION = Bar(0.05, 0.07, GAP)  # at most
-BORDERLINE_IN_SCOPE = Bar(0.90, 0.87, GAP)  # 0.90 measured
-ROBUSTNESS_ACCURACY = Bar(0.85, 0.81, GAP)  # 0.839 measured
-REAL_USER_BACK_IN_SCOPE = Bar(0.95, 0.88, GAP)  # 0.912 measured
-REAL_USER_OTHER_TOPICS_OUT = Bar(0.90, 0.80, GAP)  # 0.834 measured
+# Measured on the model named in GAP; targets met there have no known gap, so falling under them fails.
+OUT_OF_SCOPE_RECALL = Bar(0.90, 0.87, GAP)  # 0.898 measured
+IN_SCOPE_FALSE_REJECTION = Bar(0.05, 0.07)  # at most; 0.038 measured
+BORDERLINE_IN_SCOPE = Bar(0.90, 0.85, GAP)  # 0.875 measured
+ROBUSTNESS_ACCURACY = Bar(0.85, 0.82)  # 0.855 measured
+REAL_USER_BACK_IN_SCOPE = Bar(0.95, 0.92)  # 1.000 measured
+REAL_USER_OTHER_TOPICS_OUT = Bar(0.90, 0.88)  # 0.911 measured
 
 
 def test_off_topic_messages_are_declined(nlu_evaluation: Evaluation) -> None:

@@ -68,3 +68,19 @@ def test_real_user_files_are_read_with_their_expectations(tmp_path: Path) -> Non
     tsv.write_text('text\tdataset_label\texpect\nmy back "hurts"\tBack pain\tback_domain\nspots\tAcne\tout_of_scope\n')
     cases = sets.load_real_users(tsv)
     assert [(c.text, c.label) for c in cases] == [('my back "hurts"', sets.IN_SCOPE), ("spots", sets.OUT_OF_SCOPE)]
+
+
+def test_the_comparison_undoes_one_choice_of_config_yml_at_a_time() -> None:
+    from nlu_eval import compare
+
+    pipelines = compare.variants()
+    chosen = [step["name"] for step in pipelines["config.yml (chosen)"]]
+    assert chosen == [step["name"] for step in compare.production_pipeline()]
+    assert compare.OUT_OF_SCOPE_GATE in chosen and compare.SPELLING_NORMALISER in chosen
+    without_gate = [step["name"] for step in pipelines["config.yml without the out-of-scope gate"]]
+    assert without_gate == [name for name in chosen if name != compare.OUT_OF_SCOPE_GATE]
+    thresholds = {step.get("threshold") for step in pipelines["config.yml, fallback threshold 0.45"]
+                  if step["name"] == "FallbackClassifier"}
+    assert thresholds == {0.45}
+    with_vectors = [step["name"] for step in pipelines["config.yml + spaCy context vectors"]]
+    assert with_vectors.index(compare.SPACY_CONTEXT_FEATURIZER["name"]) == chosen.index("SpacyTokenizer") + 1
