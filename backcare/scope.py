@@ -33,11 +33,11 @@ class ScopeModel:
                               TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True))
         pipeline = make_pipeline(features, LogisticRegression(C=REGULARISATION, class_weight="balanced",
                                                               max_iter=2000))
-        pipeline.fit([text.lower() for text in texts], list(out_of_scope))
+        pipeline.fit(list(texts), list(out_of_scope))  # the vectorizers lower-case the text themselves
         return cls(pipeline)
 
     def probability_out_of_scope(self, text: str) -> float:
-        return float(self.pipeline.predict_proba([text.lower()])[0][1])
+        return float(self.pipeline.predict_proba([text])[0][1])
 
     def save(self, path: Path) -> None:
         joblib.dump(self.pipeline, path)

@@ -18,8 +18,8 @@ starts again as a new patient, until the time is up. A message counts as an erro
 the request fails or times out, or no reply comes back (a lost message).
 
 --profile runs py-spy on the Rasa server (and its workers) during each mode and writes the functions it spent
-most time in (results/profile-paced.txt, ...; the raw samples beside it, profile-paced.raw). Prints one Markdown table row per mode; `make bench` runs both
-set-ups into results/bench.md.
+most time in (results/profile-paced.txt, ...; the raw samples beside it, profile-paced.raw). Prints one Markdown
+table row per mode; `make bench` runs both set-ups into results/bench.md.
 """
 
 from __future__ import annotations
@@ -275,7 +275,7 @@ def measure(url: str, processes: dict[str, subprocess.Popen], seconds: float, pa
     profiler = start_profile(processes["rasa server"].pid, seconds, raw) if raw else None
     with MemoryWatch(processes) as memory:
         results, elapsed = asyncio.run(drive(url, seconds, paced, patients))
-    if profiler and profile and raw:
+    if profiler and profile and raw:  # all three or none: the profiler only starts when a profile is asked for
         profiler.wait(timeout=120)
         profile.write_text("\n".join(top_functions(raw)) + "\n")
     return results, elapsed, memory

@@ -59,11 +59,29 @@ def _alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(word).replace(r"\ ", r"[\s\-]+") for word in words)
 
 
+def _names(medicine: Medicine) -> str:
+    return f"(?:{_alternation(_words(medicine))})"
+
+
+# Compiled once per catalogue: these are read on every guidance message.
 @lru_cache(maxsize=1)
 def _name_patterns() -> dict[str, re.Pattern[str]]:
     """One pattern per medicine id matching any of its names as whole words."""
     book = load_catalogue()
-    return {m.id: re.compile(rf"\b(?:{_alternation(_words(m))})\b") for m in book.medicines.values()}
+    return {m.id: re.compile(rf"\b{_names(m)}\b") for m in book.medicines.values()}
+
+
+@lru_cache(maxsize=1)
+def _allergy_patterns() -> dict[str, tuple[re.Pattern[str], ...]]:
+    book = load_catalogue()
+    return {m.id: tuple(re.compile(pattern.format(name=_names(m))) for pattern in _ALLERGY_PATTERNS)
+            for m in book.medicines.values()}
+
+
+@lru_cache(maxsize=1)
+def _skin_form_patterns() -> dict[str, re.Pattern[str]]:
+    """Per NSAID, its names followed by a skin form ("nurofen gel")."""
+    return {m.id: re.compile(rf"\b{_names(m)}\s+{_SKIN_FORMS}\b") for m in _nsaids(load_catalogue())}
 
 
 def _nsaids(book: Catalogue) -> list[Medicine]:
@@ -78,35 +96,30 @@ def _age_conditions(text: str) -> list[str]:
     return []
 
 
-def _allergens(text: str, book: Catalogue) -> list[str]:
-    found = []
-    for medicine in book.medicines.values():
-        name = f"(?:{_alternation(_words(medicine))})"
-        if any(re.search(pattern.format(name=name), text) for pattern in _ALLERGY_PATTERNS):
-            found.append(medicine.id)
-    return found
+def _allergens(text: str) -> list[str]:
+    return [medicine_id for medicine_id, patterns in _allergy_patterns().items()
+            if any(pattern.search(text) for pattern in patterns)]
 
 
 def _is_nsaid_family(medicine: Optional[Medicine]) -> bool:
     return medicine is not None and medicine.kind in ("nsaid", TOPICAL_NSAID)
 
 
-def _skin_forms(text: str, book: Catalogue) -> tuple[list[str], str]:
+def _skin_forms(text: str) -> tuple[list[str], str]:
     """NSAIDs named with a skin form ("nurofen gel"), and the text without those phrases."""
     named = []
-    for medicine in _nsaids(book):
-        pattern = re.compile(rf"\b(?:{_alternation(_words(medicine))})\s+{_SKIN_FORMS}\b")
+    for medicine_id, pattern in _skin_form_patterns().items():
         if pattern.search(text):
-            named.append(medicine.id)
+            named.append(medicine_id)
             text = pattern.sub(" ", text)
     return named, text
 
 
 def read_medicine_words(text: str) -> MedicineReading:
     book = load_catalogue()
-    lowered = " ".join(str(text).lower().replace("\u2019", "'").split())
-    allergens = _allergens(lowered, book)
-    on_skin, rest = _skin_forms(lowered, book)
+    lowered = _normalise_text(text)
+    allergens = _allergens(lowered)
+    on_skin, rest = _skin_forms(lowered)
     # "ibuprofen gel or tablets?" still asks about ibuprofen when its name appears outside the gel phrase.
     only_on_skin = [m for m in on_skin if not _name_patterns()[m].search(rest)]
     conditions = _age_conditions(lowered)
@@ -114,7 +127,7 @@ def read_medicine_words(text: str) -> MedicineReading:
         conditions.append(NSAID_ALLERGY)
     not_asked = tuple(dict.fromkeys([*allergens, *only_on_skin]))
     # Names the model did not tag ("voltarol" in a message it could not classify) are still asked about.
-    named = [m for m in named_medicines(lowered) if m not in not_asked]
+    named = [m for m in _named_in(lowered) if m not in not_asked]
     return MedicineReading(
         conditions=tuple(conditions),
         medicines=tuple(dict.fromkeys([*((TOPICAL_NSAID,) if on_skin else ()), *named])),
@@ -124,5 +137,13 @@ def read_medicine_words(text: str) -> MedicineReading:
 
 def named_medicines(text: str) -> list[str]:
     """Medicine ids whose name (or brand, or alias) the text contains as whole words."""
-    lowered = " ".join(str(text).lower().replace("\u2019", "'").split())
+    return _named_in(_normalise_text(text))
+
+
+def _named_in(lowered: str) -> list[str]:
     return [medicine_id for medicine_id, pattern in _name_patterns().items() if pattern.search(lowered)]
+
+
+def _normalise_text(text: str) -> str:
+    """Lower case, straight apostrophes, single spaces: the form every pattern here is written for."""
+    return " ".join(str(text).lower().replace("\u2019", "'").split())
