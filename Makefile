@@ -28,7 +28,7 @@ INSTALLED := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.tx
 
 .PHONY: help install browser-deps train run run-prod shell validate test test-unit test-model test-browser \
 	test-channels test-prod channel-try bookings review report content-book benchmark-report purge-conversations \
-	audit bench eval eval-cv eval-compare store-deps clean
+	audit bench eval eval-cv eval-compare eval-fallback store-deps clean
 
 help:
 	@echo "make run       start the assistant (action server :5055, Rasa REST :5005) and the demo site"
@@ -42,6 +42,7 @@ help:
 	@echo "make eval      NLU quality report for the current model into docs/nlu-report.md (not part of make test)"
 	@echo "make eval-cv   5-fold cross-validation of the pipeline (slow: five trainings), included by make eval"
 	@echo "make eval-compare  train and score the candidate NLU pipelines side by side (slow)"
+	@echo "make eval-fallback the fallback classifier's settings side by side on the current model (~5 min)"
 	@echo "make bookings  list booking and call-back requests (ARGS=\"export --out new.csv\", handled REF, ...)"
 	@echo "make channel-try [CHANNEL=telegram]  chat as WhatsApp/Telegram would, against a local fake platform"
 	@echo "make review    staff: conversations with flags (ARGS=\"show ID\", misses, \"add REF --intent X\")"
@@ -113,6 +114,9 @@ eval-cv: $(INSTALLED)
 
 eval-compare: $(INSTALLED)
 	$(PYTHON) -m nlu_eval.compare
+
+eval-fallback: $(MODEL)
+	$(PYTHON) -m nlu_eval.fallback_grid $(MODEL)
 
 # Staff: booking and call-back requests, e.g. `make bookings ARGS="export --out new.csv"` (default: list).
 bookings: $(INSTALLED)

@@ -14,7 +14,7 @@ from typing import Any, Mapping, Optional, Sequence
 from backcare.reply import Button, Reply
 
 # Must equal FallbackClassifier's ambiguity_threshold in config.yml (a unit test checks they agree).
-AMBIGUITY_MARGIN = 0.05
+AMBIGUITY_MARGIN = 0.02
 FALLBACK_INTENT = "nlu_fallback"
 
 # How each intent reads on a button, as the user's own question.

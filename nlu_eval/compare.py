@@ -101,6 +101,18 @@ def train(name: str, pipeline: list[dict[str, Any]], work: Path) -> tuple[Path, 
     return model, seconds
 
 
+FIGURE_COLUMNS = ("held-out accuracy", "held-out macro-F1", "OOS recall", "OOS precision", "in-scope false rejection",
+                  "borderline in scope", "robustness", "real users: back in scope", "real users: other topics out")
+
+
+def figures(evaluation: Evaluation) -> tuple[float, ...]:
+    """One table row's scores, in the order of FIGURE_COLUMNS."""
+    return (evaluation.holdout.accuracy, evaluation.holdout.macro_f1, evaluation.scope.oos_recall,
+            evaluation.scope.oos_precision, evaluation.scope.in_scope_false_rejection, evaluation.borderline.accuracy,
+            evaluation.robustness.accuracy, evaluation.real_user_share("back_domain"),
+            evaluation.real_user_share("out_of_scope"))
+
+
 class TrainingFailed(Exception):
     pass
 
@@ -116,15 +128,10 @@ def measure(name: str, pipeline: list[dict[str, Any]], work: Path) -> Row:
 
 
 def render(rows: list[Row], command: str) -> str:
-    header = ("pipeline", "held-out accuracy", "held-out macro-F1", "OOS recall", "OOS precision",
-              "in-scope false rejection", "borderline in scope", "robustness", "real users: back in scope",
-              "real users: other topics out", "training s", "model MB", "parse ms (median)")
+    header = ("pipeline", *FIGURE_COLUMNS, "training s", "model MB", "parse ms (median)")
     trained = [r for r in rows if r.evaluation]
-    body = [(r.name, r.evaluation.holdout.accuracy, r.evaluation.holdout.macro_f1, r.evaluation.scope.oos_recall,
-             r.evaluation.scope.oos_precision, r.evaluation.scope.in_scope_false_rejection,
-             r.evaluation.borderline.accuracy, r.evaluation.robustness.accuracy,
-             r.evaluation.real_user_share("back_domain"), r.evaluation.real_user_share("out_of_scope"),
-             f"{r.train_seconds:.0f}", f"{r.size_mb:.1f}", f"{r.latency_ms:.1f}") for r in trained if r.evaluation]
+    body = [(r.name, *figures(r.evaluation), f"{r.train_seconds:.0f}", f"{r.size_mb:.1f}", f"{r.latency_ms:.1f}")
+            for r in trained if r.evaluation]
     typo = [(r.name, r.evaluation.robustness.by_group()["typos_and_phonetic"].accuracy,
              r.evaluation.robustness.by_group()["text_speak"].accuracy) for r in trained if r.evaluation]
     failed = "".join(f"- **{r.name}** could not be trained: `{r.failure}`\n" for r in rows if not r.evaluation)

@@ -34,10 +34,13 @@ def near_duplicates(evaluation: Iterable[str], training: Iterable[str]) -> list[
     trained = [(normalise(text), text) for text in training]
     pairs = []
     for text in evaluation:
-        key = normalise(text)
+        matcher = SequenceMatcher(None, b=normalise(text))  # caches its analysis of the evaluation message
         for trained_key, trained_text in trained:
-            if _could_be_near(key, trained_key) and \
-                    SequenceMatcher(None, key, trained_key).ratio() >= NEAR_DUPLICATE_RATIO:
+            if not _could_be_near(trained_key, matcher.b):
+                continue
+            matcher.set_seq1(trained_key)
+            # quick_ratio bounds ratio from above from the characters alone, and skips most pairs cheaply.
+            if matcher.quick_ratio() >= NEAR_DUPLICATE_RATIO and matcher.ratio() >= NEAR_DUPLICATE_RATIO:
                 pairs.append((text, trained_text))
     return pairs
 

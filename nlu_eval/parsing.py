@@ -53,6 +53,16 @@ class ModelParser:
             self._cache[text] = _to_parse(text, result)
         return self._cache[text]
 
+    def set_fallback(self, threshold: float, ambiguity_threshold: float) -> None:
+        """Change the loaded FallbackClassifier's settings in place, and forget the answers given before."""
+        from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
+
+        # Rasa has no public way to reach a loaded component; the graph runner keeps them in its nodes.
+        nodes = self._agent.processor.graph_runner._instantiated_nodes.values()  # type: ignore[union-attr]
+        fallback = next(node._component for node in nodes if isinstance(node._component, FallbackClassifier))
+        fallback.component_config.update(threshold=threshold, ambiguity_threshold=ambiguity_threshold)
+        self._cache.clear()
+
     def median_latency_ms(self) -> float:
         ordered: Sequence[float] = sorted(self.parse_seconds)
         return 1000 * ordered[len(ordered) // 2] if ordered else 0.0

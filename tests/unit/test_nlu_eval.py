@@ -84,3 +84,16 @@ def test_the_comparison_undoes_one_choice_of_config_yml_at_a_time() -> None:
     assert thresholds == {0.45}
     with_vectors = [step["name"] for step in pipelines["config.yml + spaCy context vectors"]]
     assert with_vectors.index(compare.SPACY_CONTEXT_FEATURIZER["name"]) == chosen.index("SpacyTokenizer") + 1
+
+
+def test_the_fallback_grid_includes_and_marks_the_setting_in_config_yml() -> None:
+    from nlu_eval import fallback_grid
+
+    chosen = fallback_grid.production_fallback()
+    grid = {(t, a) for t in fallback_grid.THRESHOLDS for a in fallback_grid.AMBIGUITY_THRESHOLDS}
+    assert chosen in grid
+    rows = [(0.3, 0.05, (0.9,) * 9), (*chosen, (0.95,) * 9)]
+    page = fallback_grid.render(Path("models/m.tar.gz"), rows, "cmd").splitlines()
+    marked = [line for line in page if "(config.yml)" in line]
+    assert len(marked) == 1 and marked[0].startswith(f"| {chosen[0]:.2f} / {chosen[1]:.2f}")
+    assert "| 0.30 / 0.05 | 0.900 |" in "\n".join(page)
