@@ -29,6 +29,9 @@ class GuidanceRequest:
     last_topic: Optional[str] = None
     profile_fields: dict[str, str] = field(default_factory=dict)
 
+# The answer when no entry matches what was asked: staff insight counts the message before it as missed.
+ASK_FOR_MORE = "Could you tell me a little more about what you'd like to know? These are the things I can help with."
+
 
 def profile_fields(profile: ClinicProfile) -> dict[str, str]:
     """Placeholders a content entry may use, such as {clinic_name}."""
@@ -82,7 +85,4 @@ def choose_guidance(kb: KnowledgeBase, request: GuidanceRequest) -> Reply:
     entry = kb.for_intent(request.intent)
     if entry:
         return entry_reply(entry, request.profile_fields)
-    return Reply(
-        "Could you tell me a little more about what you'd like to know? These are the things I can help with.",
-        TOPIC_BUTTONS,
-    )
+    return Reply(ASK_FOR_MORE, TOPIC_BUTTONS)

@@ -8,10 +8,11 @@ from functools import lru_cache
 from typing import Optional
 
 from backcare.feedback import FEEDBACK_QUESTION, HELPFUL_INTENT, NOT_HELPFUL_INTENT
+from backcare.guidance import ASK_FOR_MORE
 from backcare.insight.records import FALLBACK_INTENT, BotMessage, Conversation, LoopChange, UserMessage
 from backcare.medication.catalogue import load_catalogue
 
-# Below this the classifier was unsure, even when it did not fall back (the FallbackClassifier is at 0.45).
+# Below this the classifier was unsure, even when it did not fall back (the FallbackClassifier is at 0.42).
 LOW_CONFIDENCE = 0.6
 FALLBACK_ACTIONS = ("action_default_fallback", "utter_default")
 ESCALATION_LEVELS = ("emergency", "urgent", "routine")
@@ -64,9 +65,9 @@ def _form_labels(name: str, outcome: FormOutcome) -> list[str]:
 
 
 def misunderstood_messages(conversation: Conversation, threshold: float = LOW_CONFIDENCE) -> list[UserMessage]:
-    """Messages that fell back, were classified with low confidence, or were followed by the fallback action.
-    An answer to a form question (a name, a time) is taken as text whatever its intent, so its confidence is
-    no sign of a miss."""
+    """Messages that fell back, were classified with low confidence, or were followed by the fallback action or
+    the guidance's request for more. An answer to a form question (a name, a time) is taken as text whatever its
+    intent, so its confidence is no sign of a miss."""
     missed: list[UserMessage] = []
     last_user: Optional[UserMessage] = None
     for item in conversation.timeline:
@@ -74,9 +75,16 @@ def misunderstood_messages(conversation: Conversation, threshold: float = LOW_CO
             last_user = item
             if item.answering is None and (item.intent == FALLBACK_INTENT or item.confidence < threshold):
                 missed.append(item)
-        elif getattr(item, "name", None) in FALLBACK_ACTIONS and last_user and last_user not in missed:
+        elif _asks_again(item) and last_user and last_user not in missed:
             missed.append(last_user)
     return missed
+
+
+def _asks_again(item: object) -> bool:
+    """The assistant's answer said it did not get the message: the fallback, or a request for more."""
+    if isinstance(item, BotMessage):
+        return item.text == ASK_FOR_MORE
+    return getattr(item, "name", None) in FALLBACK_ACTIONS
 
 
 def highest_escalation(conversation: Conversation) -> Optional[str]:

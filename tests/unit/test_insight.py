@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from backcare.feedback import FEEDBACK_QUESTION, should_ask_feedback
+from backcare.guidance import ASK_FOR_MORE
 from backcare.insight.content_book import (
     BookEntry, is_overdue, knowledge_entries, medicine_entries, months_before, red_flag_entries, render_content_book,
 )
@@ -48,6 +49,12 @@ def test_fallback_low_confidence_and_fallback_action_are_flagged_as_misunderstoo
     events.user("what causes it", "ask_causes", 0.99).action("action_give_guidance")
     missed = flags_of(one(events)).misunderstood
     assert [m.text for m in missed] == ["blah blah", "my back is stiff in the mornings", "yoga?"]
+
+
+def test_a_confident_message_the_guidance_asked_more_about_is_flagged_as_misunderstood() -> None:
+    events = Events().user("the purple one", "inform", 0.95).action("action_give_guidance").bot(ASK_FOR_MORE)
+    events.user("what causes it", "ask_causes", 0.99).action("action_give_guidance").bot("Causes...")
+    assert [m.text for m in flags_of(one(events)).misunderstood] == ["the purple one"]
 
 
 def test_the_highest_escalation_counts_and_routine_alone_is_not_alarming() -> None:
