@@ -40,7 +40,8 @@ help:
 	@echo "make train     train a model for the current data, config and domain (skipped if current)"
 	@echo "make validate  rasa data validate, failing on any warning"
 	@echo "make eval      NLU quality report for the current model into docs/nlu-report.md (not part of make test)"
-	@echo "make eval-cv   5-fold cross-validation of the pipeline (slow: five trainings), included by make eval"
+	@echo "make eval-cv   5-fold cross-validation of the pipeline (slow: five trainings), included by make eval;"
+	@echo "               ARGS=\"--epochs 60\" trains at config.yml's epochs (about 40 min)"
 	@echo "make eval-compare  train and score the candidate NLU pipelines side by side (slow)"
 	@echo "make eval-fallback the fallback classifier's settings side by side on the current model (~5 min)"
 	@echo "make bookings  list booking and call-back requests (ARGS=\"export --out new.csv\", handled REF, ...)"
@@ -110,7 +111,7 @@ eval: $(MODEL)
 	$(PYTHON) -m nlu_eval $(MODEL)
 
 eval-cv: $(INSTALLED)
-	$(PYTHON) -m nlu_eval.cross_validation
+	$(PYTHON) -m nlu_eval.cross_validation $(ARGS)
 
 eval-compare: $(INSTALLED)
 	$(PYTHON) -m nlu_eval.compare
