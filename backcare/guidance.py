@@ -17,6 +17,8 @@ TOPIC_BUTTONS = (
     Button("Medicines", "/ask_medication"),
     Button("When to get help", "/ask_when_to_seek_help"),
 )
+# The answer when no entry matches what was asked: staff insight counts the message before it as missed.
+ASK_FOR_MORE = "Could you tell me a little more about what you'd like to know? These are the things I can help with."
 
 
 @dataclass(frozen=True)
@@ -28,9 +30,6 @@ class GuidanceRequest:
     conditions: Sequence[str] = ()
     last_topic: Optional[str] = None
     profile_fields: dict[str, str] = field(default_factory=dict)
-
-# The answer when no entry matches what was asked: staff insight counts the message before it as missed.
-ASK_FOR_MORE = "Could you tell me a little more about what you'd like to know? These are the things I can help with."
 
 
 def profile_fields(profile: ClinicProfile) -> dict[str, str]:

@@ -38,8 +38,12 @@ def replace_step(pipeline: list[dict[str, Any]], name: str, steps: list[dict[str
     return [new for step in pipeline for new in (steps if step["name"] == name else [step])]
 
 
+def step_named(pipeline: list[dict[str, Any]], name: str) -> dict[str, Any]:
+    return next(step for step in pipeline if step["name"] == name)
+
+
 def insert_after(pipeline: list[dict[str, Any]], name: str, step: dict[str, Any]) -> list[dict[str, Any]]:
-    return replace_step(pipeline, name, [next(s for s in pipeline if s["name"] == name), step])
+    return replace_step(pipeline, name, [step_named(pipeline, name), step])
 
 
 def with_fallback_threshold(pipeline: list[dict[str, Any]], threshold: float) -> list[dict[str, Any]]:

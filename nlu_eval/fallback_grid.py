@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from itertools import product
 from pathlib import Path
 
-from nlu_eval.compare import FIGURE_COLUMNS, figures, production_pipeline
+from nlu_eval.compare import FIGURE_COLUMNS, figures, production_pipeline, step_named
 from nlu_eval.evaluate import evaluate
 from nlu_eval.parsing import ModelParser
 from nlu_eval.report import table
@@ -22,7 +22,7 @@ AMBIGUITY_THRESHOLDS = (0.02, 0.05)
 
 
 def production_fallback() -> tuple[float, float]:
-    step = next(s for s in production_pipeline() if s["name"] == "FallbackClassifier")
+    step = step_named(production_pipeline(), "FallbackClassifier")
     return float(step["threshold"]), float(step["ambiguity_threshold"])
 
 
@@ -50,8 +50,10 @@ def main() -> None:
     rows = []
     for threshold, ambiguity in product(THRESHOLDS, AMBIGUITY_THRESHOLDS):
         model_parser.set_fallback(threshold, ambiguity)
-        rows.append((threshold, ambiguity, figures(evaluate(model_parser.parse, consumer_questions=False))))
-        print(f"{threshold} / {ambiguity}: macro-F1 {rows[-1][2][1]:.3f}", flush=True)
+        scores = figures(evaluate(model_parser.parse, consumer_questions=False))
+        rows.append((threshold, ambiguity, scores))
+        print(f"{threshold} / {ambiguity}: macro-F1 {scores[FIGURE_COLUMNS.index('held-out macro-F1')]:.3f}",
+              flush=True)
     args.out.write_text(render(args.model, rows, " ".join(["python -m nlu_eval.fallback_grid", *sys.argv[1:]])))
     print(f"wrote {args.out}")
 

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
+
 from nlu_eval import overlap, sets
+
+# "hi", "bupa" or "since yesterday" are bound to be typed the same in both; a longer copy would flatter the score.
+SHORT_MESSAGE_WORDS = 3
+
+
+@pytest.fixture(scope="module")
+def training() -> list[str]:
+    return overlap.training_examples(sets.ROOT / "data" / "nlu")
 
 
 def test_the_overlap_check_finds_near_copies() -> None:
@@ -11,25 +21,18 @@ def test_the_overlap_check_finds_near_copies() -> None:
     assert pairs == [("Can I take Nurofen?", "can i take nurofen")]
 
 
-def test_robustness_off_topic_and_borderline_sets_are_not_in_the_training_data() -> None:
+def test_robustness_off_topic_and_borderline_sets_are_not_in_the_training_data(training: list[str]) -> None:
     written_for_issue_8 = [case.text for load in (sets.load_robustness, sets.load_out_of_scope, sets.load_borderline)
                            for case in load()]
-    training = overlap.training_examples(sets.ROOT / "data" / "nlu")
     assert overlap.near_duplicates(written_for_issue_8, training) == []
 
 
-def test_real_user_phrases_are_not_in_the_training_data() -> None:
+def test_real_user_phrases_are_not_in_the_training_data(training: list[str]) -> None:
     real_users = [case.text for case in sets.load_real_users(sets.REAL_USER_PHRASES)]
-    training = overlap.training_examples(sets.ROOT / "data" / "nlu")
     assert overlap.near_duplicates(real_users, training) == []
 
 
-# "hi", "bupa" or "since yesterday" are bound to be typed the same in both; a longer copy would flatter the score.
-SHORT_MESSAGE_WORDS = 3
-
-
-def test_held_out_messages_longer_than_a_few_words_are_not_in_the_training_data() -> None:
+def test_held_out_messages_longer_than_a_few_words_are_not_in_the_training_data(training: list[str]) -> None:
     held_out = [case.text for case in sets.load_holdout()
                 if len(overlap.normalise(case.text).split()) > SHORT_MESSAGE_WORDS]
-    training = overlap.training_examples(sets.ROOT / "data" / "nlu")
     assert overlap.near_duplicates(held_out, training) == []
