@@ -28,11 +28,13 @@ def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
     dispatcher.utter_message(text=reply.text, buttons=buttons or None)
 
 
-def entity_values(tracker: Tracker, entity: str) -> list[str]:
-    """Values of one entity in the latest message, canonical after the synonym mapper, without repeats."""
+def entity_values(tracker: Tracker, entity: str, message: Optional[dict[str, Any]] = None) -> list[str]:
+    """Values of one entity in the latest message (or the given one), canonical after the synonym mapper, without
+    repeats."""
     # Canonical values are lower case; a canonical word typed in capitals ("YOGA") passes the synonym
     # mapper unchanged, so normalise it here.
-    values = [str(value).lower() for value in tracker.get_latest_entity_values(entity) if value]
+    found = (message or tracker.latest_message).get("entities") or []
+    values = [str(e.get("value")).lower() for e in found if e.get("entity") == entity and e.get("value")]
     return list(dict.fromkeys(values))
 
 

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
-    clinic_profile, entity_values, knowledge_base, latest_intent, latest_text, send, slot_list,
+    clinic_profile, entity_values, knowledge_base, latest_intent, send, slot_list,
 )
 from backcare.feedback import FEEDBACK_QUESTION, should_ask_feedback
 from backcare.guidance import GuidanceRequest, choose_guidance, profile_fields
 from backcare.medication import read_medicine_words
+from backcare.medication.names import real_medicines
+from backcare.treatment_names import is_treatment_name
 
 
 class ActionGiveGuidance(Action):
@@ -26,18 +28,22 @@ class ActionGiveGuidance(Action):
         return give_guidance(dispatcher, tracker, latest_intent(tracker))
 
 
-def give_guidance(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> list[dict[str, Any]]:
-    """Answer the latest message as `intent`, with its entities and what the conversation already holds."""
+def give_guidance(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str,
+                  message: Optional[dict[str, Any]] = None) -> list[dict[str, Any]]:
+    """Answer the latest message (or an earlier one, after a safety question) as `intent`, with its entities and
+    what the conversation already holds."""
+    message = message or tracker.latest_message
     # Words the model may miss ("I'm 72", "allergic to aspirin", "ibuprofen gel") correct what it found.
-    reading = read_medicine_words(latest_text(tracker))
-    new_conditions = entity_values(tracker, "condition") + list(reading.conditions)
+    reading = read_medicine_words(str(message.get("text") or ""))
+    new_conditions = entity_values(tracker, "condition", message) + list(reading.conditions)
     # Conditions are kept for the whole conversation: a caution must not be forgotten a turn later.
     conditions = list(dict.fromkeys(slot_list(tracker, "conditions") + new_conditions))
-    treatments = entity_values(tracker, "treatment")
+    # Only real names are named back: "I can't advise on mum" came from an extractor that tagged "mum".
+    treatments = [t for t in entity_values(tracker, "treatment", message) if is_treatment_name(t, knowledge_base())]
     request = GuidanceRequest(
         intent=intent,
         treatment=treatments[0] if treatments else None,
-        medications=reading.applied_to(entity_values(tracker, "medication")),
+        medications=reading.applied_to(real_medicines(entity_values(tracker, "medication", message))),
         remembered_medications=slot_list(tracker, "medications"),
         conditions=conditions,
         last_topic=tracker.get_slot("topic"),

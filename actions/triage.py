@@ -9,8 +9,10 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import latest_text, send
+from actions.sign_check import ask_sign_check
 from backcare.guidance import with_sources
 from backcare.reply import Reply
+from backcare.sign_check import check_for_red_flag_message
 from backcare.triage import Level, triage_message
 
 
@@ -21,7 +23,11 @@ class ActionTriageRedFlag(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        outcome = triage_message(latest_text(tracker))
+        text = latest_text(tracker)
+        pending = check_for_red_flag_message(text)
+        if pending is not None:  # a sign that may not be new, or one only the classifier heard: ask first
+            return ask_sign_check(tracker, pending)
+        outcome = triage_message(text)
         send(dispatcher, Reply(with_sources(outcome.text, outcome.sources), outcome.buttons))
         # Emergency mode only ends when the person says they have help, never because a later sign is milder.
         in_emergency = tracker.get_slot("triage_level") == Level.EMERGENCY.value

@@ -23,7 +23,7 @@ from components.intent_override import override_intent
 
 OUT_OF_SCOPE = "out_of_scope"
 ALREADY_DECLINED = {OUT_OF_SCOPE, "nlu_fallback"}
-MODEL_FILE = "scope_model.joblib"
+MODEL_FILE = "scope_model.skops"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)

@@ -17,7 +17,7 @@ from nlu_eval.parsing import ModelParser
 from nlu_eval.report import table
 from nlu_eval.sets import ROOT
 
-THRESHOLDS = (0.35, 0.4, 0.42, 0.45)
+THRESHOLDS = (0.15, 0.2, 0.25, 0.3)
 AMBIGUITY_THRESHOLDS = (0.02, 0.05)
 
 

@@ -231,7 +231,8 @@ def triage_message(text: str) -> Disposition:
     """The disposition for a message taken as a red flag. When no sign can be named (the classifier heard a
     warning the patterns do not know), the reply lists the 999 and same-day signs and asks, rather than
     declaring an urgency it cannot name: most such messages are ordinary worries (see tests/safety)."""
-    matches = detect_red_flags(text)
+    # Signs to ask about first (backcare.sign_check) are left to that question.
+    matches = [match for match in detect_red_flags(text) if not match.check]
     if matches:
         return disposition(highest_level(matches), matches)
     unclear = load_advice().unclear

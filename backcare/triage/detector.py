@@ -26,7 +26,8 @@ from backcare.content import (
 
 RED_FLAGS_FILE = Path(__file__).with_name("red_flags.yml")
 FILE_KEYS = ("vocabulary", "flags")
-FLAG_KEYS = ("id", "level", "label", "concern", "patterns", "unless", "note", "sources", "reviewed")
+FLAG_KEYS = ("id", "level", "label", "concern", "patterns", "unless", "note", "check", "history", "sources",
+             "reviewed")
 
 
 class Level(str, Enum):
@@ -56,6 +57,10 @@ class RedFlag:
     concern: Optional[str] = None
     # Clause-level vetoes, e.g. "could this be cancer?" is a worry, not a history of cancer.
     unless: tuple[re.Pattern[str], ...] = ()
+    # The question (sign_checks.yml) asked first when the sign may be long-standing or pain-limited walking.
+    check: Optional[str] = None
+    # A history (cancer, steroids) is the sign itself: "years ago" or "all clear" does not set it aside.
+    history: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,8 @@ class RedFlagMatch:
     label: str
     text: str  # the words of the message that matched
     concern: Optional[str] = None
+    # Set when the sign may not be new (or walking may be hard only from pain): ask this check before escalating.
+    check: Optional[str] = None
 
 
 # --- loading ---------------------------------------------------------------------------------------------
@@ -123,6 +130,8 @@ def parse_flag(raw: Mapping[str, Any], vocabulary: Mapping[str, str], where: str
         reviewed=require_reviewed(raw, where),
         concern=require_text(raw, "concern", where) if "concern" in raw else None,
         unless=_compile(raw.get("unless"), vocabulary, where),
+        check=require_text(raw, "check", where) if "check" in raw else None,
+        history=bool(raw.get("history", False)),
     )
 
 
@@ -155,7 +164,7 @@ def load_red_flags(path: Path = RED_FLAGS_FILE) -> tuple[RedFlag, ...]:
 # --- detection -------------------------------------------------------------------------------------------
 
 # A negation only reaches as far as its own clause: "no fever, but I can't pee" still flags the peeing.
-_BOUNDARY = re.compile(
+BOUNDARY = re.compile(
     r"[.;:!?\n,()]|\s[-\u2013\u2014]+\s|\b(?:but|and|although|though|however|whereas|except|also|plus|yet)\b",
     re.IGNORECASE,
 )
@@ -165,7 +174,7 @@ _NEGATION = re.compile(
     re.IGNORECASE,
 )
 # Doubt is not denial: "I'm not sure if..." or "I don't think..." still counts as a mention, to be safe.
-_UNCERTAIN = re.compile(
+UNCERTAIN = re.compile(
     r"\b(?:not\s+(?:sure|certain|100)|unsure|dunno|no\s+idea|(?:don'?t|do\s+not)\s+(?:know|think)"
     r"|can'?t\s+(?:tell|say)|cannot\s+(?:tell|say)|maybe|perhaps|possibly|might|wonder\w*|whether)\b",
     re.IGNORECASE,
@@ -187,13 +196,13 @@ _QUOTES = str.maketrans("\u2019\u2018\u00b4`", "''''")
 
 
 def _clause(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max((b.end() for b in _BOUNDARY.finditer(text, 0, start)), default=0)
-    after = _BOUNDARY.search(text, end)
+    left = max((b.end() for b in BOUNDARY.finditer(text, 0, start)), default=0)
+    after = BOUNDARY.search(text, end)
     return left, after.start() if after else len(text)
 
 
-def _is_negated(before: str, after: str) -> bool:
-    if _UNCERTAIN.search(before):
+def is_negated(before: str, after: str) -> bool:
+    if UNCERTAIN.search(before):
         return False
     cues = list(_NEGATION.finditer(before))
     if cues:
@@ -209,15 +218,79 @@ def _mentions(flag: RedFlag, text: str) -> Iterator[re.Match[str]]:
     yield from sorted(matches, key=lambda m: m.start())
 
 
-def _affirmed(flag: RedFlag, text: str) -> Optional[re.Match[str]]:
+# Whose sign and since when (issue 16): an animal's is never the person's; one said to be resolved is set aside;
+# one said to be long-standing, or walking made hard by the pain, gets one question before escalating.
+# The animal owns the sign ("the dog's back legs gave way", "our cat can't walk"), not "I tripped over the dog".
+_ANIMAL = re.compile(
+    r"\b(?:dogs?|cats?|pupp(?:y|ies)|kittens?|horses?|pony|ponies|pets?|rabbits?)(?:'s|'|\s+(?:has|had|is|was|can't"
+    r"|cannot|couldn't|keeps|kept|just))",
+    re.IGNORECASE,
+)
+_RESOLVED = re.compile(
+    r"\b(?:fine\s+(?:since|ever\s+since|now)|all\s+clear|(?:fully\s+)?recovered|better\s+now|no\s+(?:problems?|issues?)"
+    r"\s+since|sorted\s+(?:now|since)|cleared\s+up|went\s+away|gone\s+now|back\s+to\s+normal)\b",
+    re.IGNORECASE,
+)
+_LONG_STANDING = re.compile(
+    r"\bfor\s+(?:years|decades|ages|a\s+long\s+time|(?:\d+|a\s+few|few|several|many|two|three|four|five|six|seven"
+    r"|eight|nine|ten|twenty)\s+(?:years?|yrs?|decades?))\b|\b(?:\d+|a\s+few|few|several|many|two|three|four|five|ten)"
+    r"\s+(?:years?|yrs?)\s+ago\b|\b(?:since|after)\s+(?:his|her|my|their|the|a|an)\s+(?:\w+\s+)?(?:stroke|operation"
+    r"|surgery|op|childbirth|birth|diagnosis|prostate\w*|hysterectomy|ms|diabetes|accident|injury)\b"
+    r"|\b(?:all|most\s+of)\s+(?:my|his|her|their)\s+life\b|\balways\s+(?:had|been|has)\b|\blong[-\s]?(?:standing|term)\b"
+    r"|\bsince\s+(?:i\s+was|he\s+was|she\s+was|childhood|birth|(?:19|20)\d\d)\b|\b(?:in|back\s+in)\s+(?:19|20)\d\d\b"
+    r"|\bused\s+to\b|\bchronic\b|\bon\s+and\s+off\s+for\b|\b(?:take|takes|taking|on|prescribed)\s+(?:\w+\s+)?"
+    r"(?:sildenafil|viagra|tadalafil|cialis)\b|\bdiabet\w*",
+    re.IGNORECASE,
+)
+_PAIN_LIMITED = re.compile(
+    r"\b(?:because\s+of|due\s+to|with|from|for)\s+(?:the\s+|my\s+|this\s+)?(?:pain|spasms?|agony)\b"
+    r"|\b(?:pain|spasms?|it)\s+(?:is\s+|'s\s+)?(?:so\s+bad|too\s+(?:bad|painful|sore|much))|\btoo\s+(?:painful|sore)\b"
+    r"|\bhurts?\s+(?:too\s+much|to)\b|\bso\s+(?:painful|sore|bad)\b|\bpain(?:'s|\s+is)?\s+(?:stopping|stops)\b",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"[.!?\n]")
+_PAIN_LIMITED_CHECK = "legs"
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    left = max((b.end() for b in _SENTENCE.finditer(text, 0, start)), default=0)
+    after = _SENTENCE.search(text, end)
+    return text[left:after.start() if after else len(text)]
+
+
+def _setting(flag: RedFlag, text: str, match: re.Match[str], left: int, right: int) -> str:
+    """'definite', 'check' (ask first) or 'aside' (not the person's current sign) for an affirmed mention."""
+    clause = text[left:right]
+    if _ANIMAL.search(text, left, match.end()):
+        return "aside"
+    if flag.history or not flag.check:
+        return "definite"
+    if _RESOLVED.search(_sentence(text, match.start(), match.end())):
+        return "aside"
+    if _LONG_STANDING.search(clause):
+        return "check"
+    if flag.check == _PAIN_LIMITED_CHECK and _PAIN_LIMITED.search(clause):
+        return "check"
+    return "definite"
+
+
+def _affirmed(flag: RedFlag, text: str) -> Optional[tuple[re.Match[str], bool]]:
+    """The first mention that counts, and whether it needs a check first; a definite mention wins over one to
+    check."""
+    to_check: Optional[re.Match[str]] = None
     for match in _mentions(flag, text):
         left, right = _clause(text, match.start(), match.end())
         if any(veto.search(text, left, right) for veto in flag.unless):
             continue
         before = text[left:match.start()]
-        if not _HYPOTHETICAL.search(before) and not _is_negated(before, text[match.end():right]):
-            return match
-    return None
+        if _HYPOTHETICAL.search(before) or is_negated(before, text[match.end():right]):
+            continue
+        setting = _setting(flag, text, match, left, right)
+        if setting == "definite":
+            return match, False
+        if setting == "check" and to_check is None:
+            to_check = match
+    return (to_check, True) if to_check else None
 
 
 def _outranked(span: tuple[int, int], level: Level, found: list[tuple[tuple[int, int], RedFlag]]) -> bool:
@@ -230,14 +303,18 @@ def detect_red_flags(text: str, flags: Optional[Iterable[RedFlag]] = None) -> li
     """The red flags a message mentions (each at most once), in the order they appear in the message."""
     clean = (text or "").translate(_QUOTES)
     found: list[tuple[tuple[int, int], RedFlag]] = []
+    to_check: set[str] = set()
     for flag in flags if flags is not None else load_red_flags():
-        match = _affirmed(flag, clean)
-        if match:
-            found.append((match.span(), flag))
+        affirmed = _affirmed(flag, clean)
+        if affirmed:
+            found.append((affirmed[0].span(), flag))
+            if affirmed[1]:
+                to_check.add(flag.id)
     kept = sorted(
         ((span, flag) for span, flag in found if not _outranked(span, flag.level, found)), key=lambda item: item[0]
     )
-    return [RedFlagMatch(flag.id, flag.level, flag.label, text[start:end], flag.concern) for (start, end), flag in kept]
+    return [RedFlagMatch(flag.id, flag.level, flag.label, text[start:end], flag.concern,
+                         flag.check if flag.id in to_check else None) for (start, end), flag in kept]
 
 
 def highest_level(matches: Iterable[RedFlagMatch]) -> Level:

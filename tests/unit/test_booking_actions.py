@@ -34,6 +34,7 @@ ASK = {
     "preferred_time": "action_ask_preferred_time", "payment": "action_ask_payment",
     "authorisation_number": "action_ask_authorisation_number", "reason": "action_ask_reason",
     "red_flag_screen": "action_ask_red_flag_screen", "booking_confirmed": "action_ask_booking_confirmed",
+    "sign_check_answer": "action_ask_sign_check_answer",
 }
 
 
@@ -50,7 +51,7 @@ def temporary_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
 def all_actions() -> dict[str, Action]:
     found: dict[str, Action] = {}
     for module in (booking_actions, __import__("actions.handoff", fromlist=["x"]),
-                   __import__("actions.screening", fromlist=["x"])):
+                   __import__("actions.screening", fromlist=["x"]), __import__("actions.sign_check", fromlist=["x"])):
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, Action) and value.__module__ == module.__name__:
                 try:

@@ -37,8 +37,8 @@ def test_off_topic_messages_score_higher_than_back_questions(model: ScopeModel) 
 
 
 def test_a_saved_model_gives_the_same_answers(model: ScopeModel, tmp_path: Path) -> None:
-    model.save(tmp_path / "scope.joblib")
-    loaded = ScopeModel.load(tmp_path / "scope.joblib")
+    model.save(tmp_path / "scope.skops")
+    loaded = ScopeModel.load(tmp_path / "scope.skops")
     for text in ("how do i cook pasta", "back spasm help"):
         assert loaded.probability_out_of_scope(text) == model.probability_out_of_scope(text)
 
