@@ -28,7 +28,7 @@ INSTALLED := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.tx
 
 .PHONY: help install browser-deps train run run-prod shell validate test test-unit test-model test-browser \
 	test-channels test-prod channel-try bookings review report content-book benchmark-report purge-conversations \
-	audit bench eval eval-cv eval-compare eval-fallback store-deps clean
+	audit bench eval eval-cv eval-compare eval-fallback eval-writers store-deps clean
 
 help:
 	@echo "make run       start the assistant (action server :5055, Rasa REST :5005) and the demo site"
@@ -44,6 +44,7 @@ help:
 	@echo "               ARGS=\"--epochs 60\" trains at config.yml's epochs (about 40 min)"
 	@echo "make eval-compare  train and score the candidate NLU pipelines side by side (slow)"
 	@echo "make eval-fallback the fallback classifier's settings side by side on the current model (~5 min)"
+	@echo "make eval-writers  the independent writers' sets through the running assistant, with every miss"
 	@echo "make bookings  list booking and call-back requests (ARGS=\"export --out new.csv\", handled REF, ...)"
 	@echo "make channel-try [CHANNEL=telegram]  chat as WhatsApp/Telegram would, against a local fake platform"
 	@echo "make review    staff: conversations with flags (ARGS=\"show ID\", misses, \"add REF --intent X\")"
@@ -118,6 +119,11 @@ eval-compare: $(INSTALLED)
 
 eval-fallback: $(MODEL)
 	$(PYTHON) -m nlu_eval.fallback_grid $(MODEL)
+
+# The independent writers' sets (tests/writer_sets/) through the running assistant, misses listed; ARGS="--summary-only
+# path/to/sealed.yml" for a set nobody tuning may read (issue 16).
+eval-writers: $(MODEL)
+	$(PYTHON) -m nlu_eval.writers $(MODEL) $(or $(ARGS),--misses)
 
 # Staff: booking and call-back requests, e.g. `make bookings ARGS="export --out new.csv"` (default: list).
 bookings: $(INSTALLED)

@@ -51,3 +51,12 @@ def slot_list(tracker: Tracker, name: str) -> list[str]:
     if value is None:
         return []
     return [str(item) for item in value] if isinstance(value, list) else [str(value)]
+
+
+# What the rule for an intent runs, for the intents not answered from the knowledge base: where an answer is
+# handed on to another intent (after a safety question, or a statement read as its next-best intent).
+RULE_ACTIONS = {
+    "book_appointment": "booking_form", "ask_clinic_info": "action_give_clinic_info",
+    "ask_insurance": "action_answer_insurance", "greet": "utter_greet", "thank": "utter_you_are_welcome",
+    "goodbye": "utter_goodbye", "bot_challenge": "utter_iamabot", "out_of_scope": "utter_out_of_scope",
+}

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Optional
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
-    clinic_profile, entity_values, knowledge_base, latest_intent, send, slot_list,
+    RULE_ACTIONS, clinic_profile, entity_values, knowledge_base, latest_intent, send, slot_list,
 )
 from backcare.feedback import FEEDBACK_QUESTION, should_ask_feedback
-from backcare.guidance import GuidanceRequest, choose_guidance, profile_fields
+from backcare.guidance import ASK_FOR_MORE, GuidanceRequest, choose_guidance, profile_fields
 from backcare.medication import read_medicine_words
 from backcare.medication.names import real_medicines
 from backcare.treatment_names import is_treatment_name
+
+
+STATEMENT = "inform"
+NOT_AN_ANSWER = {STATEMENT, "nlu_fallback", "report_red_flag", "affirm", "deny", "stop"}
 
 
 class ActionGiveGuidance(Action):
@@ -50,11 +55,25 @@ def give_guidance(dispatcher: CollectingDispatcher, tracker: Tracker, intent: st
         profile_fields=profile_fields(clinic_profile()),
     )
     reply = choose_guidance(knowledge_base(), request)
+    if reply.text == ASK_FOR_MORE and intent == STATEMENT:
+        # A statement no entry answers ("day 5, about 50% better, is that normal?") is read as the classifier's
+        # next-best intent, rather than asking the person to say it again.
+        runner_up = next_best_intent(message)
+        if runner_up in RULE_ACTIONS:
+            return [FollowupAction(RULE_ACTIONS[runner_up])]
+        if runner_up:
+            reply = choose_guidance(knowledge_base(), replace(request, intent=runner_up))
     send(dispatcher, reply)
     if should_ask_feedback(reply.topic, tracker.get_slot("triage_level"), guidance_answers(tracker) + 1,
                            feedback_asked(tracker)):
         send(dispatcher, FEEDBACK_QUESTION)
     return [SlotSet("topic", reply.topic), SlotSet("conditions", conditions or None)]
+
+
+def next_best_intent(message: dict[str, Any]) -> str:
+    """The classifier's second choice, when it is an intent with an answer of its own."""
+    ranking = [str(item.get("name")) for item in message.get("intent_ranking") or []]
+    return next((name for name in ranking[1:2] if name not in NOT_AN_ANSWER), "")
 
 
 def guidance_answers(tracker: Tracker) -> int:

@@ -11,7 +11,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import latest_text, send
+from actions.common import RULE_ACTIONS, latest_text, send
 from actions.forms import PatientFormValidationAction, latest_intent_name
 from actions.guidance import give_guidance
 from backcare.booking import conversation as talk
@@ -28,12 +28,6 @@ GUIDANCE_INTENTS = {
     "ask_what_is_spasm", "ask_symptoms", "ask_causes", "ask_diagnosis", "ask_treatment", "ask_medication",
     "ask_prevention", "ask_recovery", "ask_when_to_seek_help", "ask_which_professional", "ask_nhs", "find_physio",
     "inform",
-}
-# The others: what their rule would have run.
-INTENT_ACTIONS = {
-    "book_appointment": "booking_form", "ask_clinic_info": "action_give_clinic_info",
-    "ask_insurance": "action_answer_insurance", "greet": "utter_greet", "thank": "utter_you_are_welcome",
-    "goodbye": "utter_goodbye", "bot_challenge": "utter_iamabot", "out_of_scope": "utter_out_of_scope",
 }
 NOT_AN_INTENT = {"report_red_flag", "nlu_fallback"}
 DECLINED = "declined"
@@ -127,8 +121,8 @@ def answer_original(dispatcher: CollectingDispatcher, tracker: Tracker,
     if intent in GUIDANCE_INTENTS:
         message = {"text": text, "intent": {"name": intent}, "entities": remembered.get("entities") or []}
         return give_guidance(dispatcher, tracker, intent, message)
-    if intent in INTENT_ACTIONS:
-        return [FollowupAction(INTENT_ACTIONS[intent])]
+    if intent in RULE_ACTIONS:
+        return [FollowupAction(RULE_ACTIONS[intent])]
     send(dispatcher, Reply(f"Thank you. {ASK_FOR_MORE}", TOPIC_BUTTONS))
     return []
 

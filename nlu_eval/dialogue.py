@@ -47,7 +47,15 @@ INTENT_KINDS = {
     "ask_insurance": "insurance", "request_human": "human", "greet": "greet", "thank": "thanks",
     "goodbye": "goodbye", "bot_challenge": "bot_challenge", "out_of_scope": "out_of_scope", "stop": "goodbye",
 }
+# What the person got, from the action that answered (when no knowledge entry did).
+ACTION_KINDS = {
+    "booking_form": "booking", "callback_form": "human", "action_request_human": "human",
+    "action_give_clinic_info": "clinic_info", "action_answer_insurance": "insurance", "utter_greet": "greet",
+    "utter_goodbye": "goodbye", "utter_you_are_welcome": "thanks", "utter_iamabot": "bot_challenge",
+    "utter_out_of_scope": "out_of_scope", "screening_form": "when_to_seek_help",
+}
 MEDICINE_TOPIC = "medicine"
+TRIAGE_TOPIC = "triage"
 
 
 @dataclass(frozen=True)
@@ -228,8 +236,8 @@ def topic_kinds(kb: KnowledgeBase) -> dict[str, str]:
 
 
 def judge_kind(reply: str, trace: TurnTrace, texts: ReplyTexts, topics: Mapping[str, str]) -> str:
-    guided = "action_give_guidance" in trace.actions
-    if EMERGENCY_WORDS in reply and not (trace.in_emergency_before and guided):
+    answered = trace.topic not in (None, TRIAGE_TOPIC)  # a knowledge entry answered in this turn
+    if EMERGENCY_WORDS in reply and not (trace.in_emergency_before and answered):
         return "emergency"
     if URGENT_WORDS in reply:
         return "urgent"
@@ -237,11 +245,14 @@ def judge_kind(reply: str, trace: TurnTrace, texts: ReplyTexts, topics: Mapping[
                           ("clarify", texts.clarify), ("fallback", texts.fallback)):
         if opening and opening in reply:
             return kind
-    if guided:
+    if answered:
         return topics.get(trace.topic or "", "no_guidance")
+    if "action_give_guidance" in trace.actions:
+        return "no_guidance"
     if "action_triage_red_flag" in trace.actions:
         return "routine_triage"
-    return INTENT_KINDS.get(trace.intent, trace.intent or "none")
+    by_action = next((ACTION_KINDS[action] for action in trace.actions if action in ACTION_KINDS), None)
+    return by_action or INTENT_KINDS.get(trace.intent, trace.intent or "none")
 
 
 Send = Callable[[str, str], list[dict[str, Any]]]

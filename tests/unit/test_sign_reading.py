@@ -1,0 +1,133 @@
+"""Issue 16: signs that are absent, past, someone else's or an animal's; long-standing signs and walking made hard by
+pain asked about first; the classifier's view of a message without its settled signs; real names only."""
+
+from __future__ import annotations
+
+import pytest
+
+from backcare.knowledge import KnowledgeBase
+from backcare.medication.names import real_medicines
+from backcare.sign_check import (
+    ANY_SIGN, PendingCheck, check_for_red_flag_message, check_for_words, escalation, load_sign_checks, question,
+)
+from backcare.treatment_names import is_treatment_name
+from backcare.triage import Level, detect_red_flags, triage_message
+from backcare.triage.masking import mask_settled_signs
+
+EMERGENCY_WORDS = "Please call 999 or go to A&E now"
+URGENT_WORDS = "Please get medical help today"
+
+
+@pytest.mark.parametrize("message, hidden, kept", [
+    ("no numbness, bladder fine, legs fine, just a spasm, what helps?", ["numbness", "bladder", "legs"], "what helps"),
+    ("no numbnes no tingling jus a sore back spasm from football wot can i take", ["numbnes", "tingling"],
+     "wot can i take"),
+    ("I haven't noticed any tingling or weakness in my legs, can I take ibuprofen", ["tingling", "legs"],
+     "can I take ibuprofen"),
+    ("my dad has had incontinence since his stroke years ago, how do I help his back spasm", ["incontinence"],
+     "how do I help"),
+    ("my legs feel fine and I can walk ok, is heat better than ice", ["legs"], "heat better than ice"),
+])
+def test_the_classifier_reads_the_question_without_the_signs_set_aside(message: str, hidden: list[str],
+                                                                        kept: str) -> None:
+    masked = mask_settled_signs(message)
+    assert len(masked) == len(message)  # entity positions still fit
+    assert kept in masked
+    assert not any(word in masked for word in hidden), masked
+
+
+@pytest.mark.parametrize("message", [
+    "no fever but I can't pee",
+    "not sure if my groin is numb",
+    "both legs have gone numb",
+    "my mum can't feel her legs since this morning",
+])
+def test_a_sign_that_is_present_or_in_doubt_stays_for_the_classifier(message: str) -> None:
+    masked = mask_settled_signs(message)
+    assert any(word in masked for word in ("pee", "numb", "legs")), masked
+
+
+def test_a_message_that_is_only_a_denial_is_left_whole() -> None:
+    assert mask_settled_signs("no numbness") == "no numbness"
+
+
+@pytest.mark.parametrize("message", [
+    "our dog's back legs gave way yesterday and I hurt my back lifting him",
+    "I had numb legs years ago after surgery, fine since. Now a spasm, what helps?",
+])
+def test_an_animals_or_a_resolved_sign_is_not_a_red_flag(message: str) -> None:
+    assert detect_red_flags(message) == []
+
+
+@pytest.mark.parametrize("message, level", [
+    ("my mum can't feel her legs since this morning", Level.EMERGENCY),
+    ("my husband can't pee since lunchtime", Level.EMERGENCY),
+    ("I tripped over the dog and now my back hurts", Level.URGENT),
+    ("had breast cancer 4 years ago, all clear, now new back pain", Level.URGENT),
+])
+def test_someone_elses_current_sign_and_a_history_that_is_the_sign_are_escalated(message: str,
+                                                                                 level: Level) -> None:
+    matches = detect_red_flags(message)
+    assert matches and max(m.level.rank for m in matches) == level.rank
+    assert not any(m.check for m in matches)
+    assert check_for_red_flag_message(message) is None
+
+
+@pytest.mark.parametrize("message, check", [
+    ("my back spasm is so bad I can barely walk", "legs"),
+    ("I take sildenafil for erectile dysfunction, is ibuprofen ok?", "nerve_signs"),
+    ("my dad has had incontinence since his stroke 5 years ago, how can I help his back", "nerve_signs"),
+])
+def test_a_sign_that_may_not_be_new_is_asked_about_first(message: str, check: str) -> None:
+    pending = check_for_red_flag_message(message)
+    assert pending is not None and pending.check == check
+    reply = question(pending)
+    assert reply.text.startswith("Before I answer") and [b.title for b in reply.buttons][-1] == "Not sure"
+    assert EMERGENCY_WORDS not in triage_message(message).text  # no 999 before the answer
+
+
+def test_a_certain_sign_outranks_one_to_ask_about() -> None:
+    message = "I can't pee since this morning and I've had a weak leg for years"
+    assert check_for_red_flag_message(message) is None
+    assert EMERGENCY_WORDS in triage_message(message).text
+
+
+def test_yes_escalates_to_the_checks_level_not_sure_to_same_day_help_and_no_to_nothing() -> None:
+    pending = PendingCheck("legs", ("new trouble walking, or legs giving way",))
+    yes, unsure = escalation(pending, "yes"), escalation(pending, "unsure")
+    assert yes is not None and yes.level is Level.EMERGENCY and EMERGENCY_WORDS in yes.text
+    assert "legs giving way" in yes.text
+    assert unsure is not None and unsure.level is Level.URGENT and URGENT_WORDS in unsure.text
+    assert escalation(pending, "no") is None
+
+
+@pytest.mark.parametrize("message, check", [
+    ("when I wipe after the loo it feels like somebody else's skin", "nerve_signs"),
+    ("bad back 4 days n now cant get hard at all never had that b4", "nerve_signs"),
+    ("I lose 8 kilo in 2 month, no diet, and now back pain all the time", "new_sign"),
+    ("my legs feel really odd", "legs"),
+])
+def test_an_unclear_message_about_a_sign_gets_the_question_for_that_sign(message: str, check: str) -> None:
+    pending = check_for_words(mask_settled_signs(message))
+    assert pending is not None and pending.check == check
+
+
+def test_an_unclear_message_without_a_signs_words_gets_no_question_and_a_red_flag_one_gets_all_signs() -> None:
+    assert check_for_words("what do you mean") is None
+    assert check_for_red_flag_message("I feel awful and scared") == PendingCheck(ANY_SIGN)
+
+
+def test_every_check_escalates_and_reads_plainly() -> None:
+    checks = load_sign_checks()
+    assert ANY_SIGN in checks
+    for check in checks.values():
+        assert check.level in (Level.EMERGENCY, Level.URGENT) and check.sources
+        assert len(question(PendingCheck(check.id)).text.split()) < 70
+
+
+def test_only_real_medicine_and_treatment_names_are_named_back() -> None:
+    assert real_medicines(["mum", "control", "", "baclofen", "Nurofen", "co-codamol"]) == [
+        "baclofen", "Nurofen", "co-codamol"]
+    kb = KnowledgeBase.load()
+    assert not is_treatment_name("stay", kb) and not is_treatment_name("knees", kb)
+    assert is_treatment_name("cupping", kb) and is_treatment_name("yoga", kb)
