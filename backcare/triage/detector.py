@@ -26,8 +26,10 @@ from backcare.content import (
 
 RED_FLAGS_FILE = Path(__file__).with_name("red_flags.yml")
 FILE_KEYS = ("vocabulary", "flags")
-FLAG_KEYS = ("id", "level", "label", "concern", "patterns", "unless", "note", "check", "history", "sources",
-             "reviewed")
+FLAG_KEYS = ("id", "level", "label", "concern", "patterns", "unless", "unless_own", "note", "check", "history",
+             "sources", "reviewed")
+# The vocabulary word that says a message is about someone else's back (red_flags.yml).
+THEIR_BACK = "THEIR_BACK"
 
 
 class Level(str, Enum):
@@ -61,6 +63,10 @@ class RedFlag:
     check: Optional[str] = None
     # A history (cancer, steroids) is the sign itself: "years ago" or "all clear" does not set it aside.
     history: bool = False
+    # Vetoes for a message about the person's own back ("my mum had cancer" is not their history); they do not
+    # apply when the message is about someone else's back, whose history it then is (`their_back`).
+    unless_own: tuple[re.Pattern[str], ...] = ()
+    their_back: Optional[re.Pattern[str]] = None
 
 
 @dataclass(frozen=True)
@@ -132,6 +138,8 @@ def parse_flag(raw: Mapping[str, Any], vocabulary: Mapping[str, str], where: str
         unless=_compile(raw.get("unless"), vocabulary, where),
         check=require_text(raw, "check", where) if "check" in raw else None,
         history=bool(raw.get("history", False)),
+        unless_own=_compile(raw.get("unless_own"), vocabulary, where),
+        their_back=_compile([f"{{{THEIR_BACK}}}"], vocabulary, where)[0] if "unless_own" in raw else None,
     )
 
 
@@ -228,24 +236,32 @@ _ANIMAL = re.compile(
 )
 _RESOLVED = re.compile(
     r"\b(?:fine\s+(?:since|ever\s+since|now)|all\s+clear|(?:fully\s+)?recovered|better\s+now|no\s+(?:problems?|issues?)"
-    r"\s+since|sorted\s+(?:now|since)|cleared\s+up|went\s+away|gone\s+now|back\s+to\s+normal)\b",
+    r"\s+since|sorted\s+(?:now|since)|cleared|went\s+away|gone\s+now|back\s+to\s+normal|(?:legs|they|it)\s+(?:are|is)"
+    r"\s+fine)\b",
     re.IGNORECASE,
 )
 _LONG_STANDING = re.compile(
-    r"\bfor\s+(?:years|decades|ages|a\s+long\s+time|(?:\d+|a\s+few|few|several|many|two|three|four|five|six|seven"
+    r"\bfor\s+(?:(?:like|about|over|nearly|almost|around)\s+)?(?:years|yrs|decades|ages|a\s+long\s+time|(?:\d+|a\s+few|few|several|many|two|three|four|five|six|seven"
     r"|eight|nine|ten|twenty)\s+(?:years?|yrs?|decades?))\b|\b(?:\d+|a\s+few|few|several|many|two|three|four|five|ten)"
     r"\s+(?:years?|yrs?)\s+ago\b|\b(?:since|after)\s+(?:his|her|my|their|the|a|an)\s+(?:\w+\s+)?(?:stroke|operation"
     r"|surgery|op|childbirth|birth|diagnosis|prostate\w*|hysterectomy|ms|diabetes|accident|injury)\b"
     r"|\b(?:all|most\s+of)\s+(?:my|his|her|their)\s+life\b|\balways\s+(?:had|been|has)\b|\blong[-\s]?(?:standing|term)\b"
     r"|\bsince\s+(?:i\s+was|he\s+was|she\s+was|childhood|birth|(?:19|20)\d\d)\b|\b(?:in|back\s+in)\s+(?:19|20)\d\d\b"
-    r"|\bused\s+to\b|\bchronic\b|\bon\s+and\s+off\s+for\b|\b(?:take|takes|taking|on|prescribed)\s+(?:\w+\s+)?"
+    r"|\blast\s+(?:year|yr|month)\b|\bused\s+to\b|\bchronic\b|\bon\s+and\s+off\s+for\b|\b(?:take|takes|taking|on|prescribed)\s+(?:\w+\s+)?"
     r"(?:sildenafil|viagra|tadalafil|cialis)\b|\bdiabet\w*",
     re.IGNORECASE,
 )
 _PAIN_LIMITED = re.compile(
     r"\b(?:because\s+of|due\s+to|with|from|for)\s+(?:the\s+|my\s+|this\s+)?(?:pain|spasms?|agony)\b"
     r"|\b(?:pain|spasms?|it)\s+(?:is\s+|'s\s+)?(?:so\s+bad|too\s+(?:bad|painful|sore|much))|\btoo\s+(?:painful|sore)\b"
-    r"|\bhurts?\s+(?:too\s+much|to)\b|\bso\s+(?:painful|sore|bad)\b|\bpain(?:'s|\s+is)?\s+(?:stopping|stops)\b",
+    r"|\bhurts?\s+(?:too\s+much|to)\b|\bso\s+(?:painful|sore|bad)\b|\bpain(?:'s|\s+is)?\s+(?:stopping|stops)\b"
+    r"|\bit'?s\s+(?:just\s+|only\s+)?(?:the|my)\s+(?:pain|back)\b",
+    re.IGNORECASE,
+)
+# A joke or a figure of speech ("wetting myself laughing", "chest pains lol jk"): asked about, never ignored.
+_FIGURATIVE = re.compile(
+    r"\b(?:lol|lmao|haha\w*|jk|joke|joking|kidding|not\s+literally|laugh\w*)\b|\bwhen\s+i\s+(?:saw|heard|read|got)\b"
+    r"|[\U0001F602\U0001F923\U0001F605]",
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"[.!?\n]")
@@ -258,6 +274,15 @@ def _sentence(text: str, start: int, end: int) -> str:
     return text[left:after.start() if after else len(text)]
 
 
+def _next_clause_end(text: str, end: int) -> int:
+    """Where the clause after the one holding `end` ends: "numb legs years ago, fine since" resolves in it."""
+    first = BOUNDARY.search(text, end)
+    if not first:
+        return len(text)
+    second = BOUNDARY.search(text, first.end())
+    return second.start() if second else len(text)
+
+
 def _setting(flag: RedFlag, text: str, match: re.Match[str], left: int, right: int) -> str:
     """'definite', 'check' (ask first) or 'aside' (not the person's current sign) for an affirmed mention."""
     clause = text[left:right]
@@ -265,13 +290,21 @@ def _setting(flag: RedFlag, text: str, match: re.Match[str], left: int, right: i
         return "aside"
     if flag.history or not flag.check:
         return "definite"
-    if _RESOLVED.search(_sentence(text, match.start(), match.end())):
+    if _RESOLVED.search(text, match.end(), _next_clause_end(text, match.end())):
         return "aside"
-    if _LONG_STANDING.search(clause):
+    if _LONG_STANDING.search(clause) or _FIGURATIVE.search(_sentence(text, match.start(), match.end())):
         return "check"
-    if flag.check == _PAIN_LIMITED_CHECK and _PAIN_LIMITED.search(clause):
+    if flag.check == _PAIN_LIMITED_CHECK and _PAIN_LIMITED.search(_sentence(text, match.start(), match.end())):
         return "check"
     return "definite"
+
+
+def _own_veto(flag: RedFlag, text: str, start: int, end: int) -> bool:
+    """Read in the whole sentence: "my daughter has a cough and fever" names whose fever in another clause."""
+    sentence = _sentence(text, start, end)
+    if not any(veto.search(sentence) for veto in flag.unless_own):
+        return False
+    return not (flag.their_back and flag.their_back.search(text))
 
 
 def _affirmed(flag: RedFlag, text: str) -> Optional[tuple[re.Match[str], bool]]:
@@ -281,6 +314,8 @@ def _affirmed(flag: RedFlag, text: str) -> Optional[tuple[re.Match[str], bool]]:
     for match in _mentions(flag, text):
         left, right = _clause(text, match.start(), match.end())
         if any(veto.search(text, left, right) for veto in flag.unless):
+            continue
+        if _own_veto(flag, text, match.start(), match.end()):
             continue
         before = text[left:match.start()]
         if _HYPOTHETICAL.search(before) or is_negated(before, text[match.end():right]):
