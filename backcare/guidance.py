@@ -9,9 +9,11 @@ from typing import Optional, Sequence
 from backcare.clinic import ClinicProfile
 from backcare.reply import Button, Reply
 from backcare.knowledge import Entry, KnowledgeBase
-from backcare.medication import medication_advice
+from backcare.medication import has_general_answer_for, medication_advice
 
 MEDICINE_TOPIC = "medicine"
+# The knowledge-base entry for "what medicines help?": a condition given right after it is about medicines.
+MEDICINE_OVERVIEW_TOPIC = "medication_overview"
 TOPIC_BUTTONS = (
     Button("What can I do now?", "/ask_treatment"),
     Button("Medicines", "/ask_medication"),
@@ -47,9 +49,15 @@ def with_sources(text: str, sources: Sequence[str]) -> str:
     return f"{text}\n\nSource: {', '.join(sources)}" if sources else text
 
 
+def entry_text(entry: Entry, fields: dict[str, str]) -> str:
+    """The answer and, after a blank line, its detail: both are sent (the 999 and same-day signs once sat in a
+    detail nobody received, issue 17 finding 3)."""
+    parts = (entry.answer, entry.detail or "")
+    return "\n\n".join(part for part in parts if part).format_map(fields)
+
+
 def entry_reply(entry: Entry, fields: dict[str, str]) -> Reply:
-    text = entry.answer.format_map(fields)
-    return Reply(with_sources(text, entry.sources), entry.buttons, topic=entry.id)
+    return Reply(with_sources(entry_text(entry, fields), entry.sources), entry.buttons, topic=entry.id)
 
 
 def unknown_treatment_reply(treatment: str) -> Reply:
@@ -69,14 +77,24 @@ def medicine_reply(medications: Sequence[str], conditions: Sequence[str]) -> Rep
 def wants_medicine_advice(request: GuidanceRequest) -> bool:
     if request.medications:
         return True
-    # "I have asthma" straight after a medicine answer is about that medicine.
-    follows_medicine = request.last_topic == MEDICINE_TOPIC and bool(request.remembered_medications)
+    # "What painkiller can I take while pregnant?": the overview leads with ibuprofen, wrong in pregnancy.
+    if request.intent == "ask_medication" and has_general_answer_for(request.conditions):
+        return True
+    # "I have asthma" (or "I'm 20 weeks pregnant") straight after a medicine answer is about medicines.
+    follows_medicine = request.last_topic in (MEDICINE_TOPIC, MEDICINE_OVERVIEW_TOPIC)
     return request.intent == "inform" and bool(request.conditions) and follows_medicine
+
+
+def medicines_asked(request: GuidanceRequest) -> Sequence[str]:
+    """This message's medicines, or those of the medicine answer just given; after the overview, none."""
+    if request.medications:
+        return request.medications
+    return request.remembered_medications if request.last_topic == MEDICINE_TOPIC else ()
 
 
 def choose_guidance(kb: KnowledgeBase, request: GuidanceRequest) -> Reply:
     if wants_medicine_advice(request):
-        return medicine_reply(request.medications or request.remembered_medications, request.conditions)
+        return medicine_reply(medicines_asked(request), request.conditions)
     # "Can I take arnica?" is a medicine question about a remedy: its treatment entry answers it.
     if request.treatment and request.intent in ("ask_treatment", "inform", "ask_medication"):
         entry = kb.for_treatment(request.treatment)

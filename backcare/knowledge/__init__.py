@@ -18,6 +18,7 @@ from backcare.content import (
     require_reviewed,
     require_sources,
     require_text,
+    tidy_text,
 )
 from backcare.reply import Button
 
@@ -51,7 +52,7 @@ def parse_entry(raw: Mapping[str, Any], where: str) -> Entry:
         id=entry_id,
         title=require_text(raw, "title", where),
         answer=require_text(raw, "answer", where),
-        detail=" ".join(detail.split()) if detail else None,
+        detail=tidy_text(detail) if detail else None,
         buttons=parse_buttons(raw.get("buttons"), where),
         sources=require_sources(raw, where),
         reviewed=require_reviewed(raw, where),
