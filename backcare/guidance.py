@@ -8,6 +8,7 @@ from typing import Optional, Sequence
 
 from backcare.clinic import ClinicProfile
 from backcare.reply import Button, Reply
+from backcare.sources import sources_block
 from backcare.knowledge import Entry, KnowledgeBase
 from backcare.medication import has_general_answer_for, medication_advice
 
@@ -46,7 +47,7 @@ def profile_fields(profile: ClinicProfile) -> dict[str, str]:
 
 
 def with_sources(text: str, sources: Sequence[str]) -> str:
-    return f"{text}\n\nSource: {', '.join(sources)}" if sources else text
+    return f"{text}\n\n{sources_block(sources)}" if sources else text
 
 
 def entry_text(entry: Entry, fields: dict[str, str]) -> str:
