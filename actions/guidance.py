@@ -29,7 +29,8 @@ class ActionGiveGuidance(Action):
 def give_guidance(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> list[dict[str, Any]]:
     """Answer the latest message as `intent`, with its entities and what the conversation already holds."""
     # Words the model may miss ("I'm 72", "allergic to aspirin", "ibuprofen gel") correct what it found.
-    reading = read_medicine_words(latest_text(tracker))
+    text = latest_text(tracker)
+    reading = read_medicine_words(text)
     new_conditions = entity_values(tracker, "condition") + list(reading.conditions)
     # Conditions are kept for the whole conversation: a caution must not be forgotten a turn later.
     conditions = list(dict.fromkeys(slot_list(tracker, "conditions") + new_conditions))
@@ -42,6 +43,7 @@ def give_guidance(dispatcher: CollectingDispatcher, tracker: Tracker, intent: st
         conditions=conditions,
         last_topic=tracker.get_slot("topic"),
         profile_fields=profile_fields(clinic_profile()),
+        text=text,
     )
     reply = choose_guidance(knowledge_base(), request)
     send(dispatcher, reply)

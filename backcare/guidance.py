@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
 from backcare.clinic import ClinicProfile
+from backcare.clinic_answers import BOOK_BUTTON, NHS_BUTTON, PRICE_TOPIC, asks_price, price_text
 from backcare.reply import Button, Reply
 from backcare.sources import sources_block
 from backcare.knowledge import Entry, KnowledgeBase
@@ -20,6 +21,14 @@ TOPIC_BUTTONS = (
     Button("Medicines", "/ask_medication"),
     Button("When to get help", "/ask_when_to_seek_help"),
 )
+# The broad areas in which a message naming an everyday subject ("can I drive?", "do I need a fit note?") gets
+# that subject's entry. Not ask_medication (a medicine named or the medicine overview answers it) and not
+# ask_when_to_seek_help (the full list of warning signs must always be given).
+SUBJECT_INTENTS = frozenset({
+    "ask_what_is_spasm", "ask_symptoms", "ask_causes", "ask_diagnosis", "ask_treatment", "ask_prevention",
+    "ask_recovery", "ask_which_professional", "ask_nhs", "find_physio", "inform",
+})
+PRICE_BUTTONS = (BOOK_BUTTON, Button("Using insurance", "/ask_insurance"), NHS_BUTTON)
 # The answer when no entry matches what was asked: staff insight counts the message before it as missed.
 ASK_FOR_MORE = "Could you tell me a little more about what you'd like to know? These are the things I can help with."
 
@@ -33,6 +42,7 @@ class GuidanceRequest:
     conditions: Sequence[str] = ()
     last_topic: Optional[str] = None
     profile_fields: dict[str, str] = field(default_factory=dict)
+    text: str = ""  # the person's words, for the subject they name
 
 
 def profile_fields(profile: ClinicProfile) -> dict[str, str]:
@@ -43,6 +53,7 @@ def profile_fields(profile: ClinicProfile) -> dict[str, str]:
         "clinic_services": ", ".join(profile.services),
         "clinic_address": profile.address,
         "clinic_booking_url": profile.booking_url,
+        "clinic_prices": price_text(profile),
     }
 
 
@@ -96,6 +107,13 @@ def medicines_asked(request: GuidanceRequest) -> Sequence[str]:
 def choose_guidance(kb: KnowledgeBase, request: GuidanceRequest) -> Reply:
     if wants_medicine_advice(request):
         return medicine_reply(medicines_asked(request), request.conditions)
+    if request.intent in SUBJECT_INTENTS:
+        # The subject first: "how much time off work?" is about work, not a price.
+        subject = kb.for_subject(request.text)
+        if subject:
+            return entry_reply(subject, request.profile_fields)
+        if asks_price(request.text) and request.profile_fields.get("clinic_prices"):
+            return Reply(request.profile_fields["clinic_prices"], PRICE_BUTTONS, topic=PRICE_TOPIC)
     # "Can I take arnica?" is a medicine question about a remedy: its treatment entry answers it.
     if request.treatment and request.intent in ("ask_treatment", "inform", "ask_medication"):
         entry = kb.for_treatment(request.treatment)

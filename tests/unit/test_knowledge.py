@@ -23,7 +23,8 @@ BLOG_TOPIC_TREATMENTS = [
     "physiotherapy", "chiropractic", "yoga", "massage", "posture", "diet", "acupuncture", "natural_remedies",
     "stretches", "heat", "ice", "rest", "staying_active", "surgery",
 ]
-SOURCE_PAGES = re.compile(r"^https://www\.(nhs\.uk|nice\.org\.uk)/")
+# NHS, NICE and GOV.UK pages (GOV.UK since issue 17: fit notes, drug driving, the MHRA safety updates).
+SOURCE_PAGES = re.compile(r"^https://www\.(nhs\.uk|nice\.org\.uk|gov\.uk)/")
 
 
 @pytest.mark.parametrize("intent", GUIDANCE_INTENTS)
