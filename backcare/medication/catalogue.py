@@ -97,6 +97,7 @@ class GeneralAnswer:
     """What to say to "what painkiller can I take?" when no medicine is named."""
     text: str
     sources: tuple[str, ...]
+    reviewed: dt.date
 
 
 @dataclass(frozen=True)
@@ -206,8 +207,8 @@ def _parse_general_for(raw: Any, conditions: Mapping[str, Condition], where: str
             raise ContentError(f"{here}: unknown condition")
         entry = _mapping(entry, here)
         check_keys(entry, GENERAL_FOR_KEYS, here)
-        require_reviewed(entry, here)
-        answers[condition_id] = GeneralAnswer(_text(entry, "text", here), require_sources(entry, here))
+        answers[condition_id] = GeneralAnswer(_text(entry, "text", here), require_sources(entry, here),
+                                               require_reviewed(entry, here))
     return answers
 
 

@@ -135,3 +135,27 @@ def test_clinic_question_about_cost_gets_the_prices_and_others_the_details() -> 
 def test_the_guidance_action_passes_the_words_of_the_message() -> None:
     assert run(ActionGiveGuidance(), "ask_recovery", "do I need a sick note?").startswith(
         KB.get("work_and_fit_notes").answer)
+
+
+# --- the content book lists every new entry with its source, review date and sign-off state -----------------
+
+def test_content_book_lists_every_new_entry_with_sources_review_date_and_sign_off_state() -> None:
+    import importlib.util
+    from pathlib import Path
+
+    from backcare.insight.content_book import CLINIC_GUIDANCE, FROM_SOURCES, render_content_book
+    from backcare.sources import source_title
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "content_book.py"
+    spec = importlib.util.spec_from_file_location("content_book_script", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    page = render_content_book(module.all_entries(), PROFILE.name, dt.date(2026, 12, 2))
+    for entry in EVERYDAY:
+        article = page.split(f'id="kb-{entry.id}"')[1].split("</article>")[0]
+        assert all(source_title(source).replace("'", "&#x27;") in article for source in entry.sources)
+        assert "Last reviewed: 02 December 2026" in article
+        state = CLINIC_GUIDANCE if entry.clinic_guidance else FROM_SOURCES
+        assert state.replace("'", "&#x27;") in article, entry.id
+    for anchor in ("general-pregnancy", "general-breastfeeding", "screen-none-found", "clinic-prices"):
+        assert f'id="{anchor}"' in page
