@@ -1,6 +1,7 @@
 """action_clarify_intent: the answer to `nlu_fallback`. Two close intents get a question with both as buttons
 (backcare.clarify). An unsure guess gets the usual "say it another way" (utter_default), unless the message names
-a medicine: then it is answered as the medicine question it almost certainly is, cautions included."""
+a medicine: then it is answered as the medicine question it almost certainly is, cautions included; or an
+everyday subject ("is it ok to drive with back pain?"): then that subject's entry answers it."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import entity_values, latest_text, send
+from actions.common import entity_values, knowledge_base, latest_text, send
 from actions.guidance import give_guidance
+from backcare.guidance import SUBJECT_FOLLOW_UP
+
+RED_FLAG_INTENT = "report_red_flag"
 from backcare.clarify import clarifying_question, close_pair
 from backcare.medication import named_medicines
 
@@ -25,6 +29,10 @@ class ActionClarifyIntent(Action):
         pair = close_pair(message.get("intent_ranking") or [])
         if pair is None and (entity_values(tracker, "medication") or named_medicines(latest_text(tracker))):
             return give_guidance(dispatcher, tracker, "ask_medication")
+        # An everyday subject named in the words answers even a close call between two areas ("is it ok to drive
+        # with back pain?"), unless one of them is a warning sign: then the person is asked, as before.
+        if knowledge_base().for_subject(latest_text(tracker)) and (pair is None or RED_FLAG_INTENT not in pair):
+            return give_guidance(dispatcher, tracker, SUBJECT_FOLLOW_UP)
         if pair is None:
             dispatcher.utter_message(response="utter_default")
         else:

@@ -28,6 +28,10 @@ SUBJECT_INTENTS = frozenset({
     "ask_what_is_spasm", "ask_symptoms", "ask_causes", "ask_diagnosis", "ask_treatment", "ask_prevention",
     "ask_recovery", "ask_which_professional", "ask_nhs", "find_physio", "inform",
 })
+# The area a message the model was unsure about is answered in when its words name an everyday subject.
+SUBJECT_FOLLOW_UP = "inform"
+# The help question as well, for the entries marked `over_help_list` (a fit note, a child's back pain).
+SUBJECT_AREAS = SUBJECT_INTENTS | {"ask_when_to_seek_help"}
 PRICE_BUTTONS = (BOOK_BUTTON, Button("Using insurance", "/ask_insurance"), NHS_BUTTON)
 # The answer when no entry matches what was asked: staff insight counts the message before it as missed.
 ASK_FOR_MORE = "Could you tell me a little more about what you'd like to know? These are the things I can help with."
@@ -107,13 +111,12 @@ def medicines_asked(request: GuidanceRequest) -> Sequence[str]:
 def choose_guidance(kb: KnowledgeBase, request: GuidanceRequest) -> Reply:
     if wants_medicine_advice(request):
         return medicine_reply(medicines_asked(request), request.conditions)
-    if request.intent in SUBJECT_INTENTS:
-        # The subject first: "how much time off work?" is about work, not a price.
-        subject = kb.for_subject(request.text)
-        if subject:
-            return entry_reply(subject, request.profile_fields)
-        if asks_price(request.text) and request.profile_fields.get("clinic_prices"):
-            return Reply(request.profile_fields["clinic_prices"], PRICE_BUTTONS, topic=PRICE_TOPIC)
+    subject = kb.for_subject(request.text) if request.intent in SUBJECT_AREAS else None
+    if subject and (request.intent in SUBJECT_INTENTS or subject.over_help_list):
+        return entry_reply(subject, request.profile_fields)
+    # After the subject: "how much time off work?" is about work, not a price.
+    if request.intent in SUBJECT_INTENTS and asks_price(request.text) and request.profile_fields.get("clinic_prices"):
+        return Reply(request.profile_fields["clinic_prices"], PRICE_BUTTONS, topic=PRICE_TOPIC)
     # "Can I take arnica?" is a medicine question about a remedy: its treatment entry answers it.
     if request.treatment and request.intent in ("ask_treatment", "inform", "ask_medication"):
         entry = kb.for_treatment(request.treatment)

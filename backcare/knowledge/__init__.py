@@ -28,7 +28,7 @@ CONTENT_DIR = Path(__file__).parent
 CONTENT_FILES = (CONTENT_DIR / "topics.yml", CONTENT_DIR / "treatments.yml", CONTENT_DIR / "everyday.yml")
 ENTRY_KEYS = (
     "id", "intents", "treatments", "medications", "title", "answer", "detail", "buttons", "sources", "reviewed",
-    "subject_words", "ages_under", "clinic_guidance",
+    "subject_words", "ages_under", "clinic_guidance", "over_help_list",
 )
 
 
@@ -50,6 +50,9 @@ class Entry:
     ages_under: Optional[int] = None
     # True when no NHS, NICE or GOV.UK page says this: the clinic's own advice, for the physio lead to sign off.
     clinic_guidance: bool = False
+    # True when the entry is the right answer even if the model read the question as "when should I get help?"
+    # (the model takes "do I need a fit note?" for that): a practical subject, or one with its own warning signs.
+    over_help_list: bool = False
 
 
 def parse_entry(raw: Mapping[str, Any], where: str) -> Entry:
@@ -71,6 +74,7 @@ def parse_entry(raw: Mapping[str, Any], where: str) -> Entry:
         subject_words=_subject_words(raw.get("subject_words"), where),
         ages_under=_age(raw.get("ages_under"), where),
         clinic_guidance=bool(raw.get("clinic_guidance")),
+        over_help_list=bool(raw.get("over_help_list")),
     )
 
 

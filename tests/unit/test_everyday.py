@@ -159,3 +159,45 @@ def test_content_book_lists_every_new_entry_with_sources_review_date_and_sign_of
         assert state.replace("'", "&#x27;") in article, entry.id
     for anchor in ("general-pregnancy", "general-breastfeeding", "screen-none-found", "clinic-prices"):
         assert f'id="{anchor}"' in page
+
+
+# --- where the model gives another area: the help question, or an unsure guess ----------------------------
+
+@pytest.mark.parametrize("message, entry_id", [
+    ("do i need a fit note?", "work_and_fit_notes"),
+    ("my son is 14 and has back spasms, what should we do?", "children_and_teenagers"),
+])
+def test_a_practical_or_young_persons_question_read_as_when_to_get_help_gets_its_entry(message: str,
+                                                                                       entry_id: str) -> None:
+    # The current model reads both as ask_when_to_seek_help.
+    assert topic_for("ask_when_to_seek_help", message) == entry_id
+
+
+def test_an_unsure_guess_that_names_an_everyday_subject_gets_that_entry() -> None:
+    from actions.clarify import ActionClarifyIntent
+
+    message = {"text": "is it ok to drive with back pain?", "intent": {"name": "nlu_fallback", "confidence": 0.42},
+               "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.42},
+                                  {"name": "ask_treatment", "confidence": 0.30}, {"name": "greet", "confidence": 0.1}],
+               "entities": [{"entity": "condition", "value": "driving"}]}
+    tracker = Tracker("patient", {}, message, [], False, None, None, "action_listen")
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionClarifyIntent().run(dispatcher, tracker, {}))
+    assert dispatcher.messages[0]["text"].startswith(KB.get("driving").answer)
+
+
+def test_a_close_call_between_two_areas_is_answered_by_the_subject_unless_a_red_flag_is_one() -> None:
+    from actions.clarify import ActionClarifyIntent
+
+    def answer(second: str) -> dict:
+        ranking = [{"name": "nlu_fallback", "confidence": 0.42}, {"name": "ask_which_professional", "confidence": 0.31},
+                   {"name": second, "confidence": 0.30}]
+        message = {"text": "is it ok to drive with back pain?", "intent": ranking[0], "intent_ranking": ranking,
+                   "entities": []}
+        dispatcher = CollectingDispatcher()
+        asyncio.run(ActionClarifyIntent().run(dispatcher, Tracker("p", {}, message, [], False, None, None,
+                                                                    "action_listen"), {}))
+        return dispatcher.messages[0]
+
+    assert answer("ask_treatment")["text"].startswith(KB.get("driving").answer)
+    assert answer("report_red_flag")["text"].startswith("Sorry, I'm not sure which you meant")
