@@ -11,7 +11,7 @@ from backcare.clinic_answers import BOOK_BUTTON, NHS_BUTTON, PRICE_TOPIC, asks_p
 from backcare.reply import Button, Reply
 from backcare.sources import sources_block
 from backcare.knowledge import Entry, KnowledgeBase
-from backcare.medication import has_general_answer_for, medication_advice
+from backcare.medication import has_general_answer_for, medication_advice, mentions_medicine
 
 MEDICINE_TOPIC = "medicine"
 # The knowledge-base entry for "what medicines help?": a condition given right after it is about medicines.
@@ -108,7 +108,20 @@ def medicines_asked(request: GuidanceRequest) -> Sequence[str]:
     return request.remembered_medications if request.last_topic == MEDICINE_TOPIC else ()
 
 
+def subject_outside_medicines(kb: KnowledgeBase, request: GuidanceRequest) -> Optional[Entry]:
+    """The everyday subject of a message the model put in the medicine area although its words name no
+    medicine at all: "what can I do for back pain while pregnant?" is about back pain in pregnancy."""
+    if request.intent != "ask_medication" or request.medications or mentions_medicine(request.text):
+        return None
+    if request.last_topic in (MEDICINE_TOPIC, MEDICINE_OVERVIEW_TOPIC):
+        return None  # "I'm 30 weeks pregnant" right after a medicine answer is about that medicine
+    return kb.for_subject(request.text)
+
+
 def choose_guidance(kb: KnowledgeBase, request: GuidanceRequest) -> Reply:
+    misplaced = subject_outside_medicines(kb, request)
+    if misplaced:
+        return entry_reply(misplaced, request.profile_fields)
     if wants_medicine_advice(request):
         return medicine_reply(medicines_asked(request), request.conditions)
     subject = kb.for_subject(request.text) if request.intent in SUBJECT_AREAS else None

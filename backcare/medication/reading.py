@@ -156,6 +156,20 @@ def _names_only_inside_longer(lowered: str) -> list[str]:
     return [m for m, pattern in _name_patterns().items() if pattern.search(lowered) and m not in named]
 
 
+# Words any question about medicines uses: without one of them (and without a medicine's name), a message
+# the model put in the medicine area ("what can I do for back pain while pregnant?") is about something else.
+_MEDICINE_WORDS = re.compile(
+    r"painkill|pain[\s-]?kill|pain\s+relie|medic|tablet|\bpills?\b|\bdrugs?\b|\btak(?:e|ing)\b|\bmeds?\b|"
+    r"prescri|\bdos(?:e|es|age)\b|\bcreams?\b|\bgels?\b|\bsprays?\b|\bpatch(?:es)?\b|remed"
+)
+
+
+def mentions_medicine(text: str) -> bool:
+    """True when the words ask about medicines at all: a medicine-family word or any medicine's name."""
+    lowered = _normalise_text(text)
+    return bool(_MEDICINE_WORDS.search(lowered) or _named_in(lowered))
+
+
 def named_medicines(text: str) -> list[str]:
     """Medicine ids whose name (or brand, or alias) the text contains as whole words."""
     return _named_in(_normalise_text(text))

@@ -50,6 +50,9 @@ def topic_for(intent: str, text: str, **kwargs) -> str:
     ("ask_treatment", "will a massage gun help?", "massage_gun_foam_roller"),
     ("ask_treatment", "should I use a foam roller on my back", "massage_gun_foam_roller"),
     ("ask_treatment", "are heat patches any good", "heat_patches"),
+    ("ask_treatment", "how do I do the knee to chest stretch?", "stretch_knee_to_chest"),
+    ("ask_treatment", "how do you do a pelvic tilt", "stretch_pelvic_tilt"),
+    ("ask_treatment", "can you explain cat-cow", "stretch_cat_cow"),
 ])
 def test_the_words_pick_the_everyday_entry(intent: str, message: str, entry_id: str) -> None:
     assert topic_for(intent, message) == entry_id
@@ -69,10 +72,24 @@ def test_a_warning_sign_list_is_never_replaced_by_an_everyday_entry() -> None:
     assert topic_for("ask_when_to_seek_help", "when should I worry about back pain in pregnancy?") == "when_to_seek_help"
 
 
+@pytest.mark.parametrize("message", ["what can i do for back pain while pregnant?",
+                                     "i'm pregnant and my back hurts, what can i do?"])
+def test_a_message_without_medicine_words_in_the_medicine_area_gets_its_subject(message: str) -> None:
+    # The current model reads both as ask_medication (with the pregnancy condition).
+    assert topic_for("ask_medication", message, conditions=["pregnancy"]) == "back_pain_in_pregnancy"
+
+
+def test_a_condition_right_after_a_medicine_answer_stays_about_the_medicine_whatever_the_area() -> None:
+    assert topic_for("ask_medication", "i'm 30 weeks pregnant", conditions=["pregnancy"], last_topic="medicine",
+                     remembered_medications=["ibuprofen"]) == "medicine"
+
+
 def test_a_medicine_question_stays_a_medicine_question() -> None:
     assert topic_for("ask_medication", "can I drive on co-codamol?", medications=["co_codamol"]) == "medicine"
     assert topic_for("ask_medication", "what painkiller can I take while pregnant?",
                      conditions=["pregnancy"]) == "medicine"
+    assert topic_for("ask_medication", '/ask_medication{"condition":"pregnancy"}', conditions=["pregnancy"]) == "medicine"
+    assert topic_for("ask_medication", "is it ok to drive on it", medications=["diazepam"]) == "medicine"
 
 
 @pytest.mark.parametrize("entry", EVERYDAY, ids=lambda entry: entry.id)
@@ -85,7 +102,8 @@ def test_everyday_entry_is_sourced_reviewed_and_plain(entry) -> None:
 def test_clinic_guidance_is_marked_for_sign_off_where_no_page_says_it() -> None:
     marked = {entry.id for entry in EVERYDAY if entry.clinic_guidance}
     assert {"sleeping_position", "mattress", "sex", "gym_and_sport", "massage_gun_foam_roller",
-            "heat_patches", "children_and_teenagers", "driving"} <= marked
+            "heat_patches", "children_and_teenagers", "driving", "stretch_knee_to_chest", "stretch_pelvic_tilt",
+            "stretch_cat_cow"} <= marked
     assert not {"work_and_fit_notes", "back_pain_in_pregnancy", "sciatica_or_spasm"} & marked
 
 
@@ -201,3 +219,12 @@ def test_a_close_call_between_two_areas_is_answered_by_the_subject_unless_a_red_
 
     assert answer("ask_treatment")["text"].startswith(KB.get("driving").answer)
     assert answer("report_red_flag")["text"].startswith("Sorry, I'm not sure which you meant")
+
+
+def test_the_stretch_buttons_lead_to_how_to_do_each_stretch() -> None:
+    buttons = {button.title: button.payload for button in KB.get("stretches").buttons}
+    for title, entry_id in (("How to: knee-to-chest", "stretch_knee_to_chest"),
+                            ("How to: pelvic tilt", "stretch_pelvic_tilt"), ("How to: cat-cow", "stretch_cat_cow")):
+        payload = buttons[title]
+        treatment = payload.split('"treatment":"')[1].rstrip('"}')
+        assert topic_for("ask_treatment", payload, treatment=treatment) == entry_id
