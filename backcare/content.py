@@ -57,6 +57,12 @@ def prose(text: str) -> str:
     return " ".join(line for line in text.splitlines() if line.strip() and not line.startswith(LIST_ITEM))
 
 
+def plain_words(text: str) -> str:
+    """Lower case, straight apostrophes, single spaces: the form the deterministic readings (medicine words,
+    everyday subjects) write their patterns for."""
+    return " ".join(str(text).lower().replace("\u2019", "'").split())
+
+
 def require_text(entry: Mapping[str, Any], key: str, where: str) -> str:
     value = entry.get(key)
     if not isinstance(value, str) or not value.strip():

@@ -9,6 +9,8 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterator
 
+from backcare.content import plain_words
+
 if TYPE_CHECKING:  # the Entry type only; knowledge/__init__ imports this module
     from backcare.knowledge import Entry
 
@@ -20,11 +22,6 @@ _AGE_PATTERNS = (
     # "old" is required: "for 10 years" is how long, not how old.
     re.compile(r"\b(\d{1,2})\s*-?\s*(?:(?:years?|yrs?)[\s-]*old|y/?o)\b"),
 )
-
-
-def normalised(text: str) -> str:
-    """Lower case, straight apostrophes, single spaces: the form the subject words are written for."""
-    return " ".join(str(text).lower().replace("\u2019", "'").split())
 
 
 @lru_cache(maxsize=256)
@@ -39,7 +36,7 @@ def _ages(text: str) -> Iterator[int]:
 
 
 def names_subject(entry: "Entry", text: str) -> bool:
-    lowered = normalised(text)
+    lowered = plain_words(text)
     if not lowered:
         return False
     if entry.subject_words and _pattern(entry.subject_words).search(lowered):

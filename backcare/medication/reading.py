@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Optional, Sequence
 
+from backcare.content import plain_words
 from backcare.medication.catalogue import Catalogue, Medicine, load_catalogue, normalise
 
 OVER_65 = "over_65"
@@ -130,7 +131,7 @@ def _skin_forms(text: str) -> tuple[list[str], str]:
 
 def read_medicine_words(text: str) -> MedicineReading:
     book = load_catalogue()
-    lowered = _normalise_text(text)
+    lowered = plain_words(text)
     allergens = _allergens(lowered)
     on_skin, rest = _skin_forms(lowered)
     # "ibuprofen gel or tablets?" still asks about ibuprofen when its name appears outside the gel phrase.
@@ -139,8 +140,7 @@ def read_medicine_words(text: str) -> MedicineReading:
     if any(_is_nsaid_family(book.medicine(m)) for m in allergens):
         conditions.append(NSAID_ALLERGY)
     # The model maps "Nurofen Plus" to ibuprofen; the reading knows it is the combination.
-    within_longer = [m for m in _names_only_inside_longer(lowered)]
-    not_asked = tuple(dict.fromkeys([*allergens, *only_on_skin, *within_longer]))
+    not_asked = tuple(dict.fromkeys([*allergens, *only_on_skin, *_names_only_inside_longer(lowered)]))
     # Names the model did not tag ("voltarol" in a message it could not classify) are still asked about.
     named = [m for m in _named_in(lowered) if m not in not_asked]
     return MedicineReading(
@@ -166,13 +166,13 @@ _MEDICINE_WORDS = re.compile(
 
 def mentions_medicine(text: str) -> bool:
     """True when the words ask about medicines at all: a medicine-family word or any medicine's name."""
-    lowered = _normalise_text(text)
+    lowered = plain_words(text)
     return bool(_MEDICINE_WORDS.search(lowered) or _named_in(lowered))
 
 
 def named_medicines(text: str) -> list[str]:
     """Medicine ids whose name (or brand, or alias) the text contains as whole words."""
-    return _named_in(_normalise_text(text))
+    return _named_in(plain_words(text))
 
 
 def _named_in(lowered: str) -> list[str]:
@@ -189,6 +189,3 @@ def _named_in(lowered: str) -> list[str]:
             if any(not inside_another(medicine_id, span) for span in found)]
 
 
-def _normalise_text(text: str) -> str:
-    """Lower case, straight apostrophes, single spaces: the form every pattern here is written for."""
-    return " ".join(str(text).lower().replace("\u2019", "'").split())

@@ -8,6 +8,8 @@ import uuid
 
 import pytest
 
+from backcare.clinic import load_profile
+from backcare.clinic_answers import price_text
 from backcare.knowledge import KnowledgeBase
 from tests.model.assistant import RunningAssistant
 
@@ -167,7 +169,4 @@ def test_everyday_question(assistant: RunningAssistant, message: str, entry_id: 
 
 @pytest.mark.parametrize("message", ["how much is an assessment?", "how much does it cost to see a physio?"])
 def test_the_price_of_an_assessment_comes_from_the_clinic_profile(assistant: RunningAssistant, message: str) -> None:
-    from backcare.clinic import load_profile
-    from backcare.clinic_answers import price_text
-
     assert price_text(load_profile()) in assistant.texts(assistant.send(message))

@@ -11,13 +11,14 @@ import textstat
 
 from actions.screening import ROUTINE_NEXT_STEPS
 from backcare.clinic import load_profile
-from backcare.content import reading_text
+from backcare.content import load_yaml, reading_text
 from backcare.guidance import (
     ASK_FOR_MORE, GuidanceRequest, choose_guidance, entry_text, profile_fields, unknown_treatment_reply,
 )
 from backcare.knowledge import KnowledgeBase
 from backcare.medication import load_catalogue, medication_advice, read_medicine_words
 from backcare.triage import Level, disposition, load_advice, load_red_flags
+from backcare.triage.advice import ADVICE_FILE
 from backcare.triage.detector import RedFlagMatch
 
 KB = KnowledgeBase.load()
@@ -230,9 +231,6 @@ def test_a_gel_has_fewer_side_effects_than_tablets() -> None:
 
 
 def test_tearing_pain_cites_the_nhs_aortic_aneurysm_page() -> None:
-    document = load_advice()
-    assert "sudden_pain" in document.concerns
-    from backcare.content import load_yaml
-    from backcare.triage.advice import ADVICE_FILE
+    assert "sudden_pain" in load_advice().concerns
     concern = next(c for c in load_yaml(ADVICE_FILE)["concerns"] if c["id"] == "sudden_pain")
     assert concern["sources"] == ["https://www.nhs.uk/conditions/abdominal-aortic-aneurysm/"]

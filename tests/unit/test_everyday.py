@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import importlib.util
+from pathlib import Path
 
 import pytest
 import textstat
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.clarify import ActionClarifyIntent
 from actions.clinic import ActionGiveClinicInfo
 from actions.guidance import ActionGiveGuidance
 from backcare.clinic import load_profile
 from backcare.clinic_answers import price_text
 from backcare.content import reading_text
 from backcare.guidance import GuidanceRequest, choose_guidance, profile_fields
+from backcare.insight.content_book import CLINIC_GUIDANCE, FROM_SOURCES, render_content_book
 from backcare.knowledge import KnowledgeBase
+from backcare.sources import source_title
 
 KB = KnowledgeBase.load()
 PROFILE = load_profile()
@@ -158,12 +163,6 @@ def test_the_guidance_action_passes_the_words_of_the_message() -> None:
 # --- the content book lists every new entry with its source, review date and sign-off state -----------------
 
 def test_content_book_lists_every_new_entry_with_sources_review_date_and_sign_off_state() -> None:
-    import importlib.util
-    from pathlib import Path
-
-    from backcare.insight.content_book import CLINIC_GUIDANCE, FROM_SOURCES, render_content_book
-    from backcare.sources import source_title
-
     script = Path(__file__).resolve().parents[2] / "scripts" / "content_book.py"
     spec = importlib.util.spec_from_file_location("content_book_script", script)
     module = importlib.util.module_from_spec(spec)
@@ -192,8 +191,6 @@ def test_a_practical_or_young_persons_question_read_as_when_to_get_help_gets_its
 
 
 def test_an_unsure_guess_that_names_an_everyday_subject_gets_that_entry() -> None:
-    from actions.clarify import ActionClarifyIntent
-
     message = {"text": "is it ok to drive with back pain?", "intent": {"name": "nlu_fallback", "confidence": 0.42},
                "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.42},
                                   {"name": "ask_treatment", "confidence": 0.30}, {"name": "greet", "confidence": 0.1}],
@@ -205,8 +202,6 @@ def test_an_unsure_guess_that_names_an_everyday_subject_gets_that_entry() -> Non
 
 
 def test_a_close_call_between_two_areas_is_answered_by_the_subject_unless_a_red_flag_is_one() -> None:
-    from actions.clarify import ActionClarifyIntent
-
     def answer(second: str) -> dict:
         ranking = [{"name": "nlu_fallback", "confidence": 0.42}, {"name": "ask_which_professional", "confidence": 0.31},
                    {"name": second, "confidence": 0.30}]
