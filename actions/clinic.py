@@ -9,8 +9,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import clinic_profile, entity_values, send
-from backcare.clinic_answers import clinic_info, insurance_answer
+from actions.common import clinic_profile, entity_values, latest_text, send
+from backcare.clinic_answers import clinic_reply, insurance_answer
 
 
 class ActionGiveClinicInfo(Action):
@@ -20,7 +20,7 @@ class ActionGiveClinicInfo(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        send(dispatcher, clinic_info(clinic_profile()))
+        send(dispatcher, clinic_reply(clinic_profile(), latest_text(tracker)))
         return []
 
 

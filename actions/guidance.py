@@ -18,7 +18,6 @@ from backcare.medication import read_medicine_words
 from backcare.medication.names import real_medicines
 from backcare.treatment_names import is_treatment_name
 
-
 STATEMENT = "inform"
 NOT_AN_ANSWER = {STATEMENT, "nlu_fallback", "report_red_flag", "affirm", "deny", "stop"}
 
@@ -39,7 +38,8 @@ def give_guidance(dispatcher: CollectingDispatcher, tracker: Tracker, intent: st
     what the conversation already holds."""
     message = message or tracker.latest_message
     # Words the model may miss ("I'm 72", "allergic to aspirin", "ibuprofen gel") correct what it found.
-    reading = read_medicine_words(str(message.get("text") or ""))
+    text = str(message.get("text") or "")
+    reading = read_medicine_words(text)
     new_conditions = entity_values(tracker, "condition", message) + list(reading.conditions)
     # Conditions are kept for the whole conversation: a caution must not be forgotten a turn later.
     conditions = list(dict.fromkeys(slot_list(tracker, "conditions") + new_conditions))
@@ -53,6 +53,7 @@ def give_guidance(dispatcher: CollectingDispatcher, tracker: Tracker, intent: st
         conditions=conditions,
         last_topic=tracker.get_slot("topic"),
         profile_fields=profile_fields(clinic_profile()),
+        text=text,
     )
     reply = choose_guidance(knowledge_base(), request)
     if reply.text == ASK_FOR_MORE and intent == STATEMENT:

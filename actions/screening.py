@@ -16,7 +16,7 @@ from actions.forms import PatientFormValidationAction, answer_intent, latest_int
 from backcare.booking import conversation as talk
 from backcare.guidance import with_sources
 from backcare.reply import Button, Reply
-from backcare.triage import Level, screening_disposition, screening_questions
+from backcare.triage import Level, screening_disposition, screening_none_found, screening_questions
 
 SCREENING_SLOTS = ("red_flag_screen", "screening_answers", "invalid_answers", "requested_slot")
 ROUTINE_NEXT_STEPS = Reply(
@@ -57,7 +57,7 @@ class RedFlagScreenQuestions:
     def _screen_result(self, answers: dict[str, str], dispatcher: CollectingDispatcher) -> dict[str, Any]:
         outcome = screening_disposition(answers)
         if outcome.level is Level.ROUTINE:
-            dispatcher.utter_message(text="Thank you, none of those suggests you need urgent care.")
+            dispatcher.utter_message(text=screening_none_found())
             return {"red_flag_screen": Level.ROUTINE.value}
         text = with_sources(outcome.text, outcome.sources)
         if outcome.level is Level.URGENT and self.form == "booking_form":

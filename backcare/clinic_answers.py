@@ -3,6 +3,7 @@ name the clinic)."""
 
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 from backcare.clinic import ClinicProfile
@@ -40,3 +41,35 @@ def clinic_info(profile: ClinicProfile) -> Reply:
     if profile.prices:
         text += " Prices: " + "; ".join(profile.prices) + "."
     return Reply(text, (BOOK_BUTTON,), topic="clinic_info")
+
+
+# "How much is an assessment?": read from the words, whatever area the model gave the question.
+_PRICE_WORDS = re.compile(r"\bhow much\b|\bcosts?\b|\bprices?\b|\bfees?\b|\bcharges?\b|\bexpensive\b|£")
+PRICE_TOPIC = "prices"
+
+
+def asks_price(text: str) -> bool:
+    return bool(_PRICE_WORDS.search(str(text).lower()))
+
+
+def price_text(profile: ClinicProfile) -> str:
+    """What seeing the clinic costs, only from the profile: its free services and listed prices, else who to ask."""
+    free = [service for service in profile.services if "free" in service.lower()]
+    parts = [f"{profile.name} offers a {free[0]}." if free else ""]
+    if profile.prices:
+        parts.append("Prices: " + "; ".join(profile.prices) + ".")
+    else:
+        parts.append(f"For the price of treatment, please call {profile.phone}.")
+    parts.append("If you have health insurance, it may cover treatment. NHS physio is free, and in many areas "
+                 "you can refer yourself.")
+    return " ".join(part for part in parts if part)
+
+
+def price_answer(profile: ClinicProfile) -> Reply:
+    return Reply(price_text(profile), (BOOK_BUTTON, Button("Using insurance", "/ask_insurance"), NHS_BUTTON),
+                 topic=PRICE_TOPIC)
+
+
+def clinic_reply(profile: ClinicProfile, text: str) -> Reply:
+    """A question about the clinic: its prices when the message asks what it costs, else its details."""
+    return price_answer(profile) if asks_price(text) else clinic_info(profile)

@@ -4,6 +4,7 @@ person last reviewed it, so a broken file fails at start-up rather than in a pat
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -21,11 +22,52 @@ def load_yaml(path: Path) -> Any:
         return yaml.safe_load(handle)
 
 
+LIST_ITEM = "- "
+
+
+def tidy_text(value: str) -> str:
+    """Single spaces inside a line; but a line starting "- " (a list item) keeps a line of its own and a blank
+    line keeps its paragraph break, so a list written in YAML (`|-` block) reaches the person as a list."""
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", value.strip()):
+        lines: list[str] = []
+        for raw in block.splitlines():
+            words = " ".join(raw.split())
+            if words.startswith(LIST_ITEM) or (words and not lines):
+                lines.append(words)
+            elif words:
+                lines[-1] = f"{lines[-1]} {words}"
+        paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
+
+
+def reading_text(text: str) -> str:
+    """The text as a reader meets it, for readability scores: each list item is a short sentence of its own
+    (without this, a list with no full stops would be scored as one very long sentence)."""
+    units = []
+    for line in text.replace("**", "").splitlines():
+        line = line.strip().removeprefix(LIST_ITEM)
+        if line:
+            units.append(line if line[-1] in ".!?:" else f"{line}.")
+    return " ".join(units)
+
+
+def prose(text: str) -> str:
+    """The text without its list items: the sentences a reader goes through one after another."""
+    return " ".join(line for line in text.splitlines() if line.strip() and not line.startswith(LIST_ITEM))
+
+
+def plain_words(text: str) -> str:
+    """Lower case, straight apostrophes, single spaces: the form the deterministic readings (medicine words,
+    everyday subjects) write their patterns for."""
+    return " ".join(str(text).lower().replace("\u2019", "'").split())
+
+
 def require_text(entry: Mapping[str, Any], key: str, where: str) -> str:
     value = entry.get(key)
     if not isinstance(value, str) or not value.strip():
         raise ContentError(f"{where}: '{key}' must be non-empty text")
-    return " ".join(value.split())
+    return tidy_text(value)
 
 
 def check_keys(entry: Mapping[str, Any], allowed: Iterable[str], where: str) -> None:

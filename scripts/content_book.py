@@ -21,10 +21,11 @@ from typing import Optional, Sequence
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from backcare.clinic import DEFAULT_PROFILE, load_profile  # noqa: E402
+from backcare.clinic_answers import price_text  # noqa: E402
 from backcare.content import load_yaml  # noqa: E402
 from backcare.guidance import profile_fields  # noqa: E402
 from backcare.insight.content_book import (  # noqa: E402
-    DEFAULT_REVIEW_MONTHS, BookEntry, is_overdue, knowledge_entries, medicine_entries, red_flag_entries,
+    DEFAULT_REVIEW_MONTHS, BookEntry, clinic_price_entry, is_overdue, knowledge_entries, medicine_entries, red_flag_entries,
     render_content_book,
 )
 from backcare.medication.catalogue import load_catalogue  # noqa: E402
@@ -42,9 +43,15 @@ def review_months(option: Optional[int]) -> int:
     return int(profile.get("content_review_months") or DEFAULT_REVIEW_MONTHS)
 
 
+# When the price answer's wording (backcare/clinic_answers.py) was last checked; the prices come from clinic.yml.
+PRICE_ANSWER_REVIEWED = dt.date(2026, 12, 2)
+
+
 def all_entries() -> list[BookEntry]:
-    return (knowledge_entries(fields=profile_fields(load_profile())) + medicine_entries(load_catalogue())
-            + red_flag_entries(load_red_flags(), load_advice()))
+    profile = load_profile()
+    return (knowledge_entries(fields=profile_fields(profile)) + medicine_entries(load_catalogue())
+            + red_flag_entries(load_red_flags(), load_advice())
+            + [clinic_price_entry(price_text(profile), PRICE_ANSWER_REVIEWED)])
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -12,11 +12,17 @@ from typing import Mapping, Sequence
 
 from backcare.knowledge import CONTENT_FILES, Entry, KnowledgeBase
 from backcare.medication.catalogue import Catalogue, Medicine
+from backcare.sources import source_title
 from backcare.triage import Level, RedFlag
 from backcare.triage.advice import TriageAdvice
 
 DEFAULT_REVIEW_MONTHS = 12
-GROUP_NAMES = {"topics": "Back spasm topics", "treatments": "Treatments"}
+GROUP_NAMES = {"topics": "Back spasm topics", "treatments": "Treatments", "everyday": "Everyday questions"}
+# Who signs an entry off: the clinic's own practical advice (no NHS, NICE or GOV.UK page says it) needs the
+# physio lead; everything else was written from the cited pages and needs the clinical lead's check.
+FROM_SOURCES = "Written from the cited pages: for the clinical lead to check and sign off."
+CLINIC_GUIDANCE = ("Clinic guidance (no NHS, NICE or GOV.UK page says this): NOT YET SIGNED OFF, needs the "
+                   "physio lead's sign-off.")
 LEVEL_WORDS = {
     Level.EMERGENCY: "Emergency: the assistant tells the person to call 999 or go to A&E now",
     Level.URGENT: "Urgent: the assistant tells the person to get medical help today (urgent GP or NHS 111)",
@@ -32,6 +38,7 @@ class BookEntry:
     paragraphs: tuple[str, ...]  # plain text, escaped when rendered
     sources: tuple[str, ...]
     reviewed: dt.date
+    sign_off: str = FROM_SOURCES
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
@@ -63,15 +70,33 @@ def _knowledge_entry(entry: Entry, group: str, fields: Mapping[str, str]) -> Boo
     asked_by = ", ".join(entry.intents + entry.treatments + entry.medications)
     paragraphs = [entry.answer.format_map(dict(fields)) if fields else entry.answer]
     if entry.detail:
-        paragraphs.append("More detail, if asked: " + entry.detail)
+        paragraphs.append("Sent after the answer: " + entry.detail)
     if entry.buttons:
         paragraphs.append("Buttons offered: " + ", ".join(b.title for b in entry.buttons))
+    if entry.subject_words or entry.ages_under:
+        words = ", ".join(entry.subject_words)
+        ages = f"; or an age under {entry.ages_under}" if entry.ages_under else ""
+        asked_by = ", ".join(filter(None, (asked_by, f"a message naming its subject (patterns: {words}{ages})")))
     paragraphs.append(f"Given for: {asked_by}" if asked_by else "Given as a follow-up only")
-    return BookEntry(f"kb-{entry.id}", group, entry.title, tuple(paragraphs), entry.sources, entry.reviewed)
+    sign_off = CLINIC_GUIDANCE if entry.clinic_guidance else FROM_SOURCES
+    return BookEntry(f"kb-{entry.id}", group, entry.title, tuple(paragraphs), entry.sources, entry.reviewed,
+                     sign_off)
+
+
+def clinic_price_entry(text: str, reviewed: dt.date) -> BookEntry:
+    """The answer to "how much is an assessment?", built from clinic.yml (services and prices)."""
+    return BookEntry("clinic-prices", "Clinic answers (from clinic.yml)", "How much seeing the clinic costs",
+                     (text, "Given when a question about the clinic or about seeing a physio asks what it costs."),
+                     (), reviewed, "From clinic.yml: reception to check the prices and the free assessment.")
 
 
 def medicine_entries(book: Catalogue) -> list[BookEntry]:
     entries = [_medicine_entry(book, medicine) for medicine in book.medicines.values()]
+    for condition_id, answer in book.messages.general_for.items():
+        who = book.conditions[condition_id].who
+        entries.append(BookEntry(f"general-{condition_id}", "Medicines", f"Which painkiller, for people who {who}",
+                                 (answer.text, f"Given when someone who {who} asks which painkiller to take."),
+                                 answer.sources, answer.reviewed))
     for pair in book.pairs:
         entries.append(BookEntry(f"pair-{pair.id}", "Medicines taken together", pair.id.replace("_", " "),
                                  (pair.text.format(a="[medicine A]", b="[medicine B]"),), pair.sources, pair.reviewed))
@@ -85,6 +110,8 @@ def _medicine_entry(book: Catalogue, medicine: Medicine) -> BookEntry:
     for condition_id, caution in medicine.condition_cautions.items():
         who = book.conditions[condition_id].who if condition_id in book.conditions else condition_id
         paragraphs.append(f"If the person says they {who}: {caution}")
+    for condition_id in sorted(medicine.rules_out):
+        paragraphs.append(f"Listed under 'Do not use' for people who {book.conditions[condition_id].who}.")
     paragraphs.append("Next step offered: " + book.messages.next_steps.get(medicine.next_step, medicine.next_step))
     if medicine.aliases:
         paragraphs.append("Also recognised as: " + ", ".join(medicine.aliases))
@@ -108,6 +135,9 @@ def red_flag_entries(flags: Sequence[RedFlag], advice: TriageAdvice) -> list[Boo
         entries.append(BookEntry(
             f"screen-{question.id}", "Red flags: screening questions in the booking form", question.text,
             (f"A yes means: {LEVEL_WORDS[question.level]}.",), question.sources, question.reviewed))
+    routine = advice.dispositions[Level.ROUTINE]
+    entries.append(BookEntry("screen-none-found", "Red flags: screening questions in the booking form",
+                             "When every answer is no", (advice.none_found,), routine.sources, routine.reviewed))
     return entries
 
 
@@ -126,13 +156,16 @@ a[href]::after{content:" (" attr(href) ")";font-size:9pt}.overdue{background:non
 
 
 def _article(entry: BookEntry, overdue: bool) -> str:
-    paragraphs = "".join(f"<p>{html.escape(text)}</p>" for text in entry.paragraphs)
-    sources = ", ".join(f'<a href="{html.escape(s)}">{html.escape(s)}</a>' for s in entry.sources) or "none given"
+    # Line breaks kept: answers hold lists, one item a line, as the person sees them.
+    paragraphs = "".join(f"<p>{html.escape(text).replace(chr(10), '<br>')}</p>" for text in entry.paragraphs)
+    sources = ", ".join(f'<a href="{html.escape(s)}">{html.escape(source_title(s))}</a>'
+                        for s in entry.sources) or "none given"
     due = " <strong>Past its review date.</strong>" if overdue else ""
     return (f'<article id="{html.escape(entry.anchor)}"{" class=overdue" if overdue else ""}>'
             f"<h3>{html.escape(entry.title)}</h3>{paragraphs}"
             f'<p class=meta>Sources: {sources}. Last reviewed: {entry.reviewed:%d %B %Y}.{due}</p>'
-            f"<p class=signoff>Signed off by ____________________ on ____________</p></article>")
+            f"<p class=signoff>{html.escape(entry.sign_off)}<br>"
+            f"Signed off by ____________________ on ____________</p></article>")
 
 
 def render_content_book(entries: Sequence[BookEntry], clinic_name: str, today: dt.date,

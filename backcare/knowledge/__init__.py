@@ -6,6 +6,7 @@ Entries live in the YAML files beside this module; `KnowledgeBase.load()` reads 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional
@@ -18,13 +19,16 @@ from backcare.content import (
     require_reviewed,
     require_sources,
     require_text,
+    tidy_text,
 )
+from backcare.knowledge.subjects import names_subject
 from backcare.reply import Button
 
 CONTENT_DIR = Path(__file__).parent
-CONTENT_FILES = (CONTENT_DIR / "topics.yml", CONTENT_DIR / "treatments.yml")
+CONTENT_FILES = (CONTENT_DIR / "topics.yml", CONTENT_DIR / "treatments.yml", CONTENT_DIR / "everyday.yml")
 ENTRY_KEYS = (
     "id", "intents", "treatments", "medications", "title", "answer", "detail", "buttons", "sources", "reviewed",
+    "subject_words", "ages_under", "clinic_guidance", "over_help_list",
 )
 
 
@@ -40,6 +44,15 @@ class Entry:
     intents: tuple[str, ...] = ()
     treatments: tuple[str, ...] = ()
     medications: tuple[str, ...] = ()
+    # Everyday questions: words that name the entry's subject ("fit note", "mattress"), read in the message
+    # whatever the intent's broad area; `ages_under` also picks it for a young person's age ("my son, 14").
+    subject_words: tuple[str, ...] = ()
+    ages_under: Optional[int] = None
+    # True when no NHS, NICE or GOV.UK page says this: the clinic's own advice, for the physio lead to sign off.
+    clinic_guidance: bool = False
+    # True when the entry is the right answer even if the model read the question as "when should I get help?"
+    # (the model takes "do I need a fit note?" for that): a practical subject, or one with its own warning signs.
+    over_help_list: bool = False
 
 
 def parse_entry(raw: Mapping[str, Any], where: str) -> Entry:
@@ -51,14 +64,37 @@ def parse_entry(raw: Mapping[str, Any], where: str) -> Entry:
         id=entry_id,
         title=require_text(raw, "title", where),
         answer=require_text(raw, "answer", where),
-        detail=" ".join(detail.split()) if detail else None,
+        detail=tidy_text(detail) if detail else None,
         buttons=parse_buttons(raw.get("buttons"), where),
         sources=require_sources(raw, where),
         reviewed=require_reviewed(raw, where),
         intents=tuple(raw.get("intents") or ()),
         treatments=tuple(raw.get("treatments") or ()),
         medications=tuple(raw.get("medications") or ()),
+        subject_words=_subject_words(raw.get("subject_words"), where),
+        ages_under=_age(raw.get("ages_under"), where),
+        clinic_guidance=bool(raw.get("clinic_guidance")),
+        over_help_list=bool(raw.get("over_help_list")),
     )
+
+
+def _subject_words(raw: Any, where: str) -> tuple[str, ...]:
+    """Regular expressions, checked here so that a typo fails at start-up, not in a chat."""
+    words = tuple(str(word) for word in raw or ())
+    for word in words:
+        try:
+            re.compile(word)
+        except re.error as error:
+            raise ContentError(f"{where}: subject word {word!r} is not a valid pattern: {error}") from error
+    return words
+
+
+def _age(raw: Any, where: str) -> Optional[int]:
+    if raw is None:
+        return None
+    if not isinstance(raw, int) or not 1 < raw < 120:
+        raise ContentError(f"{where}: 'ages_under' must be an age in years")
+    return raw
 
 
 def _index(entries: Iterable[Entry], field: str) -> dict[str, Entry]:
@@ -104,6 +140,10 @@ class KnowledgeBase:
 
     def for_medication(self, medication: str) -> Optional[Entry]:
         return self._by_medication.get(medication)
+
+    def for_subject(self, text: str) -> Optional[Entry]:
+        """The first entry (in file order) whose subject the message names, if any."""
+        return next((entry for entry in self.entries if names_subject(entry, text)), None)
 
     @property
     def intents(self) -> frozenset[str]:

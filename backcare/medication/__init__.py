@@ -3,11 +3,11 @@
 Plain Python (no Rasa). Facts live in `medicines.yml`, checked once when first loaded.
 """
 
-from backcare.medication.advice import MedicationAdvice, medication_advice
+from backcare.medication.advice import MedicationAdvice, has_general_answer_for, medication_advice
 from backcare.medication.catalogue import Catalogue, Condition, Medicine, load_catalogue
-from backcare.medication.reading import MedicineReading, named_medicines, read_medicine_words
+from backcare.medication.reading import MedicineReading, mentions_medicine, named_medicines, read_medicine_words
 
 __all__ = [
-    "Catalogue", "Condition", "MedicationAdvice", "Medicine", "MedicineReading", "load_catalogue",
+    "Catalogue", "Condition", "MedicationAdvice", "has_general_answer_for", "Medicine", "MedicineReading", "load_catalogue", "mentions_medicine",
     "medication_advice", "named_medicines", "read_medicine_words",
 ]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Iterable, Sequence
 
+from backcare.content import LIST_ITEM
 from backcare.medication.catalogue import Catalogue, Condition, Medicine, load_catalogue, normalise
 from backcare.reply import Button
 
@@ -36,6 +37,16 @@ def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _or_words(items: Sequence[str]) -> str:
+    """'a', 'a or b', 'a, b or c'."""
+    return " or ".join(items) if len(items) < 3 else f"{', '.join(items[:-1])} or {items[-1]}"
+
+
+def _bullets(heading: str, items: Sequence[str]) -> str:
+    """A heading and one item a line: cautions read as a short list, not one long line of semicolons."""
+    return "\n".join([heading, *(f"{LIST_ITEM}{item}" for item in items)]) if items else ""
+
+
 def _unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
@@ -56,23 +67,27 @@ def _cautions_for(medicine: Medicine, person: _Person) -> list[tuple[str, str]]:
 
 
 def _personal_block(book: Catalogue, medicine: Medicine, person: _Person) -> str:
-    """The person's own cautions, bold heading first; then the conditions we have nothing specific on."""
-    lines = [text for _, text in _cautions_for(medicine, person)]
-    if lines:
-        lines.insert(0, book.messages.for_you.format(name=medicine.name))
+    """The person's own cautions under a bold heading; then, honestly, the conditions we have no checked
+    advice on (never "no specific warning", which reads as reassurance)."""
+    block = _bullets(book.messages.for_you.format(name=medicine.name),
+                     [text for _, text in _cautions_for(medicine, person)])
     uncovered = [c.label for c in person.conditions if c.id not in medicine.condition_cautions]
     uncovered += person.unrecognised
-    if uncovered:
-        names = ", ".join(uncovered)
-        lines.append(book.messages.no_warning.format(name=medicine.name, conditions=names))
-    return " ".join(lines)
+    if not uncovered:
+        return block
+    unchecked = book.messages.no_checked_advice.format(name=medicine.name, conditions=_or_words(uncovered))
+    return "\n\n".join(part for part in (block, unchecked) if part)
 
 
 def _who_must_check(book: Catalogue, medicines: Sequence[Medicine]) -> str:
-    """For someone who named no conditions: who should ask before taking these medicines."""
-    cautioned = {key for medicine in medicines for key in medicine.condition_cautions}
-    who = [c.who for c in book.conditions.values() if c.id in cautioned]
-    return f"{book.messages.check_first} {'; '.join(who)}." if who else ""
+    """For someone who named no conditions: who must not use these medicines, and who should ask first."""
+    never = [_bullets(book.messages.do_not_use.format(name=medicine.name),
+                      [c.who for c in book.conditions.values() if c.id in medicine.rules_out])
+             for medicine in medicines]
+    # A condition that rules out one of the medicines still needs a check for the others.
+    cautioned = {key for medicine in medicines for key in set(medicine.condition_cautions) - medicine.rules_out}
+    check = _bullets(book.messages.check_first, [c.who for c in book.conditions.values() if c.id in cautioned])
+    return "\n\n".join(block for block in (*never, check) if block)
 
 
 def _next_step(book: Catalogue, medicines: Sequence[Medicine]) -> str:
@@ -82,7 +97,8 @@ def _next_step(book: Catalogue, medicines: Sequence[Medicine]) -> str:
 
 def _about(book: Catalogue, medicine: Medicine) -> list[str]:
     general = list(medicine.cautions) + ([book.messages.dose] if medicine.dose else [])
-    return [f"{medicine.what_it_is} {medicine.how_it_may_help} {medicine.nice_position}", " ".join(general)]
+    listed = "\n".join(f"{LIST_ITEM}{item}" for item in general)
+    return [f"{medicine.what_it_is} {medicine.how_it_may_help} {medicine.nice_position}", listed]
 
 
 def _one(book: Catalogue, medicine: Medicine, person: _Person) -> list[str]:
@@ -114,6 +130,24 @@ def _unknown_text(book: Catalogue, names: Sequence[str]) -> str:
     return " ".join(book.messages.unknown.format(name=name.replace("_", " ")) for name in names)
 
 
+def has_general_answer_for(conditions: Sequence[str]) -> bool:
+    """True when "what painkiller can I take?" needs an answer of its own for one of these conditions
+    (pregnancy, breastfeeding): the usual answer leads with anti-inflammatories."""
+    book = load_catalogue()
+    return any(c.id in book.messages.general_for for c in _person(book, conditions).conditions)
+
+
+def _general(book: Catalogue, person: _Person) -> tuple[str, list[str]]:
+    """No medicine named: the answer for the person's conditions where one exists, else NICE's first choice
+    and, when they named conditions, a reminder to tell the pharmacist about them."""
+    specific = [book.messages.general_for[c.id] for c in person.conditions if c.id in book.messages.general_for]
+    if specific:
+        return "\n\n".join(a.text for a in specific), [s for a in specific for s in a.sources]
+    who = [c.who for c in person.conditions]
+    reminder = book.messages.tell_pharmacist.format(who=" and ".join(who)) if who else ""
+    return " ".join(part for part in (book.messages.general, reminder) if part), list(book.messages.sources)
+
+
 def medication_advice(medications: list[str], conditions: list[str]) -> MedicationAdvice:
     """Advice on one medicine, or on taking several together, for a person with these conditions.
 
@@ -127,9 +161,8 @@ def medication_advice(medications: list[str], conditions: list[str]) -> Medicati
     unknown = [name for name, medicine in found.items() if medicine is None]
     person = _person(book, conditions)
     if not medicines:
-        text = _unknown_text(book, unknown) if unknown else book.messages.general
-        sources = [] if unknown else list(book.messages.sources)
-        return MedicationAdvice(text, [], sources, book.buttons, known=not unknown)
+        text, sources = (_unknown_text(book, unknown), []) if unknown else _general(book, person)
+        return MedicationAdvice(text, [], _unique(sources), book.buttons, known=not unknown)
     parts = _one(book, medicines[0], person) if len(medicines) == 1 else _several(book, medicines, person)
     if unknown:
         parts.insert(0, _unknown_text(book, unknown))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional, TypeVar
@@ -27,13 +27,14 @@ MEDICINES_FILE = Path(__file__).with_name("medicines.yml")
 FILE_KEYS = ("conditions", "messages", "buttons", "kinds", "medicines", "pairs")
 CONDITION_KEYS = ("label", "who", "aliases")
 MESSAGE_KEYS = (
-    "for_you", "no_warning", "check_first", "dose", "next_steps", "unknown", "pair_fallback", "general",
-    "sources", "reviewed",
+    "for_you", "no_checked_advice", "check_first", "do_not_use", "tell_pharmacist", "dose", "next_steps",
+    "unknown", "pair_fallback", "general", "general_for", "sources", "reviewed",
 )
-KIND_KEYS = ("dose", "condition_cautions", "sources", "reviewed")
+GENERAL_FOR_KEYS = ("text", "sources", "reviewed")
+KIND_KEYS = ("dose", "condition_cautions", "rules_out", "sources", "reviewed")
 MEDICINE_KEYS = (
     "id", "name", "kind", "aliases", "contains", "what_it_is", "how_it_may_help", "nice_position", "cautions",
-    "condition_cautions", "next_step", "sources", "reviewed",
+    "condition_cautions", "rules_out", "next_step", "sources", "reviewed",
 )
 PAIR_KEYS = ("id", "a", "b", "text", "sources", "reviewed")
 
@@ -67,6 +68,7 @@ class Medicine:
     next_step: str
     sources: tuple[str, ...]
     reviewed: dt.date
+    rules_out: frozenset[str] = frozenset()  # condition ids for which it must not be used at all
 
     @property
     def tags(self) -> frozenset[str]:
@@ -91,16 +93,28 @@ class PairRule:
 
 
 @dataclass(frozen=True)
+class GeneralAnswer:
+    """What to say to "what painkiller can I take?" when no medicine is named."""
+    text: str
+    sources: tuple[str, ...]
+    reviewed: dt.date
+
+
+@dataclass(frozen=True)
 class Messages:
     for_you: str
-    no_warning: str
+    no_checked_advice: str
     check_first: str
+    do_not_use: str
+    tell_pharmacist: str
     dose: str
     next_steps: Mapping[str, str]
     unknown: str
     pair_fallback: str
     general: str
     sources: tuple[str, ...]
+    # condition id -> the answer for someone with that condition (pregnancy: paracetamol first, not NSAIDs)
+    general_for: Mapping[str, GeneralAnswer] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -185,21 +199,37 @@ def _parse_cautions(raw: Any, conditions: Mapping[str, Condition], where: str) -
     return {key: _text(cautions, key, where, allowed=("name",)) for key in cautions}
 
 
-def _parse_messages(raw: Any, where: str) -> Messages:
+def _parse_general_for(raw: Any, conditions: Mapping[str, Condition], where: str) -> dict[str, GeneralAnswer]:
+    answers = {}
+    for condition_id, entry in _mapping(raw, where).items():
+        here = f"{where} general_for '{condition_id}'"
+        if condition_id not in conditions:
+            raise ContentError(f"{here}: unknown condition")
+        entry = _mapping(entry, here)
+        check_keys(entry, GENERAL_FOR_KEYS, here)
+        answers[condition_id] = GeneralAnswer(_text(entry, "text", here), require_sources(entry, here),
+                                               require_reviewed(entry, here))
+    return answers
+
+
+def _parse_messages(raw: Any, conditions: Mapping[str, Condition], where: str) -> Messages:
     raw = _mapping(raw, where)
     check_keys(raw, MESSAGE_KEYS, where)
     next_steps = _mapping(raw.get("next_steps"), f"{where} next_steps")
     require_reviewed(raw, where)
     return Messages(
         for_you=_text(raw, "for_you", where, ("name",)),
-        no_warning=_text(raw, "no_warning", where, ("name", "conditions")),
+        no_checked_advice=_text(raw, "no_checked_advice", where, ("name", "conditions")),
         check_first=_text(raw, "check_first", where),
+        do_not_use=_text(raw, "do_not_use", where, ("name",)),
+        tell_pharmacist=_text(raw, "tell_pharmacist", where, ("who",)),
         dose=_text(raw, "dose", where),
         next_steps={key: _text(next_steps, key, f"{where} next_steps") for key in next_steps},
         unknown=_text(raw, "unknown", where, ("name",)),
         pair_fallback=_text(raw, "pair_fallback", where, ("a", "b")),
         general=_text(raw, "general", where),
         sources=require_sources(raw, where),
+        general_for=_parse_general_for(raw.get("general_for"), conditions, where),
     )
 
 
@@ -208,6 +238,15 @@ class _Kind:
     dose: bool
     condition_cautions: Mapping[str, str]
     sources: tuple[str, ...]
+    rules_out: frozenset[str]
+
+
+def _rules_out(raw: Any, cautions: Mapping[str, str], where: str) -> frozenset[str]:
+    """Conditions that rule a medicine out: each needs its own "do not use" caution to say so."""
+    ruled_out = frozenset(raw or ())
+    if ruled_out - set(cautions):
+        raise ContentError(f"{where}: 'rules_out' names condition(s) without a caution {sorted(ruled_out - set(cautions))}")
+    return ruled_out
 
 
 def _parse_kinds(raw: Any, conditions: Mapping[str, Condition], where: str) -> dict[str, _Kind]:
@@ -218,7 +257,8 @@ def _parse_kinds(raw: Any, conditions: Mapping[str, Condition], where: str) -> d
         check_keys(entry, KIND_KEYS, here)
         require_reviewed(entry, here)
         cautions = _parse_cautions(entry.get("condition_cautions"), conditions, here)
-        kinds[kind_id] = _Kind(bool(entry.get("dose")), cautions, require_sources(entry, here))
+        rules_out = _rules_out(entry.get("rules_out"), cautions, here)
+        kinds[kind_id] = _Kind(bool(entry.get("dose")), cautions, require_sources(entry, here), rules_out)
     return kinds
 
 
@@ -234,6 +274,7 @@ def _parse_medicine(
     if next_step not in next_steps:
         raise ContentError(f"{where}: 'next_step' must be one of {sorted(next_steps)}")
     own_cautions = _parse_cautions(raw.get("condition_cautions"), conditions, where)
+    cautions = {**kind.condition_cautions, **own_cautions}
     return Medicine(
         id=medicine_id,
         name=require_text(raw, "name", where),
@@ -244,11 +285,12 @@ def _parse_medicine(
         how_it_may_help=_text(raw, "how_it_may_help", where),
         nice_position=_text(raw, "nice_position", where),
         cautions=_text_list(raw.get("cautions"), f"{where} cautions"),
-        condition_cautions={**kind.condition_cautions, **own_cautions},
+        condition_cautions=cautions,
         dose=kind.dose,
         next_step=next_step,
         sources=tuple(dict.fromkeys(require_sources(raw, where) + kind.sources)),
         reviewed=require_reviewed(raw, where),
+        rules_out=kind.rules_out | _rules_out(raw.get("rules_out"), cautions, where),
     )
 
 
@@ -281,7 +323,7 @@ def load_catalogue(path: Path = MEDICINES_FILE) -> Catalogue:
         raise ContentError(f"{where}: expected a mapping with {list(FILE_KEYS)}")
     check_keys(document, FILE_KEYS, where)
     conditions = _parse_conditions(document.get("conditions"), where)
-    messages = _parse_messages(document.get("messages"), f"{where} messages")
+    messages = _parse_messages(document.get("messages"), conditions, f"{where} messages")
     kinds = _parse_kinds(document.get("kinds"), conditions, where)
     medicines = {}
     for raw in document.get("medicines") or ():

@@ -11,6 +11,7 @@ from backcare.triage.advice import (
     load_advice,
     screening_disposition,
     screening_level,
+    screening_none_found,
     screening_questions,
     triage_message,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "names_a_red_flag",
     "screening_disposition",
     "screening_level",
+    "screening_none_found",
     "screening_questions",
     "triage_message",
 ]

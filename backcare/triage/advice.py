@@ -30,7 +30,7 @@ ADVICE_FILE = Path(__file__).with_name("advice.yml")
 FILE_KEYS = ("dispositions", "unclear", "concerns", "screening")
 DISPOSITION_KEYS = ("text", "found", "buttons", "sources", "reviewed")
 CONCERN_KEYS = ("id", "text", "sources", "reviewed")
-SCREENING_KEYS = ("unsure_note", "questions")
+SCREENING_KEYS = ("unsure_note", "none_found", "questions")
 QUESTION_KEYS = ("id", "text", "level", "label", "topic", "concern", "sources", "reviewed")
 ANSWERS = ("yes", "no", "unsure")
 BOOKING_PAYLOAD = "/book_appointment"
@@ -73,6 +73,8 @@ class TriageAdvice:
     concerns: Mapping[str, str]
     questions: tuple[ScreeningQuestion, ...]
     unsure_note: str
+    # After "no" to every question: the signs the questions did not ask about.
+    none_found: str = ""
 
 
 # --- loading ---------------------------------------------------------------------------------------------
@@ -151,7 +153,8 @@ def load_advice(path: Path = ADVICE_FILE, flags_path: Path = RED_FLAGS_FILE) -> 
     _check_concerns_exist(named, concerns, where)
     unsure_note = require_text(screening, "unsure_note", f"{where} screening")
     unclear = _parse_disposition(Level.ROUTINE, document.get("unclear"), f"{where} unclear")
-    return TriageAdvice(dispositions, unclear, concerns, questions, unsure_note)
+    none_found = require_text(screening, "none_found", f"{where} screening")
+    return TriageAdvice(dispositions, unclear, concerns, questions, unsure_note, none_found)
 
 
 # --- replies ---------------------------------------------------------------------------------------------
@@ -184,6 +187,11 @@ def disposition(level: Level, matches: Sequence[RedFlagMatch] = (), extra: str =
 
 def screening_questions() -> tuple[ScreeningQuestion, ...]:
     return load_advice().questions
+
+
+def screening_none_found() -> str:
+    """What to say when no screening answer was yes or unsure."""
+    return load_advice().none_found
 
 
 def _checked_answers(answers: Mapping[str, str]) -> dict[str, str]:

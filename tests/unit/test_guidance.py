@@ -17,7 +17,8 @@ def ask(intent: str, **kwargs) -> str:
 def test_topic_intent_gets_its_entry_and_source() -> None:
     reply = choose_guidance(KB, GuidanceRequest(intent="ask_causes", profile_fields=FIELDS))
     assert reply.topic == "causes"
-    assert reply.text.startswith(KB.get("causes").answer) and "Source: https://www.nhs.uk" in reply.text
+    # Sources are titled links since issue 17 ("NHS: Back pain – <address>"), not "Source: <address>".
+    assert reply.text.startswith(KB.get("causes").answer) and "NHS: Back pain \u2013 https://www.nhs.uk" in reply.text
 
 
 def test_treatment_entity_narrows_a_treatment_question() -> None:

@@ -14,7 +14,9 @@ from backcare.content import ContentError
 from backcare.medication import load_catalogue, medication_advice
 from backcare.medication.catalogue import MEDICINES_FILE
 
-SOURCE_PAGES = re.compile(r"^https://www\.(nhs\.uk|nice\.org\.uk)/")
+# NHS and NICE pages, and the MHRA's Drug Safety Updates on GOV.UK (codeine and breastfeeding; opioids with
+# benzodiazepines).
+SOURCE_PAGES = re.compile(r"^https://www\.(nhs\.uk|nice\.org\.uk|gov\.uk/drug-safety-update)/")
 # The entity values of the contract: every one must have an entry, so none falls through to "I can't advise".
 CONTRACT_MEDICATIONS = [
     "ibuprofen", "naproxen", "paracetamol", "codeine", "co_codamol", "diazepam", "topical_nsaid", "opioid",
@@ -70,10 +72,12 @@ def test_only_the_persons_own_cautions_are_shown() -> None:
     assert "pregnan" not in text and "kidney" not in text
 
 
-def test_condition_without_a_specific_warning_is_still_acknowledged() -> None:
+def test_condition_without_checked_advice_is_acknowledged_and_sent_to_the_pharmacist() -> None:
+    # Issue 17: "no specific warning" read as reassurance; the answer now says there is no checked advice.
     advice = medication_advice(["paracetamol"], ["asthma", "diabetes"])
     assert advice.cautions == []
-    assert "no specific warning about asthma, diabetes with paracetamol" in advice.text
+    assert "I don't have checked advice about paracetamol and asthma or diabetes" in advice.text
+    assert "ask them before you take paracetamol" in advice.text
 
 
 def test_without_conditions_it_lists_who_must_check_first() -> None:
@@ -150,9 +154,10 @@ def test_codeine_with_co_codamol_is_double_codeine() -> None:
     assert "both contain codeine" in advice_text(["codeine", "co_codamol"])
 
 
-def test_opioid_with_diazepam_warns_about_drowsiness() -> None:
+def test_opioid_with_diazepam_warns_about_drowsiness_and_breathing() -> None:
+    # Issue 17 (MHRA 2020): drowsiness alone understated it; together they can slow or stop breathing.
     text = advice_text(["diazepam", "codeine"])
-    assert "both make you drowsy" in text and "before you take them together" in text
+    assert "both make you drowsy" in text and "slow your breathing or even stop it" in text
 
 
 def test_pair_without_checked_advice_goes_to_the_pharmacist() -> None:
@@ -210,7 +215,7 @@ def test_medicine_descriptions_are_plain_english(medicine) -> None:
 @pytest.mark.parametrize("medicine", CATALOGUE.medicines.values(), ids=lambda medicine: medicine.id)
 def test_medicine_is_sourced_and_reviewed(medicine) -> None:
     assert medicine.sources and all(SOURCE_PAGES.match(source) for source in medicine.sources)
-    assert medicine.reviewed == dt.date(2026, 11, 26)
+    assert medicine.reviewed in (dt.date(2026, 11, 26), dt.date(2026, 12, 2))  # 2026-12-02: issue 17
 
 
 def test_over_the_counter_painkillers_carry_the_label_rule() -> None:

@@ -1,0 +1,44 @@
+"""Which everyday subject a message names, read deterministically: the intent gives only the broad area
+("ask_recovery"), and the model cannot tell "can I drive?" from "how long will it last?" without new intents.
+The words live with each entry (`subject_words` in everyday.yml); this module only matches them, plus a
+young person's age for the entry whose advice is "the guidance is for over-16s"."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING, Iterator
+
+from backcare.content import plain_words
+
+if TYPE_CHECKING:  # the Entry type only; knowledge/__init__ imports this module
+    from backcare.knowledge import Entry
+
+YOUNG_PERSON = r"(?:son|daughter|boy|girl|child|kid|grandson|granddaughter|nephew|niece|stepson|stepdaughter)"
+# "my son is 14", "daughter aged 12", "my 13 year old", "14-year-old boy": an age written as a number.
+_AGE_PATTERNS = (
+    re.compile(rf"\b{YOUNG_PERSON}s?\b[^.?!\d]{{0,20}}?\b(?:is|aged?|of)\s+(\d{{1,2}})\b"),
+    re.compile(rf"\b{YOUNG_PERSON}s?\s*,?\s*\(?(\d{{1,2}})\b"),
+    # "old" is required: "for 10 years" is how long, not how old.
+    re.compile(r"\b(\d{1,2})\s*-?\s*(?:(?:years?|yrs?)[\s-]*old|y/?o)\b"),
+)
+
+
+@lru_cache(maxsize=256)
+def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{word})" for word in words))
+
+
+def _ages(text: str) -> Iterator[int]:
+    for pattern in _AGE_PATTERNS:
+        for match in pattern.finditer(text):
+            yield int(match.group(1))
+
+
+def names_subject(entry: "Entry", text: str) -> bool:
+    lowered = plain_words(text)
+    if not lowered:
+        return False
+    if entry.subject_words and _pattern(entry.subject_words).search(lowered):
+        return True
+    return entry.ages_under is not None and any(age < entry.ages_under for age in _ages(lowered))
