@@ -120,9 +120,8 @@ def add_guards(app: Sanic) -> None:
     async def require_session(request: Request) -> Optional[HTTPResponse]:
         request.ctx.started = time.monotonic()
         request.ctx.session = None
-        name = request.route.name.split(".")[-1] if request.route else ""
-        if name in PUBLIC:
-            return None
+        if request.route is None or request.route.name.split(".")[-1] in PUBLIC:
+            return None  # no route: a plain 404 (the browser's favicon request must not reset the sign-in form)
         token = request.cookies.get(app.ctx.settings.cookie_name)
         request.ctx.session = await blocking(app.ctx.accounts.session, token)
         if request.ctx.session is None:
@@ -163,7 +162,8 @@ def add_guards(app: Sanic) -> None:
 
 
 def signin_page(request: Request, status: int = 200, message: str = "", next_path: str = "") -> HTTPResponse:
-    token = secrets.token_urlsafe(32)
+    # One token per browser for the sign-in form, kept across reloads and tabs until signing in succeeds.
+    token = request.cookies.get(SIGNIN_CSRF) or secrets.token_urlsafe(32)
     resp = page(request, "signin.html", status, signin_csrf=token, message=message,
                 next=local_path(next_path or request.args.get("next")), signed_out=request.args.get("out") == "1")
     set_cookie(resp, request.app.ctx.settings, SIGNIN_CSRF, token, path="/signin")

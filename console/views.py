@@ -10,7 +10,6 @@ from typing import Optional
 
 from backcare.booking import desk
 from backcare.booking.store import NEW, BookingStore, StoredRequest
-from backcare.booking.summary import redact
 from backcare.clinic import load_profile
 from backcare.insight import audit
 from backcare.insight.content_book import all_entries, book_sections, is_overdue, review_months
@@ -99,9 +98,13 @@ def conversations_in(settings: ConsoleSettings, period: Period) -> list[Conversa
     return load_conversations(settings.endpoints, utc_midnight(period.since), utc_midnight(period.until))
 
 
+CHANNELS = {"whatsapp:": "WhatsApp", "telegram:": "Telegram"}
+
+
 def masked_id(conversation_id: str) -> str:
-    """A WhatsApp conversation's id is the patient's number: shown masked, like everything else."""
-    return redact(conversation_id)
+    """A WhatsApp conversation's id is the patient's number, a Telegram one their account: the masked view
+    names only the channel."""
+    return next((name for prefix, name in CHANNELS.items() if conversation_id.startswith(prefix)), "Web chat")
 
 
 def conversation_list(settings: ConsoleSettings, accounts: Accounts, period: Period,
