@@ -126,7 +126,8 @@ def add_guards(app: Sanic) -> None:
         request.ctx.session = await blocking(app.ctx.accounts.session, token)
         if request.ctx.session is None:
             if request.method == "GET":
-                return response.redirect(f"/signin?next={quote(request.path, safe='/')}", status=303)
+                here = request.path + (f"?{request.query_string}" if request.query_string else "")
+                return response.redirect(f"/signin?next={quote(here, safe='')}", status=303)
             return response.text("Sign in first.", status=403)
         if request.method == "POST":
             sent = request.form.get("csrf") if request.form else None
@@ -279,19 +280,20 @@ def add_insight_routes(app: Sanic) -> None:
         rows = await blocking(views.conversation_list, settings, accounts, period, flag)
         return page(request, "conversations.html", rows=rows, period=period, flag=flag, flags=views.FLAG_CHOICES)
 
-    @app.get("/conversations/<handle>", name="conversation")
-    async def conversation(request: Request, handle: str) -> HTTPResponse:
-        shown = await blocking(views.transcript_page, settings, accounts, handle, request.ctx.session.staff, False)
+    async def transcript(request: Request, handle: str, unmasked: bool) -> HTTPResponse:
+        shown = await blocking(views.transcript_page, settings, accounts, handle, request.ctx.session.staff, unmasked)
         if shown is None:
             raise NotFound("no such conversation")
         return page(request, "transcript.html", shown=shown, handle=handle)
 
+    @app.get("/conversations/<handle>", name="conversation")
+    async def masked(request: Request, handle: str) -> HTTPResponse:
+        return await transcript(request, handle, False)
+
     @app.post("/conversations/<handle>/unmasked", name="unmasked")
     async def unmasked(request: Request, handle: str) -> HTTPResponse:
-        shown = await blocking(views.transcript_page, settings, accounts, handle, request.ctx.session.staff, True)
-        if shown is None:
-            raise NotFound("no such conversation")
-        return page(request, "transcript.html", shown=shown, handle=handle)
+        """Only on an explicit request (a form post with its CSRF token), written to the audit log first."""
+        return await transcript(request, handle, True)
 
     @app.get("/misses", name="misses")
     @dated("misses.html")
