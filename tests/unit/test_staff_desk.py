@@ -16,7 +16,7 @@ from backcare.insight.review import (
     ADDED, DUPLICATE, NOT_FOUND, REFUSED, conversation_rows, label_miss, miss_rows, parse_mark, transcript,
 )
 from backcare.triage import screening_questions
-from tests.insight_events import T0, Events, booking_started
+from tests.insight_events import T0, Events, booking_left_then_missed
 
 
 def request(reference: str, created: str, screening: str = "routine", kind: str = "booking", **extra: object
@@ -72,9 +72,7 @@ def test_the_audit_log_keeps_one_line_per_view_with_the_staff_name(tmp_path: Pat
 
 
 def the_booking_conversation():  # type: ignore[no-untyped-def]
-    events = booking_started(Events()).user("07400 271828", "inform").slot("contact", "+447400271828").loop(None)
-    events.user("zzz blah", "nlu_fallback", 0.2).bot("Sorry, I didn't follow.")
-    [conversation] = conversations_of_sender("whatsapp:+447400271828", events.events)
+    [conversation] = conversations_of_sender("whatsapp:+447400271828", booking_left_then_missed(Events()).events)
     return conversation
 
 
