@@ -9,6 +9,8 @@ import warnings
 from dataclasses import replace
 from typing import Optional, Sequence
 
+import sanic  # noqa: E402,F401  (first: importing Sanic turns deprecation warnings back on)
+
 # Matplotlib (the report's charts) and Rasa's dependencies warn their developers about deprecations on import.
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 

@@ -70,7 +70,7 @@ def local_path(target: Optional[str]) -> str:
 
 
 def create_app(settings: ConsoleSettings, accounts: Optional[Accounts] = None) -> Sanic:
-    app = Sanic("staff_console")
+    app = Sanic("staff_console", configure_logging=False)  # one log, ours: console/__main__.py
     app.config.PROXIES_COUNT = settings.proxies
     app.config.REAL_IP_HEADER = "x-forwarded-for" if settings.proxies else None
     app.ctx.settings = settings
