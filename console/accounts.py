@@ -163,7 +163,7 @@ class Accounts:
         with self._connect() as db:
             changed = db.execute("UPDATE staff SET password_hash = ? WHERE name = ?",
                                  (hash_password(password, n=self.scrypt_n), name.strip())).rowcount
-            db.execute("DELETE FROM sessions WHERE staff = ?", (name.strip(),))
+            db.execute("DELETE FROM sessions WHERE staff = ? COLLATE NOCASE", (name.strip(),))
         if not changed:
             raise AccountError(f"no account for {name}")
 

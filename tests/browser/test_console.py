@@ -150,7 +150,7 @@ def test_every_page_reads_on_a_phone_and_a_tablet_without_serious_axe_findings(
     if page.get_by_role("row").count() > 1:
         page.get_by_role("row").nth(1).get_by_role("link").click()
         check_page(page, viewport["width"])
-    if viewport is PHONE:
+    if viewport == PHONE:
         page.goto(console.url + "/requests?show=all")
         page.screenshot(path=str(SCREENSHOTS / "console-phone.png"), full_page=True)
 
@@ -176,8 +176,13 @@ def test_the_console_works_from_the_keyboard(new_context: Callable[..., BrowserC
             break
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"show=all"))
-    focus = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
-    assert focus != "none" or page.evaluate("() => document.activeElement === document.body")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    box = skip.bounding_box()
+    assert box is not None and box["x"] >= 0, "the skip link shows when it has the focus"
+    assert page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle") == "solid", \
+        "the focus is visible"
 
 
 def test_screenshot_of_the_requests_page_on_a_tablet(new_context: Callable[..., BrowserContext],

@@ -130,7 +130,7 @@ def test_a_manager_can_unlock_a_paused_account(accounts: Accounts) -> None:
 def test_a_new_password_or_removal_ends_the_sessions(accounts: Accounts) -> None:
     signed = accounts.sign_in("Sam Patel", PASSWORD, "10.0.0.1").session
     assert signed is not None
-    accounts.set_password("Sam Patel", "a brand new passphrase")
+    accounts.set_password("sam patel", "a brand new passphrase")
     assert accounts.session(signed.token) is None
     assert accounts.sign_in("Sam Patel", "a brand new passphrase", "10.0.0.1").session is not None
     accounts.remove_staff("Sam Patel")
