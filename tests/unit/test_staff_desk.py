@@ -54,6 +54,7 @@ def test_screening_answers_read_as_the_questions_were_asked(tmp_path: Path) -> N
     assert [(line.question, line.answer, line.worrying) for line in lines] == [
         (first.text, "No", False), (second.text, "Not sure", True)]
     assert ("Red-flag screen", "urgent") in desk.request_fields(stored)
+    assert f"{first.id}: no; {second.id}: unsure" in store.export_csv()
 
 
 def test_a_deletion_covers_one_reference_or_every_request_of_a_contact(store: BookingStore) -> None:
