@@ -197,6 +197,7 @@ class Accounts:
                              ).fetchone()
         if not verify_password(password, row[1] if row else self._dummy_hash) or not row:
             with self._connect() as db:
+                db.execute("DELETE FROM failures WHERE at < ?", (self.clock() - WINDOW_SECONDS,))
                 db.executemany("INSERT INTO failures VALUES (?, ?)", [(k, self.clock()) for k in _keys(name, address)])
             return SignIn(None, locked=self.locked(name, address))
         with self._connect() as db:
