@@ -17,6 +17,7 @@ from backcare.insight.figures import report_figures
 from backcare.insight.flags import flags_of
 from backcare.insight.period import DEFAULT_DAYS, date_range, utc_midnight
 from backcare.insight.records import Conversation
+from backcare.insight.review_file import known_examples, normalised
 from backcare.insight.report_html import period_words, report_body
 from backcare.insight.review import (
     FLAG_TESTS, ConversationRow, Labelled, MissRow, TranscriptLine, conversation_rows, domain_names, label_miss,
@@ -139,11 +140,14 @@ def transcript_page(settings: ConsoleSettings, accounts: Accounts, handle: str, 
 # --- misses ----------------------------------------------------------------------------------------------------
 
 
-def misses_in(settings: ConsoleSettings, accounts: Accounts, period: Period) -> list[tuple[MissRow, str]]:
-    """Each miss with a reference that names its conversation by handle, not by id."""
+def misses_in(settings: ConsoleSettings, accounts: Accounts, period: Period) -> list[tuple[MissRow, str, bool]]:
+    """Newest first, each miss with a reference that names its conversation by handle (not by id) and whether
+    the message is in the review file already."""
     rows = list(reversed(miss_rows(conversations_in(settings, period))))
     handles = accounts.handles_for(list({split_ref(row.ref)[0] for row in rows}))
-    return [(row, f"{handles[split_ref(row.ref)[0]]}:{split_ref(row.ref)[1]}") for row in rows]
+    labelled = known_examples([settings.review_file])
+    return [(row, f"{handles[split_ref(row.ref)[0]]}:{split_ref(row.ref)[1]}", normalised(row.text) in labelled)
+            for row in rows]
 
 
 def intents() -> list[str]:

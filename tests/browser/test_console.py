@@ -101,6 +101,7 @@ def test_reception_handles_a_booking_made_in_the_widget(new_context: Callable[..
     expect(transcript).to_contain_text("[name]")
     assert NAME not in page.content() and "314159" not in page.content() and sender not in page.content()
     check_page(page, DESKTOP["width"])
+    page.screenshot(path=str(SCREENSHOTS / "console-transcript.png"), full_page=True)
     assert "unredacted" not in console.audit
 
     page.get_by_role("button", name="Show unmasked (audited)").click()
@@ -118,6 +119,9 @@ def test_reception_handles_a_booking_made_in_the_widget(new_context: Callable[..
     miss.get_by_role("button", name="Add to the review file").click()
     expect(page.get_by_role("status")).to_contain_text("Added to misses.yml under out_of_scope")
     assert MISUNDERSTOOD in console.files["review_file"].read_text()
+    expect(miss).to_contain_text("In the review file.")
+    expect(miss.get_by_role("button")).to_have_count(0)
+    page.screenshot(path=str(SCREENSHOTS / "console-misses.png"), full_page=True)
 
     page.get_by_role("link", name="Report").click()
     expect(page.locator(".report svg[role=img]")).to_have_count(5)
