@@ -71,8 +71,9 @@ def local_path(target: Optional[str]) -> str:
 
 def create_app(settings: ConsoleSettings, accounts: Optional[Accounts] = None) -> Sanic:
     app = Sanic("staff_console", configure_logging=False)  # one log, ours: console/__main__.py
+    # The client's address for the rate limit: the entry the last N proxies added to X-Forwarded-For (what a
+    # client puts there itself stays to the left and is not read).
     app.config.PROXIES_COUNT = settings.proxies
-    app.config.REAL_IP_HEADER = "x-forwarded-for" if settings.proxies else None
     app.ctx.settings = settings
     app.ctx.accounts = accounts or Accounts(settings.db_path)
     app.ctx.templates = templates()

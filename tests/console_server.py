@@ -67,6 +67,7 @@ class Client:
     base: str
     cookies: dict[str, str] = field(default_factory=dict)
     set_cookie_headers: list[str] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)  # sent with every request, e.g. X-Forwarded-For
 
     def _keep(self, response: requests.Response) -> requests.Response:
         for header in response.raw.headers.getlist("Set-Cookie"):
@@ -80,7 +81,8 @@ class Client:
         return response
 
     def _headers(self) -> dict[str, str]:
-        return {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+        cookies = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+        return {**self.headers, **cookies}
 
     def get(self, path: str) -> requests.Response:
         return self._keep(requests.get(self.base + path, headers=self._headers(), allow_redirects=False, timeout=60))

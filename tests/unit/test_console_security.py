@@ -150,3 +150,17 @@ def test_ten_wrong_passwords_in_a_row_slow_down_and_then_pause_sign_in(console: 
     paused = client.sign_in("Robin Lee", "robin's long password")
     assert paused.status_code == 429 and paused.headers["Retry-After"] == "900"
     assert "Too many wrong passwords" in paused.text and "__Host-staff" not in client.cookies
+
+
+def test_behind_a_proxy_the_pause_is_for_the_client_address_the_proxy_saw(tmp_path: Path) -> None:
+    """CONSOLE_PROXIES=1: the address is the last X-Forwarded-For entry (the proxy's own); what a client writes
+    there itself cannot move it out of the pause."""
+    with start_console(tmp_path, write_endpoints(tmp_path, 1), tmp_path / "bookings.db",
+                       env={"CONSOLE_PROXIES": "1"}) as running:
+        for attempt in range(MAX_FAILURES):
+            forged = Client(running.url, headers={"X-Forwarded-For": f"10.9.9.{attempt}, 198.51.100.7"})
+            assert forged.sign_in(f"guess {attempt}", "password1234").status_code in (401, 429)
+        paused = Client(running.url, headers={"X-Forwarded-For": "10.1.1.1, 198.51.100.7"})
+        assert paused.sign_in().status_code == 429
+        other = Client(running.url, headers={"X-Forwarded-For": "198.51.100.8"})
+        assert other.sign_in().status_code == 303
