@@ -32,6 +32,7 @@ HERE = Path(__file__).resolve().parent
 PUBLIC = {"signin", "signin_post", "stylesheet"}
 SIGNIN_CSRF = "signin_csrf"
 FAILED_SIGNIN_DELAY = 1.0  # seconds before a wrong password is answered
+MAX_PARALLEL_HASHES = 2
 SECURITY_HEADERS = {
     # No script at all; inline styles only for the report's charts (matplotlib's SVG styles its shapes inline).
     "Content-Security-Policy": "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
@@ -78,6 +79,8 @@ def create_app(settings: ConsoleSettings, accounts: Optional[Accounts] = None) -
     app.ctx.accounts = accounts or Accounts(settings.db_path)
     app.ctx.templates = templates()
     app.ctx.css = stylesheet()
+    # Each scrypt check takes 128 MiB for a moment: a burst of sign-ins waits its turn rather than filling memory.
+    app.ctx.hashing = asyncio.Semaphore(MAX_PARALLEL_HASHES)
     add_guards(app)
     add_signin_routes(app)
     add_request_routes(app)
@@ -185,7 +188,8 @@ def add_signin_routes(app: Sanic) -> None:
         if not expected or not hmac.compare_digest(sent, expected):
             return signin_page(request, 403, "The sign-in form had expired. Please try again.", next_path)
         name, password = request.form.get("name") or "", request.form.get("password") or ""
-        result = await blocking(app.ctx.accounts.sign_in, name, password, address_of(request))
+        async with app.ctx.hashing:
+            result = await blocking(app.ctx.accounts.sign_in, name, password, address_of(request))
         if result.session is None:
             await asyncio.sleep(FAILED_SIGNIN_DELAY)
             if result.locked:
