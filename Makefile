@@ -28,7 +28,7 @@ INSTALLED := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.tx
 
 .PHONY: help install browser-deps train run run-prod shell validate test test-unit test-model test-browser \
 	test-channels test-prod channel-try bookings review report content-book benchmark-report purge-conversations \
-	audit bench eval eval-cv eval-compare eval-fallback eval-writers store-deps clean
+	console staff-user audit bench eval eval-cv eval-compare eval-fallback eval-writers store-deps clean
 
 help:
 	@echo "make run       start the assistant (action server :5055, Rasa REST :5005) and the demo site"
@@ -50,6 +50,9 @@ help:
 	@echo "make review    staff: conversations with flags (ARGS=\"show ID\", misses, \"add REF --intent X\")"
 	@echo "make report    staff: the weekly report, reports/report-<date>.html (ARGS=\"--since 2026-11-01\")"
 	@echo "make content-book  every answer with sources and review dates, reports/content-book.html"
+	@echo "make console   the staff console in the browser (http://127.0.0.1:5060; make run starts it too)"
+	@echo "make staff-user ARGS=\"add 'Sam Patel'\"  a console account (password asked; also password, remove,"
+	@echo "               unlock, list)"
 	@echo "make purge-conversations  delete conversations older than CONVERSATION_RETENTION_DAYS (default 90)"
 	@echo "make audit     check every pinned dependency against published advisories (pip-audit)"
 	@echo "make bench     load benchmark, one instance and the scaled set-up (~6 min; results/bench.md)"
@@ -142,6 +145,15 @@ report: $(INSTALLED)
 
 content-book: $(INSTALLED)
 	$(PYTHON) scripts/content_book.py $(ARGS)
+
+# Staff console (console/, issue 23): the same tools in the browser, on loopback (CONSOLE_HOST, CONSOLE_PORT).
+console: $(INSTALLED)
+	scripts/run.sh console
+
+# Console accounts: ARGS="add 'Sam Patel'" (the password is asked twice, or read from stdin), password, remove,
+# unlock NAME, list.
+staff-user: $(INSTALLED)
+	$(PYTHON) -m console.staff $(or $(ARGS),list)
 
 # The report on 10,000 conversations made from recorded ones (FROM=tracker.db by default). Heavy: not in `make test`.
 benchmark-report: $(INSTALLED)

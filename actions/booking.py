@@ -311,6 +311,7 @@ def booking_request(tracker: Tracker) -> BookingRequest:
         authorisation_number="" if authorisation in (None, talk.NO_AUTHORISATION) else str(authorisation),
         reason=str(tracker.get_slot("reason") or ""),
         screening=str(tracker.get_slot("red_flag_screen") or ""),
+        screening_answers=tuple((str(q), str(a)) for q, a in (tracker.get_slot("screening_answers") or {}).items()),
         slot=SlotChoice.from_dict(chosen) if chosen else None,
     )
 

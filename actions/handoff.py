@@ -92,6 +92,7 @@ class ActionSubmitCallback(Action):
             request = BookingRequest(
                 reference=new_reference(CALLBACK), kind=CALLBACK, name=str(tracker.get_slot("patient_name") or ""),
                 phone=phone, email=email, summary=summary_of(tracker, include_messages=True),
+                screening=str(tracker.get_slot("triage_level") or ""),
             )
             reference = submit_with_outbox(booking_backend(), booking_store(), request).reference
             log.info("call-back request %s handed over", reference)

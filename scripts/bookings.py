@@ -28,19 +28,15 @@ from typing import Optional, Sequence
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from backcare.booking.backends import make_backend  # noqa: E402
+from backcare.booking.desk import (  # noqa: E402
+    contact_of, delete_all, desk_order, desk_settings, is_urgent, references_to_delete, request_fields,
+    screening_lines, what_for,
+)
 from backcare.booking.outbox import retry_outbox  # noqa: E402
 from backcare.booking.request import utc_now  # noqa: E402
-from backcare.booking.settings import BookingSettings, load_booking_settings  # noqa: E402
-from backcare.booking.store import HANDLED, NEW, BookingStore, StoredRequest  # noqa: E402
-from backcare.booking.validation import phone_for_reading  # noqa: E402
+from backcare.booking.settings import load_booking_settings  # noqa: E402
+from backcare.booking.store import HANDLED, NEW, BookingStore  # noqa: E402
 from backcare.clinic import load_profile  # noqa: E402
-
-
-def settings() -> BookingSettings:
-    profile = load_profile()
-    raw = dict(profile.booking)
-    raw["backend"] = "sqlite"  # reading the file needs no secrets; `retry` loads the real backend itself
-    return load_booking_settings(raw, profile.email)
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[int]) -> str:
@@ -55,14 +51,9 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequenc
     return "\n".join(lines)
 
 
-def contact_of(stored: StoredRequest) -> str:
-    request = stored.request
-    return phone_for_reading(request.phone) if request.phone else (request.email or "-")
-
-
 def cmd_list(store: BookingStore, args: argparse.Namespace) -> int:
     status = None if args.all else HANDLED if args.handled else NEW
-    stored = store.list(status=status, kind=args.kind)
+    stored = desk_order(store.list(status=status, kind=args.kind))
     if not stored:
         print(f"No {status or ''} requests.".replace("  ", " "))
         return 0
@@ -71,11 +62,11 @@ def cmd_list(store: BookingStore, args: argparse.Namespace) -> int:
     rows = []
     for item in stored:
         r = item.request
-        what = r.appointment_type if r.kind == "booking" else "call back"
-        rows.append([r.reference, r.created_at[:16].replace("T", " "), item.status, r.name or "-", contact_of(item),
-                     what, r.preferred_time or "-", r.payment_text() or "-", r.reason or r.summary or "-"])
+        status = item.status + (" URGENT" if is_urgent(item) else "")
+        rows.append([r.reference, r.created_at[:16].replace("T", " "), status, r.name or "-", contact_of(item),
+                     what_for(item), r.preferred_time or "-", r.payment_text() or "-", r.reason or r.summary or "-"])
     print(table(["Ref", "Received (UTC)", "Status", "Name", "Contact", "For", "When", "Payment", "Reason / note"],
-                rows, [9, 16, 7, 16, 15, 16, 18, 14, reason_width]))
+                rows, [9, 16, 14, 16, 15, 16, 18, 14, reason_width]))
     print(f"\n{len(stored)} request(s). `scripts/bookings.py show REF` for one in full.")
     return 0
 
@@ -85,12 +76,8 @@ def cmd_show(store: BookingStore, args: argparse.Namespace) -> int:
     if not item:
         print(f"No request {args.reference}.", file=sys.stderr)
         return 1
-    r = item.request
-    fields = [("Reference", r.reference), ("Kind", r.kind), ("Received", r.created_at), ("Status", item.status),
-              ("Handled", item.handled_at or "-"), ("Name", r.name), ("Phone", phone_for_reading(r.phone) if r.phone else "-"),
-              ("Email", r.email or "-"), ("Appointment", r.appointment_type or "-"), ("When", r.preferred_time or "-"),
-              ("Picked time", r.slot.label if r.slot else "-"), ("Payment", r.payment_text() or "-"),
-              ("Reason", r.reason or "-"), ("Red-flag screen", r.screening or "-"), ("Conversation", r.summary or "-")]
+    fields = request_fields(item) + [("Screening " + str(n), f"{line.question} {line.answer}")
+                                     for n, line in enumerate(screening_lines(item), start=1)]
     for label, value in fields:
         wrapped = textwrap.fill(str(value), width=90, subsequent_indent=" " * 17)
         print(f"{label + ':':<16} {wrapped}")
@@ -118,7 +105,7 @@ def cmd_export(store: BookingStore, args: argparse.Namespace) -> int:
 
 
 def cmd_delete(store: BookingStore, args: argparse.Namespace) -> int:
-    references = [args.reference] if args.reference else store.references_for_contact(args.contact)
+    references = references_to_delete(store, args.reference, args.contact)
     if not references:
         print("Nothing stored for that.", file=sys.stderr)
         return 1
@@ -127,7 +114,7 @@ def cmd_delete(store: BookingStore, args: argparse.Namespace) -> int:
         if answer.strip().lower() not in ("y", "yes"):
             print("Nothing deleted.")
             return 1
-    deleted = sum(store.delete(ref) for ref in references)
+    deleted = delete_all(store, references)
     print(f"Deleted {', '.join(r.upper() for r in references)} ({deleted} record(s)).")
     return 0
 
@@ -186,7 +173,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     purge = sub.add_parser("purge", help="delete handled requests past the retention period")
     purge.add_argument("--days", type=int)
     args = parser.parse_args(argv)
-    config = settings()
+    config = desk_settings()
     store = BookingStore(config.db_path)
     command = args.command or "list"
     if command == "list" and not args.command:

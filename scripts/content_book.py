@@ -13,45 +13,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from backcare.clinic import DEFAULT_PROFILE, load_profile  # noqa: E402
-from backcare.clinic_answers import price_text  # noqa: E402
-from backcare.content import load_yaml  # noqa: E402
-from backcare.guidance import profile_fields  # noqa: E402
-from backcare.insight.content_book import (  # noqa: E402
-    DEFAULT_REVIEW_MONTHS, BookEntry, clinic_price_entry, is_overdue, knowledge_entries, medicine_entries, red_flag_entries,
-    render_content_book,
-)
-from backcare.medication.catalogue import load_catalogue  # noqa: E402
-from backcare.triage import load_advice, load_red_flags  # noqa: E402
+from backcare.clinic import load_profile  # noqa: E402
+from backcare.insight.content_book import all_entries, is_overdue, render_content_book, review_months  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def review_months(option: Optional[int]) -> int:
-    if option is not None:
-        return option
-    if os.environ.get("CONTENT_REVIEW_MONTHS"):
-        return int(os.environ["CONTENT_REVIEW_MONTHS"])
-    profile = load_yaml(Path(os.environ.get("CLINIC_PROFILE") or DEFAULT_PROFILE)) or {}
-    return int(profile.get("content_review_months") or DEFAULT_REVIEW_MONTHS)
-
-
-# When the price answer's wording (backcare/clinic_answers.py) was last checked; the prices come from clinic.yml.
-PRICE_ANSWER_REVIEWED = dt.date(2026, 12, 2)
-
-
-def all_entries() -> list[BookEntry]:
-    profile = load_profile()
-    return (knowledge_entries(fields=profile_fields(profile)) + medicine_entries(load_catalogue())
-            + red_flag_entries(load_red_flags(), load_advice())
-            + [clinic_price_entry(price_text(profile), PRICE_ANSWER_REVIEWED)])
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -93,3 +93,9 @@ def load_conversations(endpoints: Path = DEFAULT_ENDPOINTS, since: Optional[dt.d
     conversations = [c for sender, sender_events in events.items()
                      for c in conversations_of_sender(sender, sender_events)]
     return sorted((c for c in conversations if in_range(c, since, until)), key=lambda c: c.started)
+
+
+def load_conversation(conversation_id: str, endpoints: Path = DEFAULT_ENDPOINTS) -> Optional[Conversation]:
+    """One conversation by its id (the sender id, with ~N for the sender's later sessions), or None."""
+    sender = conversation_id.split("~")[0]
+    return next((c for c in load_conversations(endpoints, senders=[sender]) if c.id == conversation_id), None)

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Starts the assistant. On one machine, everything (stops them all on Ctrl-C or when any of them exits):
-#   scripts/run.sh serve MODEL   action server, action gateway, Rasa server and the demo site with the widget
+#   scripts/run.sh serve MODEL   action server, action gateway, Rasa server, the demo site with the widget and the
+#                                staff console
 #   scripts/run.sh shell MODEL   action server, action gateway and a terminal conversation
 # One process each, as containers and several instances run them (docs/deployment.md):
-#   scripts/run.sh rasa MODEL | actions | gateway
+#   scripts/run.sh rasa MODEL | actions | gateway | console
 # Settings come from the environment; the defaults below are the one-machine set-up, so `make run` needs none.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mode=${1:?serve, shell, rasa, actions or gateway}
+mode=${1:?serve, shell, rasa, actions, gateway or console}
 model=${2:-}
 
 RASA_PORT=${RASA_PORT:-5005}
@@ -19,6 +20,9 @@ GATEWAY_HOST=${GATEWAY_HOST:-127.0.0.1}
 ACTION_TIMEOUT=${ACTION_TIMEOUT:-10}
 # The demo site with the chat widget (widget/demo), served next to the bot.
 WIDGET_PORT=${WIDGET_PORT:-8080}
+# The staff console (console/), on loopback unless CONSOLE_HOST says otherwise (a proxy publishes it with TLS).
+CONSOLE_HOST=${CONSOLE_HOST:-127.0.0.1}
+CONSOLE_PORT=${CONSOLE_PORT:-5060}
 # Only these web pages may call the REST channel from a browser (space-separated origins).
 CORS_ORIGINS=${CORS_ORIGINS:-"http://localhost:$WIDGET_PORT http://127.0.0.1:$WIDGET_PORT http://localhost:$RASA_PORT http://127.0.0.1:$RASA_PORT"}
 
@@ -49,6 +53,8 @@ fi
 case $mode in
   actions)
     exec .venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" --logging-config-file logging.yml ;;
+  console)
+    exec .venv/bin/python -m console --host "$CONSOLE_HOST" --port "$CONSOLE_PORT" ;;
   gateway)
     exec .venv/bin/python -m gateway.actions --host "$GATEWAY_HOST" --port "$GATEWAY_PORT" \
       --upstream "$ACTION_SERVER_URL" --timeout "$ACTION_TIMEOUT" ;;
@@ -84,7 +90,10 @@ else
   pids+=($!)
   .venv/bin/python scripts/serve_widget.py --port "$WIDGET_PORT" --endpoint "http://localhost:$RASA_PORT" --quiet &
   pids+=($!)
+  "$0" console &
+  pids+=($!)
   echo "Starting: REST channel at http://localhost:$RASA_PORT/webhooks/rest/webhook"
   echo "          demo site with the chat widget at http://localhost:$WIDGET_PORT/ (Ctrl-C stops all servers)"
+  echo "          staff console at http://$CONSOLE_HOST:$CONSOLE_PORT/ (accounts: make staff-user ARGS=\"add 'Your Name'\")"
   wait -n "${pids[@]}"
 fi

@@ -44,3 +44,9 @@ def booking_started(events: Events) -> Events:
     events.user("yes", "affirm").slot("consent", True).slot("requested_slot", "patient_name").bot("Your name?")
     events.user("I'm Priya Shah", "inform", 0.4).slot("patient_name", "Priya Shah")
     return events.slot("requested_slot", "contact").bot("Thanks Priya Shah. Your phone or email?")
+
+
+def booking_left_then_missed(events: Events) -> Events:
+    """Name and phone given, the form left at the contact question, then a message not understood (index 4)."""
+    events = booking_started(events).user("07400 271828", "inform").slot("contact", "+447400271828").loop(None)
+    return events.user("zzz blah", "nlu_fallback", 0.2).bot("Sorry, I didn't follow.")

@@ -60,7 +60,9 @@ class BookingRequest:
     insurer_name: str = ""  # the clinic's own wording for the insurer
     authorisation_number: str = ""
     reason: str = ""
-    screening: str = ""  # routine / urgent: the outcome of the red-flag screen
+    screening: str = ""  # routine / urgent (emergency, for a call-back): the red-flag screen or triage outcome
+    # Each screening question's id and the answer given (yes / no / unsure), in the order asked.
+    screening_answers: tuple[tuple[str, str], ...] = ()
     summary: str = ""  # call-backs: the redacted conversation summary
     slot: Optional[SlotChoice] = None
 
@@ -93,6 +95,7 @@ class BookingRequest:
         data = {key: value for key, value in raw.items() if key in known}
         if data.get("slot"):
             data["slot"] = SlotChoice.from_dict(data["slot"])
+        data["screening_answers"] = tuple((str(q), str(a)) for q, a in data.get("screening_answers") or ())
         return cls(**data)
 
 

@@ -44,7 +44,7 @@ CREATE TABLE IF NOT EXISTS outbox (
 NEW, HANDLED = "new", "handled"
 PENDING, DELIVERED, NEEDS_ATTENTION = "pending", "delivered", "needs_attention"
 CSV_FIELDS = ("reference", "kind", "created_at", "status", "handled_at", "name", "phone", "email", "preferred_time",
-              "appointment_type", "payment", "reason", "screening", "summary", "slot")
+              "appointment_type", "payment", "reason", "screening", "screening_answers", "summary", "slot")
 
 
 @dataclass(frozen=True)
@@ -155,7 +155,8 @@ class BookingStore:
         for stored in self.list(status=status):
             data = stored.request.to_dict()
             data.update(status=stored.status, handled_at=stored.handled_at or "", payment=stored.request.payment_text(),
-                        slot=stored.request.slot.label if stored.request.slot else "")
+                        slot=stored.request.slot.label if stored.request.slot else "",
+                        screening_answers="; ".join(f"{q}: {a}" for q, a in stored.request.screening_answers))
             writer.writerow({key: _csv_safe(data.get(key)) for key in CSV_FIELDS})
         return out.getvalue()
 

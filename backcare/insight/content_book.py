@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Mapping, Optional, Sequence
 
+from backcare.clinic import DEFAULT_PROFILE, load_profile
+from backcare.content import load_yaml
 from backcare.knowledge import CONTENT_FILES, Entry, KnowledgeBase
 from backcare.medication.catalogue import Catalogue, Medicine
 from backcare.sources import source_title
@@ -141,10 +144,8 @@ def red_flag_entries(flags: Sequence[RedFlag], advice: TriageAdvice) -> list[Boo
     return entries
 
 
-CSS = """
-body{font-family:Georgia,"Times New Roman",serif;margin:0;color:#111;line-height:1.45}
-main{max-width:820px;margin:0 auto;padding:1rem}
-h1{font-size:1.6rem}h2{font-size:1.25rem;border-bottom:2px solid #333;margin-top:2rem}
+# The entries' own style (also used by the staff console, which shows the book inside its pages) and the page's.
+ENTRY_CSS = """
 article{border-bottom:1px solid #ccc;padding:.6rem 0;break-inside:avoid}
 article h3{font-size:1.05rem;margin:.2rem 0}
 .meta{font-family:system-ui,sans-serif;font-size:.85rem;color:#333}
@@ -153,6 +154,11 @@ article h3{font-size:1.05rem;margin:.2rem 0}
 @media print{body{font-size:11pt}main{max-width:none;padding:0}a{color:#000}
 a[href]::after{content:" (" attr(href) ")";font-size:9pt}.overdue{background:none}h2{break-after:avoid}}
 """
+CSS = """
+body{font-family:Georgia,"Times New Roman",serif;margin:0;color:#111;line-height:1.45}
+main{max-width:820px;margin:0 auto;padding:1rem}
+h1{font-size:1.6rem}h2{font-size:1.25rem;border-bottom:2px solid #333;margin-top:2rem}
+""" + ENTRY_CSS
 
 
 def _article(entry: BookEntry, overdue: bool) -> str:
@@ -168,8 +174,8 @@ def _article(entry: BookEntry, overdue: bool) -> str:
             f"Signed off by ____________________ on ____________</p></article>")
 
 
-def render_content_book(entries: Sequence[BookEntry], clinic_name: str, today: dt.date,
-                        review_months: int = DEFAULT_REVIEW_MONTHS) -> str:
+def book_sections(entries: Sequence[BookEntry], today: dt.date, review_months: int = DEFAULT_REVIEW_MONTHS) -> str:
+    """The entries as HTML sections: those past their review date first, then each group in turn."""
     overdue = sorted((e for e in entries if is_overdue(e, today, review_months)), key=lambda e: e.reviewed)
     current = [e for e in entries if not is_overdue(e, today, review_months)]
     parts = [f"<h2>Past their review date ({len(overdue)})</h2>"]
@@ -181,6 +187,11 @@ def render_content_book(entries: Sequence[BookEntry], clinic_name: str, today: d
     for group, members in groups.items():
         parts.append(f"<h2>{html.escape(group)}</h2>")
         parts += [_article(e, False) for e in members]
+    return "".join(parts)
+
+
+def render_content_book(entries: Sequence[BookEntry], clinic_name: str, today: dt.date,
+                        review_months: int = DEFAULT_REVIEW_MONTHS) -> str:
     return f"""<!doctype html>
 <html lang="en-GB"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -190,6 +201,35 @@ def render_content_book(entries: Sequence[BookEntry], clinic_name: str, today: d
 <p>{html.escape(clinic_name)}. Made {today:%d %B %Y}. {len(entries)} entries; review interval {review_months}
 months. Each entry shows the words patients see, where they come from and when they were last checked.
 Please read each one, and sign it off or mark the changes needed.</p>
-{''.join(parts)}
+{book_sections(entries, today, review_months)}
 </main></body></html>
 """
+
+
+def review_months(option: Optional[int] = None, environ: Mapping[str, str] = os.environ) -> int:
+    """The review interval: the option, else CONTENT_REVIEW_MONTHS, else clinic.yml's content_review_months,
+    else 12."""
+    if option is not None:
+        return option
+    if environ.get("CONTENT_REVIEW_MONTHS"):
+        return int(environ["CONTENT_REVIEW_MONTHS"])
+    profile = load_yaml(Path(environ.get("CLINIC_PROFILE") or DEFAULT_PROFILE)) or {}
+    return int(profile.get("content_review_months") or DEFAULT_REVIEW_MONTHS)
+
+
+# When the price answer's wording (backcare/clinic_answers.py) was last checked; the prices come from clinic.yml.
+PRICE_ANSWER_REVIEWED = dt.date(2026, 12, 2)
+
+
+def all_entries() -> list[BookEntry]:
+    """Every answer the assistant can give: the knowledge base, the medicine rules, the red-flag rules and the
+    price answer."""
+    from backcare.clinic_answers import price_text
+    from backcare.guidance import profile_fields
+    from backcare.medication.catalogue import load_catalogue
+    from backcare.triage import load_advice, load_red_flags
+
+    profile = load_profile()
+    return (knowledge_entries(fields=profile_fields(profile)) + medicine_entries(load_catalogue())
+            + red_flag_entries(load_red_flags(), load_advice())
+            + [clinic_price_entry(price_text(profile), PRICE_ANSWER_REVIEWED)])

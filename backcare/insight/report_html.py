@@ -23,10 +23,8 @@ plt.rcParams.update({"svg.fonttype": "none", "font.size": 13, "axes.spines.top":
 BLUE, ORANGE, RED, GREEN, GREY = "#1f5f99", "#c25400", "#b00020", "#2e7d32", "#666666"
 LEVEL_COLOURS = {"emergency": RED, "urgent": ORANGE, "routine": GREEN}
 
-CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1a1a1a;background:#fafafa}
-main{max-width:960px;margin:0 auto;padding:1rem}
-h1{font-size:1.5rem;margin:.5rem 0}h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
+# The report's own parts (also used by the staff console, which shows the report inside its pages) and the page's.
+PARTS_CSS = """
 .tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(140px,1fr));gap:.6rem}
 .tile{background:#fff;border:1px solid #ddd;border-radius:8px;padding:.6rem}
 .tile b{display:block;font-size:1.4rem}.tile span{color:#444;font-size:.85rem}
@@ -36,6 +34,11 @@ table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{text-align:left;padding:.25rem .4rem;border-bottom:1px solid #eee}td.n,th.n{text-align:right}
 .note{color:#444;font-size:.85rem}
 """
+CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1a1a1a;background:#fafafa}
+main{max-width:960px;margin:0 auto;padding:1rem}
+h1{font-size:1.5rem;margin:.5rem 0}h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
+""" + PARTS_CSS
 
 
 def _svg(figure: plt.Figure, label: str) -> str:
@@ -95,9 +98,13 @@ def _section(title: str, *parts: str) -> str:
     return f"<section><h2>{html.escape(title)}</h2>{''.join(parts)}</section>"
 
 
-def render_report(figures: ReportFigures, clinic_name: str, generated: dt.datetime) -> str:
+def period_words(figures: ReportFigures) -> str:
     last_day = figures.until - dt.timedelta(days=1)
-    period = f"{figures.since:%a %d %b %Y} to {last_day:%a %d %b %Y}"
+    return f"{figures.since:%a %d %b %Y} to {last_day:%a %d %b %Y}"
+
+
+def report_body(figures: ReportFigures, labelling_hint: str = "<code>make review ARGS=misses</code>") -> str:
+    """The tiles and the charted sections, without the page around them."""
     rated = figures.helpful + figures.not_helpful
     tiles = [
         (figures.conversations, "conversations"), (figures.messages, "patient messages"),
@@ -135,8 +142,13 @@ def render_report(figures: ReportFigures, clinic_name: str, generated: dt.dateti
         _section("Messages the assistant did not understand (redacted)",
                  _table(["Message", "Times"], figures.unrecognised) if figures.unrecognised
                  else "<p>None this week.</p>",
-                 "<p class=note>Staff can label these with <code>make review ARGS=misses</code>.</p>"),
+                 f"<p class=note>Staff can label these with {labelling_hint}.</p>"),
     ]
+    return f"<div class=tiles>{tile_html}</div>{''.join(sections)}"
+
+
+def render_report(figures: ReportFigures, clinic_name: str, generated: dt.datetime) -> str:
+    period = period_words(figures)
     return f"""<!doctype html>
 <html lang="en-GB"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -144,7 +156,6 @@ def render_report(figures: ReportFigures, clinic_name: str, generated: dt.dateti
 <body><main>
 <h1>{html.escape(clinic_name)}: chat assistant report</h1>
 <p>{html.escape(period)}. Made {generated:%d %b %Y %H:%M} UTC. Names, phone numbers and emails are masked.</p>
-<div class=tiles>{tile_html}</div>
-{''.join(sections)}
+{report_body(figures)}
 </main></body></html>
 """

@@ -117,10 +117,12 @@ class LiveSite:
 
 @pytest.fixture(scope="session")
 def live_site(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSite]:
+    work_dir = tmp_path_factory.mktemp("assistant")
     with serve_site() as site:
         url = origin(site)
-        with start_assistant(model_path, tmp_path_factory.mktemp("assistant"), timeout=300,
-                             cors_origins=[url]) as assistant:
+        # Booking requests made in the widget go to a file of this run, where the staff console's tests read them.
+        with start_assistant(model_path, work_dir, timeout=300, cors_origins=[url],
+                             env={"BOOKING_DB": str(work_dir / "bookings.db")}) as assistant:
             site.endpoint = assistant.rasa_url
             yield LiveSite(url, assistant)
 

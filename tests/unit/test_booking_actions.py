@@ -210,6 +210,7 @@ def test_happy_path_books_and_lands_in_the_sqlite_file(temporary_store: BookingS
     assert (request.name, request.phone, request.payment, request.authorisation_number) == (
         "Harriet Cole", "+447400314159", "simplyhealth", "SH440129")
     assert request.screening == "routine" and request.preferred_time == "Thursday morning"
+    assert request.screening_answers == tuple((q.id, "no") for q in screening_questions()), "kept for reception"
     handoff = run.said[-1]["text"]
     assert request.reference in handoff and "within one working day" in handoff and "07400 314159" in handoff
     reference = [e["value"] for e in events if e.get("name") == "booking_reference"]
@@ -356,7 +357,7 @@ def test_asking_for_a_person_gives_hours_and_offers_a_call_back_that_lands_in_th
     finish(run, ActionSubmitCallback())
     stored = temporary_store.list(kind="callback")
     assert len(stored) == 1 and stored[0].request.phone == "+442079460871"
-    assert "urgent" in stored[0].request.summary
+    assert "urgent" in stored[0].request.summary and stored[0].request.screening == "urgent"
     assert stored[0].request.reference in run.said[-1]["text"] and "020 7946 0871" in run.said[-1]["text"]
 
 

@@ -80,3 +80,16 @@ def test_every_kubernetes_file_is_listed_in_the_kustomization() -> None:
     listed = set(load_all(DEPLOY / "kubernetes" / "kustomization.yaml")[0]["resources"])
     on_disk = {p.name for p in (DEPLOY / "kubernetes").glob("*.yaml")} - {"kustomization.yaml", "secret.example.yaml"}
     assert listed == on_disk
+
+
+def test_compose_runs_one_staff_console_beside_the_booking_file_behind_nginx_under_its_own_name() -> None:
+    services = compose()["services"]
+    console = services["console"]
+    assert console["command"] == ["console"] and "ports" not in console and "deploy" not in console, "one instance"
+    assert ENDPOINT_VARIABLES <= set(console["environment"]), "it reads the same tracker store"
+    assert console["environment"]["BOOKING_DB"] == services["actions"]["environment"]["BOOKING_DB"]
+    assert "bookings:/data" in console["volumes"] and "bookings:/data" in services["actions"]["volumes"]
+    assert console["environment"]["CONSOLE_PROXIES"] == "1"
+    nginx = (DEPLOY / "nginx.conf").read_text()
+    staff = nginx[nginx.index("server_name staff."):]
+    assert "proxy_pass http://console:5060;" in staff and "proxy_pass http://console" not in nginx[:nginx.index(staff)]
