@@ -13,7 +13,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import latest_text
 from actions.guidance import give_guidance
 from actions.sign_check import GUIDANCE_INTENTS
+from backcare.guidance import MEDICINE_TOPIC
 
+MEDICINE_QUESTION = "ask_medication"
 FOLLOW_UP_WORDS = 8  # longer messages carry their own subject, and the model read it as another one
 NOT_AN_ANSWER = {"out_of_scope", "nlu_fallback", "report_red_flag", "inform"}
 
@@ -25,14 +27,22 @@ def in_scope_reading(message: dict[str, Any]) -> Optional[str]:
     return best if best in GUIDANCE_INTENTS else None
 
 
+def follow_up_intent(tracker: Tracker) -> Optional[str]:
+    """The back question a short message continues, when the conversation already has a back topic."""
+    topic = tracker.get_slot("topic")
+    if not topic or len(latest_text(tracker).split()) > FOLLOW_UP_WORDS:
+        return None
+    # Right after a medicine answer, a short follow-up ("how many days max?") is about that medicine.
+    return MEDICINE_QUESTION if topic == MEDICINE_TOPIC else in_scope_reading(tracker.latest_message)
+
+
 class ActionAnswerOutOfScope(Action):
     def name(self) -> str:
         return "action_answer_out_of_scope"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
-        follow_up = bool(tracker.get_slot("topic")) and len(latest_text(tracker).split()) <= FOLLOW_UP_WORDS
-        intent = in_scope_reading(tracker.latest_message) if follow_up else None
+        intent = follow_up_intent(tracker)
         if intent:
             return give_guidance(dispatcher, tracker, intent)
         dispatcher.utter_message(response="utter_out_of_scope")

@@ -11,7 +11,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import RULE_ACTIONS, latest_text, send
+from actions.common import answer_as, latest_text, send
 from actions.forms import PatientFormValidationAction, latest_intent_name
 from actions.guidance import give_guidance
 from backcare.booking import conversation as talk
@@ -121,8 +121,9 @@ def answer_original(dispatcher: CollectingDispatcher, tracker: Tracker,
     if intent in GUIDANCE_INTENTS:
         message = {"text": text, "intent": {"name": intent}, "entities": remembered.get("entities") or []}
         return give_guidance(dispatcher, tracker, intent, message)
-    if intent in RULE_ACTIONS:
-        return [FollowupAction(RULE_ACTIONS[intent])]
+    answered = answer_as(dispatcher, intent)
+    if answered is not None:
+        return answered
     send(dispatcher, Reply(f"Thank you. {ASK_FOR_MORE}", TOPIC_BUTTONS))
     return []
 

@@ -20,6 +20,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from backcare.back_words import names_the_back
+from backcare.clarify import close_pair
 
 FALLBACK = "nlu_fallback"
 NOT_A_GUESS = {FALLBACK, "out_of_scope"}
@@ -53,7 +54,7 @@ class BackAnchor(GraphComponent):
         ranking = [item for item in message.get(INTENT_RANKING_KEY) or [] if item.get("name") != FALLBACK]
         if not ranking or ranking[0].get("name") in NOT_A_GUESS or not names_the_back(message.get(TEXT) or ""):
             return
-        close_call = len(ranking) > 1 and ranking[0]["confidence"] - ranking[1]["confidence"] <= self._margin
-        if not close_call:
+        # A close call between two questions a person could choose from stays a fallback: they are asked which.
+        if close_pair(ranking, self._margin) is None:
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
