@@ -6,7 +6,8 @@ SHELL := /bin/bash
 
 VENV := .venv
 PYTHON := $(VENV)/bin/python
-RASA := $(VENV)/bin/rasa
+# Rasa's command line with the project's fixes to Rasa applied first (rasa_patches/__main__.py).
+RASA := $(PYTHON) -m rasa_patches
 export PYTHONPATH := $(CURDIR)
 # Rasa and TensorFlow are chatty; keep the console readable for staff.
 export TF_CPP_MIN_LOG_LEVEL := 2

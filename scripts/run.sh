@@ -62,7 +62,8 @@ case $mode in
     require_local_model
     .venv/bin/python scripts/wait_for_stores.py "${STORES_TIMEOUT:-60}"
     # shellcheck disable=SC2086
-    exec .venv/bin/rasa run --model "$model" --port "$RASA_PORT" --endpoints endpoints.yml \
+    # Through rasa_patches: the project's fixes to Rasa are applied before Rasa starts (rasa_patches/__init__.py).
+    exec .venv/bin/python -m rasa_patches run --model "$model" --port "$RASA_PORT" --endpoints endpoints.yml \
       --credentials credentials.yml --cors $CORS_ORIGINS "${api_flags[@]}" --logging-config-file logging.yml ;;
   serve|shell) require_local_model ;;
   *) echo "run.sh: unknown mode '$mode'" >&2; exit 2 ;;
@@ -84,7 +85,7 @@ pids+=($!)
 .venv/bin/python scripts/wait_for_port.py 127.0.0.1 "$GATEWAY_PORT" 30
 
 if [ "$mode" = shell ]; then
-  .venv/bin/rasa shell --model "$model" --endpoints endpoints.yml
+  .venv/bin/python -m rasa_patches shell --model "$model" --endpoints endpoints.yml
 else
   "$0" rasa "$model" &
   pids+=($!)
