@@ -26,7 +26,7 @@ CONSOLE_PORT=${CONSOLE_PORT:-5060}
 # Only these web pages may call the REST channel from a browser (space-separated origins).
 CORS_ORIGINS=${CORS_ORIGINS:-"http://localhost:$WIDGET_PORT http://127.0.0.1:$WIDGET_PORT http://localhost:$RASA_PORT http://127.0.0.1:$RASA_PORT"}
 
-# Read by endpoints.yml (stores and the action endpoint), with the one-machine defaults.
+# Read by endpoints-env.yml (stores and the action endpoint), with the one-machine defaults.
 source scripts/endpoints-env.sh
 
 # The model is a file on this machine: Rasa is never given a URL or remote storage to load one from.
@@ -63,7 +63,7 @@ case $mode in
     .venv/bin/python scripts/wait_for_stores.py "${STORES_TIMEOUT:-60}"
     # shellcheck disable=SC2086
     # Through rasa_patches: the project's fixes to Rasa are applied before Rasa starts (rasa_patches/__init__.py).
-    exec .venv/bin/python -m rasa_patches run --model "$model" --port "$RASA_PORT" --endpoints endpoints.yml \
+    exec .venv/bin/python -m rasa_patches run --model "$model" --port "$RASA_PORT" --endpoints endpoints-env.yml \
       --credentials credentials.yml --cors $CORS_ORIGINS "${api_flags[@]}" --logging-config-file logging.yml ;;
   serve|shell) require_local_model ;;
   *) echo "run.sh: unknown mode '$mode'" >&2; exit 2 ;;
@@ -85,7 +85,7 @@ pids+=($!)
 .venv/bin/python scripts/wait_for_port.py 127.0.0.1 "$GATEWAY_PORT" 30
 
 if [ "$mode" = shell ]; then
-  .venv/bin/python -m rasa_patches shell --model "$model" --endpoints endpoints.yml
+  .venv/bin/python -m rasa_patches shell --model "$model" --endpoints endpoints-env.yml
 else
   "$0" rasa "$model" &
   pids+=($!)
