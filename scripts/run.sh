@@ -2,7 +2,8 @@
 # Starts the assistant. On one machine, everything (stops them all on Ctrl-C or when any of them exits):
 #   scripts/run.sh serve MODEL   action server, action gateway, Rasa server, the demo site with the widget and the
 #                                staff console
-#   scripts/run.sh shell MODEL   action server, action gateway and a terminal conversation
+#   scripts/run.sh shell MODEL   action server, action gateway, Rasa server (its log in logs/shell-rasa.log) and the
+#                                staff shell, a terminal conversation over the REST channel (scripts/staff_shell.py)
 # One process each, as containers and several instances run them (docs/deployment.md):
 #   scripts/run.sh rasa MODEL | actions | gateway | console
 # Settings come from the environment; the defaults below are the one-machine set-up, so `make run` needs none.
@@ -85,7 +86,12 @@ pids+=($!)
 .venv/bin/python scripts/wait_for_port.py 127.0.0.1 "$GATEWAY_PORT" 30
 
 if [ "$mode" = shell ]; then
-  .venv/bin/python -m rasa_patches shell --model "$model" --endpoints endpoints-env.yml
+  # The staff shell talks to the Rasa server's REST channel as the widget does (scripts/staff_shell.py): buttons
+  # become numbered options and a typed question is always sent. The server's log goes to a file, not the chat.
+  mkdir -p logs
+  "$0" rasa "$model" >logs/shell-rasa.log 2>&1 &
+  pids+=($!)
+  .venv/bin/python scripts/staff_shell.py --url "http://127.0.0.1:$RASA_PORT" --wait "${SHELL_WAIT:-600}"
 else
   "$0" rasa "$model" &
   pids+=($!)
