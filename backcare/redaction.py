@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Optional, Protocol
+from typing import Any, Optional, Protocol
 
 import phonenumbers
 
@@ -54,12 +55,13 @@ def phone_spans(text: str) -> list[tuple[int, int]]:
     """Where the text holds a phone number: (start, end) of each, as PhoneNumberMatcher finds them for GB."""
     spans = []
     for match in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE):
-        dialled = _DIALLED.search(match.raw_string)
-        if dialled is None or not match.raw_string[:dialled.start()].strip("[ ") == "":
+        raw = match.raw_string
+        dialled = _DIALLED.search(raw)
+        if dialled is None or raw[:dialled.start()].strip("[ "):  # digits before the +, 0 or bracket: not dialled
+            continue
+        if dialled.group() == "(" and not raw[dialled.start() + 1:].startswith("0"):
             continue
         start = match.start + dialled.start()
-        if dialled.group() == "(" and not match.raw_string[dialled.start() + 1:].startswith("0"):
-            continue
         if MIN_PHONE_DIGITS <= sum(ch.isdigit() for ch in text[start:match.end]) <= MAX_PHONE_DIGITS:
             spans.append((start, match.end))
     return spans
@@ -183,12 +185,12 @@ _UTTERANCES = (
 _RECEIVED = re.compile(r"(Received user message )(['\"])(?:.*?\2(?= with intent)|.*?\2(?=\s|$))", re.S)
 
 
-def _keep_key(match: re.Match) -> str:
+def _keep_key(match: re.Match[str]) -> str:
     quote = match.group(2) if match.re is _QUOTED_VALUE else ""
     return f"{match.group(1)}{quote}{REDACTED}{quote}"
 
 
-def _keep_quoted(match: re.Match) -> str:
+def _keep_quoted(match: re.Match[str]) -> str:
     return f"{match.group(1)}{match.group(2)}{REDACTED}{match.group(2)}"
 
 

@@ -18,8 +18,9 @@ import argparse
 import sys
 import time
 import uuid
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Optional, Sequence, TextIO
+from typing import Any, Optional, TextIO
 
 import requests
 

@@ -77,7 +77,8 @@ def test_every_rasa_command_the_project_starts_goes_through_the_wrapper() -> Non
     (`rasa run actions` is the action server: rasa-sdk, which these fixes do not concern.)"""
     makefile = (ROOT / "Makefile").read_text()
     assert "RASA := $(PYTHON) -m rasa_patches" in makefile
-    assert re.search(r"^\t\$\(RASA\) train ", makefile, re.M) and re.search(r"^\t\$\(RASA\) data validate", makefile, re.M)
+    assert re.search(r"^\t\$\(RASA\) train ", makefile, re.M)
+    assert re.search(r"^\t\$\(RASA\) data validate", makefile, re.M)
     run_sh = (ROOT / "scripts" / "run.sh").read_text()
     assert "bin/rasa run --model" not in run_sh and "python -m rasa_patches run --model" in run_sh
     assert "bin/rasa shell" not in run_sh

@@ -11,9 +11,10 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, ClassVar
 
 import pytest
 
@@ -26,12 +27,12 @@ BUTTONS = [{"title": "Book an assessment", "payload": "/book_appointment"},
 class FakeAssistant(BaseHTTPRequestHandler):
     """Rasa's REST channel as the shell sees it: every answer comes with buttons."""
 
-    received: list[tuple[str, str]] = []
+    received: ClassVar[list[tuple[str, str]]] = []
 
-    def do_GET(self) -> None:  # noqa: N802  (the health check of the channel)
+    def do_GET(self) -> None:  # the health check of the channel
         self.reply(200, {"status": "ok"})
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         self.received.append((body["sender"], body["message"]))
         self.reply(200, [{"recipient_id": body["sender"], "text": f"Answer to: {body['message']}"},
@@ -51,7 +52,7 @@ class FakeAssistant(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def assistant() -> Iterator[tuple[str, list[tuple[str, str]]]]:
-    received: list[tuple[str, str]] = []
+    received: ClassVar[list[tuple[str, str]]] = []
     handler = type("Handler", (FakeAssistant,), {"received": received})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
