@@ -59,13 +59,16 @@ def test_the_defaults_keep_conversations_in_a_sqlite_file_and_locks_in_memory(mo
     assert read_endpoints(defaults, "action_endpoint", monkeypatch).url == "http://127.0.0.1:5056/webhook"
 
 
-def test_plain_rasa_reads_endpoints_yml_with_nothing_set(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_plain_rasa_reads_endpoints_yml_with_nothing_set(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     assert "$" not in PLAIN_ENDPOINTS.read_text()
     for name in run_script_defaults():
         monkeypatch.delenv(name, raising=False)
     endpoints = AvailableEndpoints.read_endpoints(str(PLAIN_ENDPOINTS))  # what `rasa shell` does first
     assert endpoints.action and endpoints.action.url == "http://127.0.0.1:5055/webhook"  # `rasa run actions`
     assert isinstance(LockStore.create(endpoints.lock_store), InMemoryLockStore)
+    monkeypatch.chdir(tmp_path)  # Rasa runs in the project folder; here a folder of its own for the file
+    store = TrackerStore.create(endpoints.tracker_store)
+    assert isinstance(store, ReconnectingSQLTrackerStore) and (tmp_path / "tracker.db").is_file()
 
 
 def test_plain_endpoints_are_the_scripts_defaults_but_for_the_gateway(monkeypatch: pytest.MonkeyPatch) -> None:
