@@ -8,9 +8,13 @@ from typing import Iterator
 
 import pytest
 
+import rasa_patches
 from nlu_eval.evaluate import Evaluation, evaluate
 from nlu_eval.parsing import ModelParser
 from tests.model.assistant import RunningAssistant, start_assistant
+
+# These tests also run Rasa inside pytest (the model loaded in-process): with the project's fixes, as the server.
+rasa_patches.apply()
 
 
 @pytest.fixture(scope="session")
