@@ -10,12 +10,13 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
-    answer_as, clinic_profile, entity_values, knowledge_base, latest_intent, send, slot_list,
+    answer_as, clinic_profile, entity_values, knowledge_base, latest_intent, latest_text, send, slot_list,
 )
 from backcare.feedback import FEEDBACK_QUESTION, should_ask_feedback
 from backcare.guidance import ASK_FOR_MORE, GuidanceRequest, choose_guidance, profile_fields
 from backcare.medication import read_medicine_words
 from backcare.medication.names import real_medicines
+from backcare.question_cues import question_asked
 from backcare.treatment_names import is_treatment_name
 
 STATEMENT = "inform"
@@ -29,7 +30,9 @@ class ActionGiveGuidance(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        return give_guidance(dispatcher, tracker, latest_intent(tracker))
+        # The wording may name the question the classifier only caught the area of ("why would his back just go?").
+        intent = latest_intent(tracker)
+        return give_guidance(dispatcher, tracker, question_asked(intent, latest_text(tracker)) or intent)
 
 
 def give_guidance(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str,

@@ -231,6 +231,9 @@ class ReplyTexts:
     fallback: str
     clarify: str
     sign_check: str
+    # Openings of fixed answers (greeting, thanks, clinic details...) -> kind: they may be given by an action that
+    # hands a message on to another intent, so no action or intent in the tracker names them.
+    answers: Mapping[str, str] = field(default_factory=dict)
 
 
 def topic_kinds(kb: KnowledgeBase) -> dict[str, str]:
@@ -257,6 +260,9 @@ def judge_kind(reply: str, trace: TurnTrace, texts: ReplyTexts, topics: Mapping[
                           ("clarify", texts.clarify), ("fallback", texts.fallback)):
         if opening and opening in reply:
             return kind
+    fixed = next((kind for opening, kind in texts.answers.items() if opening and reply.startswith(opening)), None)
+    if fixed:
+        return fixed
     if answered:
         return topics.get(trace.topic or "", "no_guidance")
     if "action_give_guidance" in trace.actions:

@@ -27,5 +27,6 @@ def assistant(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
 @pytest.fixture(scope="session")
 def nlu_evaluation(model_path: Path) -> Evaluation:
-    """Every NLU evaluation set with a threshold, parsed once by the model in this process (no server)."""
-    return evaluate(ModelParser(model_path).parse, consumer_questions=False)
+    """Every NLU evaluation set with a threshold, parsed once by the model in this process (no server); the consumer
+    health questions (about 500 long messages) included."""
+    return evaluate(ModelParser(model_path).parse)

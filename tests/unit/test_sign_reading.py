@@ -167,3 +167,20 @@ def test_a_joke_or_last_years_sign_is_asked_about_not_escalated(message: str) ->
 def test_a_sign_resolved_in_the_next_clause_is_set_aside_but_not_a_later_one() -> None:
     assert detect_red_flags("Last time I had pain down both legs but it cleared with physio, what helps now?") == []
     assert detect_red_flags("I had sciatica that cleared up, but now I can't pee")
+
+
+@pytest.mark.parametrize("text, asked", [
+    ("Why would his back just go like that? He only bent down to pick up the remote", "ask_causes"),
+    ("My toddler's been ill so I've carried him round all week and now my back's gone. Is it from all the carrying?",
+     "ask_causes"),
+    ("does it run in families?", "ask_causes"),
+    ("how do I stop this happening again? this is my 3rd in a year", "ask_prevention"),
+    ("my son's back went at rugby, when can he play again?", "ask_recovery"),
+    ("my back has gone into spasm, what can I do?", None),
+    ("how long should I hold the knee to chest stretch?", None),
+])
+def test_the_wording_names_the_question_when_the_classifier_caught_only_the_area(text: str, asked: object) -> None:
+    from backcare.question_cues import question_asked
+
+    assert question_asked("ask_treatment", text) == asked
+    assert question_asked("ask_medication", text) is None
