@@ -49,7 +49,9 @@ def ask_sign_check(tracker: Tracker, pending: PendingCheck) -> list[dict[str, An
     message = tracker.latest_message
     remembered = {**pending.as_slot(latest_text(tracker), classifier_intent(message)),
                   "entities": message.get("entities") or []}
-    return [SlotSet(PENDING_SLOT, remembered), SlotSet(ANSWER_SLOT, None), FollowupAction(FORM)]
+    # The answer slot is not touched here: the form validates every slot set since the message, and an empty
+    # answer must not be read (str(None) reads as "no"). action_finish_sign_check leaves it empty.
+    return [SlotSet(PENDING_SLOT, remembered), FollowupAction(FORM)]
 
 
 def pending_check(tracker: Tracker) -> Optional[PendingCheck]:
@@ -69,6 +71,8 @@ class ValidateSignCheckForm(PatientFormValidationAction):
 
     async def validate_sign_check_answer(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                          domain: DomainDict) -> dict[str, Any]:
+        if value is None:
+            return {ANSWER_SLOT: None}
         intent = latest_intent_name(tracker)
         answer = talk.screening_answer(str(value), intent)
         if answer is None and intent in ("stop", "goodbye"):
