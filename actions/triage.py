@@ -24,8 +24,10 @@ class ActionTriageRedFlag(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         text = latest_text(tracker)
-        pending = check_for_red_flag_message(text)
-        if pending is not None:  # a sign that may not be new, or one only the classifier heard: ask first
+        # A sign that may not be new, or one only the classifier heard: ask first. Not inside a form (booking, the
+        # symptom check): its own questions carry on, and the reply below still names the signs.
+        pending = check_for_red_flag_message(text) if tracker.active_loop_name is None else None
+        if pending is not None:
             return ask_sign_check(tracker, pending)
         outcome = triage_message(text)
         send(dispatcher, Reply(with_sources(outcome.text, outcome.sources), outcome.buttons))

@@ -19,6 +19,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline, make_union
 
+from backcare.triage.masking import mask_settled_signs
+
 REGULARISATION = 10.0  # inverse strength (scikit-learn's C)
 # The one type skops does not trust by default: the TF-IDF weights are kept as a scipy sparse matrix.
 TRUSTED_TYPES = ["scipy.sparse._csr.csr_matrix"]
@@ -26,6 +28,9 @@ TRUSTED_TYPES = ["scipy.sparse._csr.csr_matrix"]
 
 @dataclass(frozen=True)
 class TextClassifier:
+    """Reads every text without the warning signs it only sets aside (backcare.triage.masking), in training and
+    after: "no numbness, bladder fine, what helps?" is a question about what helps."""
+
     pipeline: Pipeline
 
     @classmethod
@@ -36,7 +41,7 @@ class TextClassifier:
                               TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True))
         pipeline = make_pipeline(features, LogisticRegression(C=REGULARISATION, class_weight="balanced",
                                                               max_iter=3000))
-        pipeline.fit(list(texts), list(labels))  # the vectorizers lower-case the text themselves
+        pipeline.fit([mask_settled_signs(text) for text in texts], list(labels))  # lower-cased by the vectorizers
         return cls(pipeline)
 
     @property
@@ -45,7 +50,7 @@ class TextClassifier:
 
     def probabilities(self, text: str) -> dict[str, float]:
         """Every label with its probability, most likely first."""
-        scores = self.pipeline.predict_proba([text])[0]
+        scores = self.pipeline.predict_proba([mask_settled_signs(text)])[0]
         ranked = sorted(zip(self.labels, scores), key=lambda item: -item[1])
         return {label: float(score) for label, score in ranked}
 

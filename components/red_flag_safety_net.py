@@ -13,12 +13,12 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from backcare.triage import names_a_red_flag
 from components.intent_override import override_intent
-from components.settled_sign_mask import unmask
 
 RED_FLAG_INTENT = "report_red_flag"
 
@@ -45,7 +45,7 @@ class RedFlagSafetyNet(GraphComponent):
 
     @staticmethod
     def _escalate_if_red_flag(message: Message) -> None:
-        text = unmask(message)  # every word, including the clauses the classifier was spared
+        text = message.get(TEXT) or ""
         if text.startswith("/") or not names_a_red_flag(text):
             return  # button payloads carry their intent already
         override_intent(message, RED_FLAG_INTENT, 1.0)

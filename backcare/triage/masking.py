@@ -1,9 +1,9 @@
 """What the intent classifier should not be distracted by: clauses that mention a warning sign only to say it is
 absent, fine, long past or someone else's old problem ("no numbness, bladder fine, just a spasm: what helps?").
 
-The classifier reads the message with those clauses blanked out (same length, so entity positions hold), and
-answers the real question. The red-flag safety net still reads the whole message: this never decides whether a
-sign is present, only what the classifier looks at.
+The text classifiers (backcare.text_model) read the message with those words blanked out, and answer the real
+question. The entity extractor and the red-flag safety net still read the whole message: this never decides
+whether a sign is present, only what the classifier looks at.
 """
 
 from __future__ import annotations
