@@ -79,7 +79,7 @@ def check_privacy(database_url: str, tmp_path: Path, redis_url: Optional[str] = 
     (reports / "report-2026-11-24.html").write_text("<p>12 conversations</p>")
     review_file = tmp_path / "misses.yml"
     review_file.write_text('nlu:\n  - intent: book_appointment\n    examples: |\n'
-                           f'      - call me on 07400-314159 tomorrow\n      - can i come in on friday\n')
+                           '      - call me on 07400-314159 tomorrow\n      - can i come in on friday\n')
     audit = logs / "review-audit.log"
     audit.write_text(f"2026-11-25T10:00:00+00:00\tstaff=Ann\tlogin=ann\tunredacted transcript of {harriet}\n"
                      f"2026-11-25T10:01:00+00:00\tstaff=Ann\tlogin=ann\tunredacted transcript of {sam}\n"
