@@ -27,8 +27,7 @@ from backcare.booking.store import BookingStore
 from backcare.privacy import Person, phone_pattern
 
 ROOT = Path(__file__).resolve().parents[2]
-PHONE, PHONE_TYPED = "+447400314159", "07400 314 159"
-OTHER_PHONE = "+447700900123"
+PHONE = "+447400314159"
 
 
 def reference(prefix: str) -> str:
@@ -50,27 +49,31 @@ def run(command: str, who: str, env: dict[str, str], *extra: str) -> str:
 def check_privacy(database_url: str, tmp_path: Path, redis_url: Optional[str] = None) -> None:
     """The whole behaviour on any tracker database (other tests' conversations may share it)."""
     run_id = uuid.uuid4().hex[:8]
+    # Numbers of this run only: the production tests' other conversations (same database) use fixed ones.
+    digits = f"{secrets.randbelow(10**6):06d}"
+    phone, phone_typed, phone_written = f"+447400{digits}", f"07400 {digits[:3]} {digits[3:]}", f"07400-{digits}"
+    other_phone = f"+447400{(int(digits) + 1) % 10**6:06d}"
     email = f"harriet.cole.{run_id}@example.org"
-    harriet, harriet_email, whatsapp = f"web-{run_id}-harriet", f"web-{run_id}-harriet-2", f"whatsapp:{PHONE}"
+    harriet, harriet_email, whatsapp = f"web-{run_id}-harriet", f"web-{run_id}-harriet-2", f"whatsapp:{phone}"
     sam = f"web-{run_id}-sam"
     booking_ref, callback_ref, queued_ref, sam_ref = (reference("BK"), reference("CB"), reference("BK"),
                                                       reference("BK"))
 
     store = SQLTrackerStore(Domain.empty(), host=database_url)
-    save(store, harriet, [UserUttered("i'd like to book"), UserUttered(f"it's {PHONE_TYPED}"),
-                          SlotSet("phone", PHONE), SlotSet("booking_reference", booking_ref),
-                          BotUttered(f"Your reference is {booking_ref}. We'll call you on 07400 314159.")])
+    save(store, harriet, [UserUttered("i'd like to book"), UserUttered(f"it's {phone_typed}"),
+                          SlotSet("phone", phone), SlotSet("booking_reference", booking_ref),
+                          BotUttered(f"Your reference is {booking_ref}. We'll call you on {phone_written}.")])
     save(store, whatsapp, [UserUttered("hello")])
     save(store, harriet_email, [UserUttered(f"my email is {email.title()}")])
-    save(store, sam, [UserUttered("07700 900123 is my number"), SlotSet("phone", OTHER_PHONE),
+    save(store, sam, [UserUttered(f"0{other_phone[3:]} is my number"), SlotSet("phone", other_phone),
                       SlotSet("booking_reference", sam_ref)])
 
     bookings = BookingStore(tmp_path / "bookings.db")
-    bookings.add(BookingRequest(booking_ref, name="Harriet Cole", phone=PHONE, reason="back spasm"))
-    bookings.add(BookingRequest(callback_ref, kind=CALLBACK, name="Harriet Cole", phone=PHONE, email=email))
+    bookings.add(BookingRequest(booking_ref, name="Harriet Cole", phone=phone, reason="back spasm"))
+    bookings.add(BookingRequest(callback_ref, kind=CALLBACK, name="Harriet Cole", phone=phone, email=email))
     bookings.queue(BookingRequest(queued_ref, name="Harriet Cole", email=email), "webhook", "HTTP 503",
                    "2030-01-01T00:00:00+00:00")
-    bookings.add(BookingRequest(sam_ref, name="Sam Lee", phone=OTHER_PHONE))
+    bookings.add(BookingRequest(sam_ref, name="Sam Lee", phone=other_phone))
 
     reports, logs = tmp_path / "reports", tmp_path / "logs"
     reports.mkdir()
@@ -79,7 +82,7 @@ def check_privacy(database_url: str, tmp_path: Path, redis_url: Optional[str] = 
     (reports / "report-2026-11-24.html").write_text("<p>12 conversations</p>")
     review_file = tmp_path / "misses.yml"
     review_file.write_text('nlu:\n  - intent: book_appointment\n    examples: |\n'
-                           '      - call me on 07400-314159 tomorrow\n      - can i come in on friday\n')
+                           f'      - call me on {phone_written} tomorrow\n      - can i come in on friday\n')
     audit = logs / "review-audit.log"
     audit.write_text(f"2026-11-25T10:00:00+00:00\tstaff=Ann\tlogin=ann\tunredacted transcript of {harriet}\n"
                      f"2026-11-25T10:01:00+00:00\tstaff=Ann\tlogin=ann\tunredacted transcript of {sam}\n"
@@ -105,15 +108,15 @@ def check_privacy(database_url: str, tmp_path: Path, redis_url: Optional[str] = 
 
     # Subject access, asked by phone number as the person gives it: both conversations and every request.
     out = tmp_path / "export.json"
-    printed = run("export", "07400 314159", env, "--out", str(out))
+    printed = run("export", phone_typed, env, "--out", str(out))
     assert "3 conversation(s)" in printed
     document = json.loads(out.read_text())
     assert {c["conversation_id"] for c in document["conversations"]} == {harriet, whatsapp, harriet_email}
     assert {r["reference"] for r in document["requests"]} == {booking_ref, callback_ref}
     assert {o["reference"] for o in document["outbox"]} == {queued_ref}
-    assert any(e.get("text") == f"it's {PHONE_TYPED}" for c in document["conversations"] for e in c["events"])
+    assert any(e.get("text") == f"it's {phone_typed}" for c in document["conversations"] for e in c["events"])
     assert set(document["staff_files"]) == {str(reports / "misses-export.csv"), str(review_file), str(audit)}
-    assert sam not in json.dumps(document) and OTHER_PHONE not in json.dumps(document)
+    assert sam not in json.dumps(document) and other_phone not in json.dumps(document)
     if redis_url:
         assert set(document["channel_memory"]) == {f"backspasm:channel:offered:{whatsapp}",
                                                    f"backspasm:channel:rate:rest:{harriet}"}
@@ -123,7 +126,7 @@ def check_privacy(database_url: str, tmp_path: Path, redis_url: Optional[str] = 
     assert "Deleted 3 conversation(s)" in printed and "Erasure recorded as ER-" in printed
     assert str(reports / "misses-export.csv") in printed
 
-    person = Person(senders={harriet, whatsapp, harriet_email}, phones={PHONE}, emails={email},
+    person = Person(senders={harriet, whatsapp, harriet_email}, phones={phone}, emails={email},
                     references={booking_ref, callback_ref, queued_ref})
     engine = sa.create_engine(database_url)
     with engine.connect() as connection:
