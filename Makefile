@@ -6,7 +6,8 @@ SHELL := /bin/bash
 
 VENV := .venv
 PYTHON := $(VENV)/bin/python
-RASA := $(VENV)/bin/rasa
+# Rasa's command line with the project's fixes to Rasa applied first (rasa_patches/__main__.py).
+RASA := $(PYTHON) -m rasa_patches
 export PYTHONPATH := $(CURDIR)
 # Rasa and TensorFlow are chatty; keep the console readable for staff.
 export TF_CPP_MIN_LOG_LEVEL := 2
@@ -18,10 +19,12 @@ export TF_INTRA_OP_PARALLELISM_THREADS := 2
 
 # The model is named after a hash of everything that shapes it, so "is there a model for the current data,
 # config and domain?" is one file test, and a changed example or rule trains a new one.
-# data/review/ holds staff-labelled misses: `make validate` checks them, training leaves them out until a person
-# moves them into data/nlu/ (README, "Turning misses into training data").
-MODEL_INPUTS := config.yml domain.yml $(sort $(shell find data components -path data/review -prune -o -type f \( -name '*.yml' -o -name '*.py' \) -print 2>/dev/null))
-TRAINING_DATA := data/nlu $(wildcard data/*.yml)
+# Training data is all of data/, as for a plain `rasa train`. review/ holds staff-labelled misses, outside data/ so
+# that no training reads them: `make validate` checks them, and a person moves the ones they agree with into
+# data/nlu/ (README, "Turning misses into training data").
+MODEL_INPUTS := config.yml domain.yml $(sort $(shell find data components -type f \( -name '*.yml' -o -name '*.py' \) -print 2>/dev/null))
+TRAINING_DATA := data
+REVIEW_DATA := $(wildcard review)
 MODEL_NAME := backspasm-$(shell cat $(MODEL_INPUTS) | sha256sum | cut -c1-16)
 MODEL := models/$(MODEL_NAME).tar.gz
 INSTALLED := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt requirements-model.txt | sha256sum | cut -c1-16)
@@ -86,7 +89,7 @@ shell: $(MODEL)
 	scripts/run.sh shell $(MODEL)
 
 validate: $(INSTALLED)
-	$(RASA) data validate --fail-on-warnings
+	$(RASA) data validate --fail-on-warnings --data $(TRAINING_DATA) $(REVIEW_DATA)
 
 test-unit: $(INSTALLED)
 	$(PYTHON) -m pytest tests/unit -q
@@ -139,7 +142,7 @@ bookings: $(INSTALLED)
 channel-try: $(MODEL)
 	$(PYTHON) scripts/channel_try.py $(or $(CHANNEL),whatsapp) --model $(MODEL)
 
-# Staff insight (scripts/review.py, report.py, content_book.py): read the tracker store in endpoints.yml.
+# Staff insight (scripts/review.py, report.py, content_book.py): read the tracker store in endpoints-env.yml.
 review: $(INSTALLED)
 	source scripts/endpoints-env.sh && $(PYTHON) scripts/review.py $(or $(ARGS),list)
 

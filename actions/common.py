@@ -6,9 +6,11 @@ from functools import lru_cache
 from typing import Any, Optional
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from backcare.clinic import ClinicProfile, load_profile
+from backcare.clinic_answers import clinic_info, insurance_answer
 from backcare.reply import Reply
 from backcare.knowledge import KnowledgeBase
 
@@ -53,10 +55,27 @@ def slot_list(tracker: Tracker, name: str) -> list[str]:
     return [str(item) for item in value] if isinstance(value, list) else [str(value)]
 
 
-# What the rule for an intent runs, for the intents not answered from the knowledge base: where an answer is
-# handed on to another intent (after a safety question, or a statement read as its next-best intent).
-RULE_ACTIONS = {
-    "book_appointment": "booking_form", "ask_clinic_info": "action_give_clinic_info",
-    "ask_insurance": "action_answer_insurance", "greet": "utter_greet", "thank": "utter_you_are_welcome",
-    "goodbye": "utter_goodbye", "bot_challenge": "utter_iamabot", "out_of_scope": "utter_out_of_scope",
+# The answers of the intents not answered from the knowledge base, for when an answer is handed on to another
+# intent (after a safety question, or a statement read as its next-best intent). Responses are uttered in the
+# handing action itself: a FollowupAction to a response leaves the policies in a state no rule covers.
+INTENT_RESPONSES = {
+    "greet": "utter_greet", "thank": "utter_you_are_welcome", "goodbye": "utter_goodbye",
+    "bot_challenge": "utter_iamabot", "out_of_scope": "utter_out_of_scope",
 }
+BOOKING_FORM = "booking_form"
+
+
+def answer_as(dispatcher: CollectingDispatcher, intent: str) -> Optional[list[dict[str, Any]]]:
+    """Events after answering as one of the intents above (or starting the booking form); None for the others."""
+    if intent in INTENT_RESPONSES:
+        dispatcher.utter_message(response=INTENT_RESPONSES[intent])
+        return []
+    if intent == "book_appointment":
+        return [FollowupAction(BOOKING_FORM)]
+    if intent == "ask_clinic_info":
+        send(dispatcher, clinic_info(clinic_profile()))
+        return []
+    if intent == "ask_insurance":
+        send(dispatcher, insurance_answer(clinic_profile(), None))
+        return []
+    return None

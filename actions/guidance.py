@@ -6,16 +6,17 @@ from dataclasses import replace
 from typing import Any, Optional
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
-    RULE_ACTIONS, clinic_profile, entity_values, knowledge_base, latest_intent, send, slot_list,
+    answer_as, clinic_profile, entity_values, knowledge_base, latest_intent, latest_text, send, slot_list,
 )
 from backcare.feedback import FEEDBACK_QUESTION, should_ask_feedback
 from backcare.guidance import ASK_FOR_MORE, GuidanceRequest, choose_guidance, profile_fields
 from backcare.medication import read_medicine_words
 from backcare.medication.names import real_medicines
+from backcare.question_cues import question_asked
 from backcare.treatment_names import is_treatment_name
 
 STATEMENT = "inform"
@@ -29,7 +30,9 @@ class ActionGiveGuidance(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        return give_guidance(dispatcher, tracker, latest_intent(tracker))
+        # The wording may name the question the classifier only caught the area of ("why would his back just go?").
+        intent = latest_intent(tracker)
+        return give_guidance(dispatcher, tracker, question_asked(intent, latest_text(tracker)) or intent)
 
 
 def give_guidance(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str,
@@ -60,8 +63,9 @@ def give_guidance(dispatcher: CollectingDispatcher, tracker: Tracker, intent: st
         # A statement no entry answers ("day 5, about 50% better, is that normal?") is read as the classifier's
         # next-best intent, rather than asking the person to say it again.
         runner_up = next_best_intent(message)
-        if runner_up in RULE_ACTIONS:
-            return [FollowupAction(RULE_ACTIONS[runner_up])]
+        answered = answer_as(dispatcher, runner_up)
+        if answered is not None:
+            return answered
         if runner_up:
             reply = choose_guidance(knowledge_base(), replace(request, intent=runner_up))
     send(dispatcher, reply)

@@ -17,6 +17,7 @@ from backcare.booking import conversation as talk
 from backcare.booking.request import CALLBACK, BookingRequest, new_reference
 from backcare.booking.summary import conversation_summary
 from backcare.booking.validation import phone_for_reading
+from backcare.redaction import PERSONAL_SLOTS, personal_values
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,9 @@ def summary_of(tracker: Tracker, include_messages: bool) -> str:
         if event.get("event") == "user":
             intents.append(str(((event.get("parse_data") or {}).get("intent") or {}).get("name") or ""))
             texts.append(str(event.get("text") or ""))
-    return conversation_summary(intents, texts, tracker.get_slot("triage_level"), include_messages=include_messages)
+    personal = personal_values((slot, tracker.get_slot(slot)) for slot in PERSONAL_SLOTS)
+    return conversation_summary(intents, texts, tracker.get_slot("triage_level"), include_messages=include_messages,
+                                personal=personal)
 
 
 class ActionSubmitCallback(Action):

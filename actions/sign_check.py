@@ -11,7 +11,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import RULE_ACTIONS, latest_text, send
+from actions.common import answer_as, latest_text, send
 from actions.forms import PatientFormValidationAction, latest_intent_name
 from actions.guidance import give_guidance
 from backcare.booking import conversation as talk
@@ -49,7 +49,9 @@ def ask_sign_check(tracker: Tracker, pending: PendingCheck) -> list[dict[str, An
     message = tracker.latest_message
     remembered = {**pending.as_slot(latest_text(tracker), classifier_intent(message)),
                   "entities": message.get("entities") or []}
-    return [SlotSet(PENDING_SLOT, remembered), SlotSet(ANSWER_SLOT, None), FollowupAction(FORM)]
+    # The answer slot is not touched here: the form validates every slot set since the message, and an empty
+    # answer must not be read (str(None) reads as "no"). action_finish_sign_check leaves it empty.
+    return [SlotSet(PENDING_SLOT, remembered), FollowupAction(FORM)]
 
 
 def pending_check(tracker: Tracker) -> Optional[PendingCheck]:
@@ -69,6 +71,8 @@ class ValidateSignCheckForm(PatientFormValidationAction):
 
     async def validate_sign_check_answer(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                          domain: DomainDict) -> dict[str, Any]:
+        if value is None:
+            return {ANSWER_SLOT: None}
         intent = latest_intent_name(tracker)
         answer = talk.screening_answer(str(value), intent)
         if answer is None and intent in ("stop", "goodbye"):
@@ -121,8 +125,9 @@ def answer_original(dispatcher: CollectingDispatcher, tracker: Tracker,
     if intent in GUIDANCE_INTENTS:
         message = {"text": text, "intent": {"name": intent}, "entities": remembered.get("entities") or []}
         return give_guidance(dispatcher, tracker, intent, message)
-    if intent in RULE_ACTIONS:
-        return [FollowupAction(RULE_ACTIONS[intent])]
+    answered = answer_as(dispatcher, intent)
+    if answered is not None:
+        return answered
     send(dispatcher, Reply(f"Thank you. {ASK_FOR_MORE}", TOPIC_BUTTONS))
     return []
 

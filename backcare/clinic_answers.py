@@ -48,8 +48,17 @@ _PRICE_WORDS = re.compile(r"\bhow much\b|\bcosts?\b|\bprices?\b|\bfees?\b|\bchar
 PRICE_TOPIC = "prices"
 
 
+# In a question about the back, a price is only the clinic's when the message says so: "a TENS machine for £30"
+# or "a private MRI is £300" are about something else.
+_CLINIC_WORDS = re.compile(r"\b(?:assessments?|appointments?|sessions?|consult\w*|physio\w*|you|your|clinic|visits?)\b")
+
+
 def asks_price(text: str) -> bool:
     return bool(_PRICE_WORDS.search(str(text).lower()))
+
+
+def asks_clinic_price(text: str) -> bool:
+    return asks_price(text) and bool(_CLINIC_WORDS.search(str(text).lower()))
 
 
 def price_text(profile: ClinicProfile) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
 from backcare.clinic import ClinicProfile
-from backcare.clinic_answers import BOOK_BUTTON, NHS_BUTTON, PRICE_TOPIC, asks_price, price_text
+from backcare.clinic_answers import BOOK_BUTTON, NHS_BUTTON, PRICE_TOPIC, asks_clinic_price, price_text
 from backcare.reply import Button, Reply
 from backcare.sources import sources_block
 from backcare.knowledge import Entry, KnowledgeBase
@@ -128,7 +128,8 @@ def choose_guidance(kb: KnowledgeBase, request: GuidanceRequest) -> Reply:
     if subject and (request.intent in SUBJECT_INTENTS or subject.over_help_list):
         return entry_reply(subject, request.profile_fields)
     # After the subject: "how much time off work?" is about work, not a price.
-    if request.intent in SUBJECT_INTENTS and asks_price(request.text) and request.profile_fields.get("clinic_prices"):
+    if (request.intent in SUBJECT_INTENTS and asks_clinic_price(request.text)
+            and request.profile_fields.get("clinic_prices")):
         return Reply(request.profile_fields["clinic_prices"], PRICE_BUTTONS, topic=PRICE_TOPIC)
     # "Can I take arnica?" is a medicine question about a remedy: its treatment entry answers it.
     if request.treatment and request.intent in ("ask_treatment", "inform", "ask_medication"):

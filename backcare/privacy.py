@@ -9,7 +9,7 @@ phone number (in any usual UK writing) or the email address appears; the booking
 phone number or email, or whose reference was given in those conversations; and, found in those conversations,
 the phone numbers, emails and references the booking form stored (so a conversation id also finds their bookings).
 
-Plain Python, nothing of Rasa: scripts/privacy.py finds the stores from endpoints.yml and the environment.
+Plain Python, nothing of Rasa: scripts/privacy.py finds the stores from endpoints-env.yml and the environment.
 """
 
 from __future__ import annotations

@@ -1,33 +1,168 @@
-"""Keeps patients' phone numbers, email addresses, names and message texts out of the logs of both servers.
+"""The one place that masks patients' personal details, for every reader other than the patient:
 
-`redact(text)` rewrites one log message; `install()` makes every log record of the process go through it. The
-logging configuration file (logging.yml, given to `rasa run` and `rasa run actions` with --logging-config-file)
-installs it through `redacting_filter`. Why at record creation rather than as an ordinary handler filter: Rasa
-replaces the console handler (and so its filters) with its own coloured one after reading that file.
+- logs of both servers: logging.yml names `redacting_filter`, which makes every log record go through `redact`;
+- staff review, the weekly report and the console: `Redactor` (built per conversation by
+  `backcare.insight.redaction.redactor_for`, from the names and contact details its booking slots hold);
+- call-back summaries for reception: `backcare.booking.summary` calls `mask_details`.
 
-What is redacted, wherever it appears in a message (Rasa's debug log repeats the user's text, the slots and the
-sender id in several forms: plain text, Python reprs and JSON):
-- email addresses; phone numbers written the UK or international way (+44 7700 900123, 07700-900123,
-  (020) 7946 0871, 0044...), including WhatsApp sender ids ("whatsapp:+447700900123");
-- the values of keys that hold what a patient typed or told us: text, user_text, message, patient_name,
-  contact, phone, email, value (slot and entity values), ... ("patient_name: Jane Doe", "'text': '...'", '"contact": "..."');
-- the quoted message in "Received user message '...'"; the text and entities of BotUttered / UserUttered events;
-- a name after "my name is", "I'm called", "call me", "full name:".
+What is masked everywhere (`mask_details`):
+- phone numbers, found with `phonenumbers`' PhoneNumberMatcher for GB: UK and international numbers written the
+  way people dial them (+44 7700 900123, 07700-900123, (020) 7946 0871, 0044..., WhatsApp sender ids
+  "whatsapp:+447700900123"). A match must start with +, 0 or a bracket and have 10-15 digits, so dates, times,
+  versions, ports and Telegram ids are left alone;
+- email addresses; UK postcodes;
+- names and contact details given in the booking or call-back slots (`personal_values`), and a name after
+  "my name is", "I'm called", "call me", "full name:";
+- for staff and reception texts (not logs, which carry Telegram update and chat ids), long numbers such as an
+  insurer's authorisation number.
+Logs (`redact`) additionally lose the values of keys that hold what a patient typed (text, message, patient_name,
+contact, value, ...), the quoted message in "Received user message '...'" and the text and entities of Rasa's
+BotUttered / UserUttered event reprs, and use one label, [redacted], for everything.
+
+Why at record creation rather than as an ordinary handler filter: Rasa replaces the console handler (and so its
+filters) with its own coloured one after reading the logging file.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Callable, Optional
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Optional, Protocol
+
+import phonenumbers
+
+from backcare.booking.validation import clean_name, phone_for_reading
 
 REDACTED = "[redacted]"
 NOTICE = "Phone numbers, emails, names and message texts are redacted from this log."
+PHONE, EMAIL, POSTCODE, NUMBER, NAME, CONTACT = "[phone]", "[email]", "[postcode]", "[number]", "[name]", "[contact]"
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-# Starts like a UK or international number (+, 00 or 0) and has 10-15 digits, with single spaces, dashes or
-# brackets between groups. Dates, times, versions and ports do not start that way or have too few digits.
-_PHONE = re.compile(r"(?<![\w+])(?:\+|\(?0)[\d()\- ]{8,22}\d(?!\w)")
+# --- what every reader gets masked -------------------------------------------------------------------------------
+
+_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
+_LONG_NUMBER = re.compile(r"\b[A-Z]{0,3}\d{5,}\b", re.IGNORECASE)
+_NAME_CUE = re.compile(r"(\b(?:my name is|my name's|i'm called|i am called|call me|(?:my|full|patient) name:)\s+)"
+                       r"([^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){0,2})", re.I)
+_DIALLED = re.compile(r"[+(0]")
+MIN_PHONE_DIGITS, MAX_PHONE_DIGITS = 10, 15
+MIN_NAME_PART = 2
+
+
+def phone_spans(text: str) -> list[tuple[int, int]]:
+    """Where the text holds a phone number: (start, end) of each, as PhoneNumberMatcher finds them for GB."""
+    spans = []
+    for match in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE):
+        raw = match.raw_string
+        dialled = _DIALLED.search(raw)
+        if dialled is None or raw[:dialled.start()].strip("[ "):  # digits before the +, 0 or bracket: not dialled
+            continue
+        if dialled.group() == "(" and not raw[dialled.start() + 1:].startswith("0"):
+            continue
+        start = match.start + dialled.start()
+        if MIN_PHONE_DIGITS <= sum(ch.isdigit() for ch in text[start:match.end]) <= MAX_PHONE_DIGITS:
+            spans.append((start, match.end))
+    return spans
+
+
+def _mask_phones(text: str, label: str) -> str:
+    for start, end in reversed(phone_spans(text)):
+        text = text[:start] + label + text[end:]
+    return text
+
+
+def _mask_personal(text: str, personal: Iterable[str], label: Optional[str]) -> str:
+    for value in personal:
+        shown = label or (NAME if _is_name(value) else CONTACT)
+        text = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", shown, text, flags=re.IGNORECASE)
+    return text
+
+
+def mask_details(text: str, personal: Iterable[str] = (), long_numbers: bool = True,
+                 label: Optional[str] = None) -> str:
+    """The text with emails, the given personal values (longest first, see `personal_values`), phone numbers,
+    postcodes, a name after a cue and, unless `long_numbers` is False, long numbers masked. Each kind gets its own
+    label ([phone], [email], [postcode], [name], [contact], [number]) unless `label` is given."""
+    text = _EMAIL.sub(label or EMAIL, text or "")  # first, so a name inside an address leaves no half-address
+    text = _mask_personal(text, personal, label)
+    text = _mask_phones(text, label or PHONE)
+    text = _POSTCODE.sub(label or POSTCODE, text)
+    if long_numbers:
+        text = _LONG_NUMBER.sub(label or NUMBER, text)
+    return _NAME_CUE.sub(lambda match: match.group(1) + (label or NAME), text)
+
+
+def _is_name(value: str) -> bool:
+    return not any(ch.isdigit() or ch == "@" for ch in value)
+
+
+def _name_parts(name: str) -> list[str]:
+    cleaned = clean_name(name)  # None for an answer that was not a name ("why do you need it?")
+    if not cleaned:
+        return []
+    return [cleaned, *(part for part in cleaned.split() if len(part) >= MIN_NAME_PART)]
+
+
+def _contact_forms(value: str) -> list[str]:
+    forms = [value]
+    if value.startswith("+"):
+        forms.append(phone_for_reading(value))  # +447400123456 is read back as 07400 123456
+    return forms
+
+
+def personal_values(slot_values: Iterable[tuple[str, Optional[object]]]) -> tuple[str, ...]:
+    """The strings to mask from (slot, value) pairs of the booking and call-back slots: the name whole and its
+    parts for `patient_name`, each contact detail as given and as read back. Longest first, so "Sam Patel" is
+    masked whole before "Sam" alone."""
+    values: list[str] = []
+    for slot, value in slot_values:
+        if not isinstance(value, str) or not value.strip():
+            continue
+        values += _name_parts(value) if slot == "patient_name" else _contact_forms(value.strip())
+    return tuple(sorted(set(values), key=len, reverse=True))
+
+
+# --- staff review ------------------------------------------------------------------------------------------------
+
+# Answers to these form questions are personal as a whole, whatever shape they take.
+PERSONAL_QUESTIONS = {"patient_name": NAME, "contact": CONTACT, "authorisation_number": NUMBER}
+PERSONAL_SLOTS = ("patient_name", "contact", "phone", "email", "authorisation_number")
+# Longer texts are cut before masking: staff need no more to judge, and masking time grows with the length.
+MAX_SHOWN = 1000
+
+
+class SaidByPatient(Protocol):
+    """A patient's message as staff tools record it (backcare.insight.records.UserMessage)."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def answering(self) -> Optional[str]: ...  # the form question it answered, if any
+
+
+@dataclass(frozen=True)
+class Redactor:
+    """Masks one conversation's personal details for staff; `personal` from `personal_values`."""
+
+    personal: tuple[str, ...] = ()
+
+    def text(self, text: str) -> str:
+        if len(text) > MAX_SHOWN:
+            text = text[:MAX_SHOWN] + "…"
+        return mask_details(text, self.personal)
+
+    def user_message(self, message: SaidByPatient) -> str:
+        """A patient's message; an answer to the name, contact or authorisation question is masked whole."""
+        if message.answering in PERSONAL_QUESTIONS:
+            return PERSONAL_QUESTIONS[message.answering]
+        return self.text(message.text)
+
+
+# --- logs --------------------------------------------------------------------------------------------------------
+
 _SENSITIVE_KEYS = (
     "text", "user_text", "parse_data_text", "message", "user_message", "user_uttered", "patient_name", "contact",
     "full_name", "phone", "email", "slot_values", "typed", "value",
@@ -39,7 +174,6 @@ _QUOTED_VALUE = re.compile(rf"""(["']?\b(?:{_KEYS})\b["']?\s*[:=]\s*)(["'])((?:\
 _PLAIN_VALUE = re.compile(rf"""(\b(?:{_KEYS}):[ \t]+)(?!["'\[{{])([^,\n)}}\]]+)""")
 # SlotSet(key: patient_name, value: Jane Doe)
 _SLOT_EVENT = re.compile(rf"(key: (?:{_KEYS}), value: )([^)]*)")
-# Rasa's own line ends the text at "' with intent"; other lines end it at the closing quote before a space.
 # What was said, in Rasa's event reprs (the bot repeats names and numbers back; the text is not escaped there):
 # BotUttered('...', {...}, ...), BotUttered(text: ..., data: ...), UserUttered(text: ..., intent: ..., entities: ...)
 _UTTERANCES = (
@@ -47,35 +181,27 @@ _UTTERANCES = (
     (re.compile(r"((?:Bot|User|Agent)Uttered\(text: ).*?(?=, (?:data|intent): )", re.S), r"\1[redacted]"),
     (re.compile(r"(, entities: ).*?(?=, use_text_for_featurization)", re.S), r"\1[redacted]"),
 )
+# Rasa's own line ends the text at "' with intent"; other lines end it at the closing quote before a space.
 _RECEIVED = re.compile(r"(Received user message )(['\"])(?:.*?\2(?= with intent)|.*?\2(?=\s|$))", re.S)
-_NAME_CUE = re.compile(r"(\b(?:my name is|my name's|i'm called|i am called|call me|(?:my|full|patient) name:)\s+)"
-                       r"([^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){0,2})", re.I)
 
 
-def _phone(match: re.Match) -> str:
-    digits = sum(char.isdigit() for char in match.group())
-    return REDACTED if 10 <= digits <= 15 else match.group()
-
-
-def _keep_key(match: re.Match) -> str:
+def _keep_key(match: re.Match[str]) -> str:
     quote = match.group(2) if match.re is _QUOTED_VALUE else ""
     return f"{match.group(1)}{quote}{REDACTED}{quote}"
 
 
+def _keep_quoted(match: re.Match[str]) -> str:
+    return f"{match.group(1)}{match.group(2)}{REDACTED}{match.group(2)}"
+
+
 def redact(text: str) -> str:
-    """The text with personal details replaced by [redacted]."""
+    """One log message with personal details and the patient's words replaced by [redacted]."""
     for pattern, replacement in _UTTERANCES:
         text = pattern.sub(replacement, text)
     text = _RECEIVED.sub(_keep_quoted, text)
     for pattern in (_SLOT_EVENT, _QUOTED_VALUE, _PLAIN_VALUE):
         text = pattern.sub(_keep_key, text)
-    text = _EMAIL.sub(REDACTED, text)
-    text = _PHONE.sub(_phone, text)
-    return _NAME_CUE.sub(lambda match: match.group(1) + REDACTED, text)
-
-
-def _keep_quoted(match: re.Match) -> str:
-    return f"{match.group(1)}{match.group(2)}{REDACTED}{match.group(2)}"
+    return mask_details(text, long_numbers=False, label=REDACTED)
 
 
 def redact_record(record: logging.LogRecord) -> logging.LogRecord:

@@ -10,5 +10,8 @@ the credentials file wins); without them the channel stays off and the rest of t
 explains how a clinic connects its Twilio WhatsApp sender and its Telegram bot.
 """
 
-# The Rasa server imports this package (credentials.yml) before it serves anything: its Rasa fixes load with it.
-import rasa_patches  # noqa: E402,F401
+import rasa_patches
+
+# The Rasa server imports this package (every connector in credentials.yml is in it) before it serves anything:
+# the Rasa fixes are applied here for `rasa run`, whichever way it was started (rasa_patches/__init__.py).
+rasa_patches.apply()

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
+from backcare.insight.review_file import DEFAULT_REVIEW_FILE
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -27,8 +29,8 @@ class ConsoleSettings:
     db_path: Path = ROOT / "console.db"
     secure_cookie: bool = True
     proxies: int = 0
-    endpoints: Path = ROOT / "endpoints.yml"
-    review_file: Path = ROOT / "data" / "review" / "misses.yml"
+    endpoints: Path = ROOT / "endpoints-env.yml"
+    review_file: Path = DEFAULT_REVIEW_FILE
 
     @property
     def cookie_name(self) -> str:
@@ -43,6 +45,6 @@ def console_settings(environ: Mapping[str, str] = os.environ) -> ConsoleSettings
         db_path=Path(environ.get("CONSOLE_DB") or ROOT / "console.db"),
         secure_cookie=environ.get("CONSOLE_INSECURE_COOKIE", "") != "1",
         proxies=int(environ.get("CONSOLE_PROXIES") or 0),
-        endpoints=Path(environ.get("ENDPOINTS") or ROOT / "endpoints.yml"),
-        review_file=Path(environ.get("REVIEW_FILE") or ROOT / "data" / "review" / "misses.yml"),
+        endpoints=Path(environ.get("ENDPOINTS") or ROOT / "endpoints-env.yml"),
+        review_file=Path(environ.get("REVIEW_FILE") or DEFAULT_REVIEW_FILE),
     )

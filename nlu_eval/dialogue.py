@@ -12,6 +12,8 @@ answer is read from what the person sees and what the assistant did (its tracker
     sign_check            one question before escalating ("is it new since the back pain?")
     fallback / clarify    "didn't follow" / "which did you mean"
     <topic kind>          the knowledge entry the guidance chose, else the answer the intent's rule gives
+    subject               an everyday entry chosen because the message names its subject (driving, a fit note,
+                          a mattress...): right for any question about the back's care, recovery or causes
 
 A sign check is answered as the person would: "yes" when the writer marked the turn emergency or urgent, "no"
 otherwise; the turn is judged on the reply that follows (and counted as asked).
@@ -56,6 +58,10 @@ ACTION_KINDS = {
 }
 MEDICINE_TOPIC = "medicine"
 TRIAGE_TOPIC = "triage"
+SUBJECT = "subject"
+# What a subject entry may rightly answer: a question about the back's care, not the clinic or a warning sign.
+SUBJECT_KINDS = frozenset({"treatment", "recovery", "prevention", "causes", "symptoms", "what_is_spasm",
+                           "when_to_seek_help", "diagnosis", "which_professional", "nhs"})
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,8 @@ class TurnResult:
             return self.kind not in ("emergency", "unclear_999")
         if self.expects_red_flag == "urgent":
             return self.kind in RED_FLAG_KINDS
+        if self.kind == SUBJECT:
+            return bool(self.expect & SUBJECT_KINDS)
         return self.kind in self.expect
 
 
@@ -223,14 +231,21 @@ class ReplyTexts:
     fallback: str
     clarify: str
     sign_check: str
+    # Openings of fixed answers (greeting, thanks, clinic details...) -> kind: they may be given by an action that
+    # hands a message on to another intent, so no action or intent in the tracker names them.
+    answers: Mapping[str, str] = field(default_factory=dict)
 
 
 def topic_kinds(kb: KnowledgeBase) -> dict[str, str]:
-    """Knowledge entry id -> kind: the entry's first intent, and `treatment` for the treatment entries."""
+    """Knowledge entry id -> kind: the entry's first intent, `treatment` for the treatment entries, `subject` for the
+    everyday entries chosen by the subject a message names."""
     kinds = {MEDICINE_TOPIC: "medication"}
     for entry in kb.entries:
         intents = [intent for intent in entry.intents if intent in INTENT_KINDS]
-        kinds[entry.id] = INTENT_KINDS[intents[0]] if intents else "treatment"
+        if entry.subject_words or entry.ages_under is not None:
+            kinds[entry.id] = SUBJECT
+        else:
+            kinds[entry.id] = INTENT_KINDS[intents[0]] if intents else "treatment"
     kinds["opioids"] = "medication"
     return kinds
 
@@ -245,6 +260,9 @@ def judge_kind(reply: str, trace: TurnTrace, texts: ReplyTexts, topics: Mapping[
                           ("clarify", texts.clarify), ("fallback", texts.fallback)):
         if opening and opening in reply:
             return kind
+    fixed = next((kind for opening, kind in texts.answers.items() if opening and reply.startswith(opening)), None)
+    if fixed:
+        return fixed
     if answered:
         return topics.get(trace.topic or "", "no_guidance")
     if "action_give_guidance" in trace.actions:

@@ -19,8 +19,15 @@ from nlu_eval.dialogue import (
 )
 
 
+# Fixed answers the person can tell apart by their words.
+RESPONSE_KINDS = {"utter_greet": "greet", "utter_goodbye": "goodbye", "utter_you_are_welcome": "thanks",
+                  "utter_iamabot": "bot_challenge", "utter_out_of_scope": "out_of_scope"}
+
+
 def reply_texts() -> ReplyTexts:
     from backcare.clarify import QUESTION
+    from backcare.clinic import load_profile
+    from backcare.clinic_answers import clinic_info, insurance_answer, price_text
     from backcare.sign_check import SIGN_CHECK_OPENING
     from backcare.triage.advice import load_advice
     from nlu_eval.sets import ROOT
@@ -28,10 +35,19 @@ def reply_texts() -> ReplyTexts:
     import yaml
 
     domain = yaml.safe_load((ROOT / "domain.yml").read_text())
-    fallback = " ".join(domain["responses"]["utter_default"][0]["text"].split())
-    unclear = " ".join(load_advice().unclear.text.split())
-    return ReplyTexts(unclear=unclear.split(". ")[0], fallback=fallback.split(". ")[0], clarify=QUESTION,
-                      sign_check=SIGN_CHECK_OPENING)
+
+    def opening(text: str) -> str:
+        return " ".join(text.split()).split(". ")[0]
+
+    def response(name: str) -> str:
+        return opening(domain["responses"][name][0]["text"])
+
+    profile = load_profile()
+    answers = {response(name): kind for name, kind in RESPONSE_KINDS.items()}
+    answers.update({opening(clinic_info(profile).text): "clinic_info", opening(price_text(profile)): "clinic_info",
+                    opening(insurance_answer(profile, None).text): "insurance"})
+    return ReplyTexts(unclear=opening(load_advice().unclear.text), fallback=response("utter_default"),
+                      clarify=QUESTION, sign_check=SIGN_CHECK_OPENING, answers=answers)
 
 
 def run(model: Path, paths: list[Path]) -> list[SetScore]:

@@ -1,9 +1,35 @@
-"""Fixes to Rasa 3.6 itself, applied inside the Rasa server when it imports this package (see channels/__init__.py).
+"""Fixes to Rasa 3.6 itself. Nothing happens on import: `apply()` applies them, and every Rasa process of the
+project calls it before Rasa does any work:
 
-Each fix keeps Rasa's behaviour and says in its module which measurement or failure it answers. Fixes that Rasa lets
-us plug in by configuration live elsewhere (stores/ for the tracker and lock stores).
+- the Rasa server (`rasa run`, scripts/run.sh, tests): credentials.yml names the project's channel connectors, and
+  the `channels` package calls `apply()` when the server loads them, before it serves anything;
+- every Rasa command the Makefile and scripts start (`rasa shell`, `rasa run`, `rasa train`, `rasa test`,
+  `rasa data validate`): `python -m rasa_patches <rasa arguments>` (rasa_patches/__main__.py) applies them, then
+  runs Rasa's own command line. A plain `rasa shell` in a terminal runs without them and works the same, only
+  slower under load (see action_results).
+
+Each fix keeps Rasa's behaviour and says in its module which measurement or failure it answers. Fixes that Rasa
+lets us plug in by configuration live elsewhere (stores/ for the tracker and lock stores).
 """
 
-from rasa_patches import action_results
+from __future__ import annotations
 
-action_results.apply()
+_applied = False
+
+
+def apply() -> None:
+    """Apply every fix (calling it again changes nothing)."""
+    global _applied
+    if _applied:
+        return
+    from rasa_patches import action_results
+
+    action_results.apply()
+    _applied = True
+
+
+def applied() -> bool:
+    """True once `apply()` has run in this process and each fix is in place."""
+    from rasa_patches import action_results
+
+    return _applied and action_results.is_applied()

@@ -36,3 +36,7 @@ def _validate_action_result(self: RemoteAction, result: Dict[str, Any]) -> bool:
 
 def apply() -> None:
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[assignment]
+
+
+def is_applied() -> bool:
+    return RemoteAction._validate_action_result is _validate_action_result

@@ -159,7 +159,7 @@ class MemoryWatch:
 
 
 def stores_environment(directory: Path) -> dict[str, str]:
-    """Starts PostgreSQL and Redis (scripts/services.sh) in `directory`; their settings for endpoints.yml."""
+    """Starts PostgreSQL and Redis (scripts/services.sh) in `directory`; their settings for endpoints-env.yml."""
     settings = {"SERVICES_DIR": str(directory), "PG_PORT": str(free_port()), "REDIS_PORT": str(free_port())}
     output = subprocess.run([str(SERVICES), "start"], env={**os.environ, **settings}, check=True, text=True,
                             capture_output=True, timeout=600).stdout

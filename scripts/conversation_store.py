@@ -1,4 +1,4 @@
-"""Reads recorded conversations from the tracker store named in endpoints.yml through Rasa's own tracker-store
+"""Reads recorded conversations from the tracker store named in endpoints-env.yml through Rasa's own tracker-store
 API (TrackerStore.create, keys(), retrieve_full_tracker()), so SQLite, PostgreSQL or any other store Rasa
 supports work the same. The events leave here as plain dictionaries for backcare.insight.
 
@@ -22,7 +22,7 @@ from typing import Any, Iterable, Optional
 from backcare.insight.records import Conversation, conversations_of_sender, in_range
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_ENDPOINTS = Path(os.environ.get("ENDPOINTS", ROOT / "endpoints.yml"))
+DEFAULT_ENDPOINTS = Path(os.environ.get("ENDPOINTS", ROOT / "endpoints-env.yml"))
 # SQLAlchemy's warning about its 2.0 API is for Rasa's developers; it is read once, when SQLAlchemy is imported.
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 

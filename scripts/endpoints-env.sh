@@ -1,4 +1,4 @@
-# The environment endpoints.yml reads, with the one-machine defaults: conversations in a SQLite file in the
+# The environment endpoints-env.yml reads, with the one-machine defaults: conversations in a SQLite file in the
 # project, locks in memory (one process), actions through the local gateway. Sourced by scripts/run.sh and by
 # the staff commands (make review, report, purge-conversations), so they all read the same tracker store.
 # Anything already set in the environment (production: docs/deployment.md) wins.

@@ -9,7 +9,7 @@ email address (or a booking reference).
                                                identifiers in the logs, their keys in Redis; prints what went and
                                                records the erasure (logs/erasures.log) without personal data
 
-The stores are those the servers use: the tracker store of endpoints.yml with its environment (`make erase`
+The stores are those the servers use: the tracker store of endpoints-env.yml with its environment (`make erase`
 and `make export` source scripts/endpoints-env.sh), BOOKING_DB, REPORTS_DIR (reports/), REVIEW_FILE,
 REVIEW_AUDIT_LOG and the logs/ folder (LOGS_DIR), and Redis when it is configured (REDIS_URL or the lock store's settings).
 Requests already handed to Cliniko or a webhook must be erased there too: the command says so.
@@ -42,7 +42,7 @@ from backcare.shared_redis import redis_url  # noqa: E402
 def stores_from_environment(endpoints: Path) -> privacy.Stores:
     from scripts.purge_conversations import tracker_database_url
 
-    # Rasa reads endpoints.yml; its imports raise deprecation notes meant for its developers (Sanic, imported on
+    # Rasa reads the endpoints file; its imports raise deprecation notes meant for its developers (Sanic, imported on
     # the way, turns them back on, so it goes first), not for staff.
     with warnings.catch_warnings():
         import sanic.app  # noqa: F401
@@ -78,7 +78,7 @@ def erasure_log() -> Path:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--endpoints", type=Path, default=ROOT / "endpoints.yml")
+    parser.add_argument("--endpoints", type=Path, default=ROOT / "endpoints-env.yml")
     commands = parser.add_subparsers(dest="command", required=True)
     export = commands.add_parser("export", help="everything held about the person, as one JSON file")
     export.add_argument("who")

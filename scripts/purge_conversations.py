@@ -1,8 +1,8 @@
 """Deletes stored conversations older than the retention period (run it daily; see README, "Keeping
-conversations"). The database is the tracker store named in endpoints.yml, with its environment variables filled
+conversations"). The database is the tracker store named in endpoints-env.yml, with its environment variables filled
 in, exactly as the Rasa server reads it.
 
-  .venv/bin/python scripts/purge_conversations.py [--days N] [--dry-run] [--endpoints endpoints.yml]
+  .venv/bin/python scripts/purge_conversations.py [--days N] [--dry-run] [--endpoints endpoints-env.yml]
 
 --days defaults to CONVERSATION_RETENTION_DAYS (90 when unset). Prints what it deleted (or would delete)."""
 
@@ -66,11 +66,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--days", type=positive_days,
                         default=positive_days(os.environ.get("CONVERSATION_RETENTION_DAYS") or str(DEFAULT_DAYS)))
-    parser.add_argument("--endpoints", type=Path, default=ROOT / "endpoints.yml")
+    parser.add_argument("--endpoints", type=Path, default=ROOT / "endpoints-env.yml")
     parser.add_argument("--dry-run", action="store_true", help="count what would be deleted, delete nothing")
     args = parser.parse_args(argv)
 
-    os.chdir(ROOT)  # a relative SQLite path in endpoints.yml means the project folder, as for the server
+    os.chdir(ROOT)  # a relative SQLite path in the endpoints file means the project folder, as for the server
     engine = sa.create_engine(tracker_database_url(args.endpoints))
     result = purge_conversations(engine, cutoff=time.time() - args.days * 86400, dry_run=args.dry_run)
     verb = "Would delete" if args.dry_run else "Deleted"

@@ -4,7 +4,7 @@
   scripts/report.py [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--days 7] [--out FILE] [--endpoints FILE]
 
 Default: the last 7 days up to today, written to reports/report-<first day>.html. Reads the tracker store
-named in endpoints.yml; patients' names, phone numbers and emails are masked.
+named in endpoints-env.yml; patients' names, phone numbers and emails are masked.
 """
 
 from __future__ import annotations

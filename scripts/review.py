@@ -10,9 +10,9 @@
   scripts/review.py misses [--since D] [--until D] messages the assistant did not understand, with a REF each
   scripts/review.py add REF --intent INTENT [--entity ENTITY=WORDS[:VALUE] ...]
                                                  add that message, masked, to the review file
-                                                 (data/review/misses.yml) under the right intent
+                                                 (review/misses.yml) under the right intent
 
-Dates are YYYY-MM-DD (the default range is the last 7 days). The tracker store is the one in endpoints.yml
+Dates are YYYY-MM-DD (the default range is the last 7 days). The tracker store is the one in endpoints-env.yml
 (--endpoints to change it). After `add`, see README "Turning misses into training data" for the next step.
 """
 
@@ -35,6 +35,7 @@ from backcare.insight import audit  # noqa: E402
 from backcare.insight.flags import flags_of  # noqa: E402
 from backcare.insight.period import DEFAULT_DAYS, date_range, utc_midnight  # noqa: E402
 from backcare.insight.records import Conversation  # noqa: E402
+from backcare.insight.review_file import DEFAULT_REVIEW_FILE  # noqa: E402
 from backcare.insight.review import (  # noqa: E402
     ADDED, DUPLICATE, FLAG_TESTS, NOT_FOUND, conversation_rows, label_miss, miss_rows, nlu_files, parse_mark,
     transcript, when,
@@ -43,7 +44,7 @@ from scripts.conversation_store import (  # noqa: E402
     DEFAULT_ENDPOINTS, ROOT, NoTrackerStore, load_conversation, load_conversations,
 )
 
-REVIEW_FILE = Path(os.environ.get("REVIEW_FILE", ROOT / "data" / "review" / "misses.yml"))
+REVIEW_FILE = Path(os.environ.get("REVIEW_FILE", DEFAULT_REVIEW_FILE))
 AUDIT_LOG = audit.audit_log_path()
 
 

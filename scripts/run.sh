@@ -2,7 +2,8 @@
 # Starts the assistant. On one machine, everything (stops them all on Ctrl-C or when any of them exits):
 #   scripts/run.sh serve MODEL   action server, action gateway, Rasa server, the demo site with the widget and the
 #                                staff console
-#   scripts/run.sh shell MODEL   action server, action gateway and a terminal conversation
+#   scripts/run.sh shell MODEL   action server, action gateway, Rasa server (its log in logs/shell-rasa.log) and the
+#                                staff shell, a terminal conversation over the REST channel (scripts/staff_shell.py)
 # One process each, as containers and several instances run them (docs/deployment.md):
 #   scripts/run.sh rasa MODEL | actions | gateway | console
 # Settings come from the environment; the defaults below are the one-machine set-up, so `make run` needs none.
@@ -39,7 +40,7 @@ CONSOLE_PORT=${CONSOLE_PORT:-5060}
 # Only these web pages may call the REST channel from a browser (space-separated origins).
 CORS_ORIGINS=${CORS_ORIGINS:-"http://localhost:$WIDGET_PORT http://127.0.0.1:$WIDGET_PORT http://localhost:$RASA_PORT http://127.0.0.1:$RASA_PORT"}
 
-# Read by endpoints.yml (stores and the action endpoint), with the one-machine defaults.
+# Read by endpoints-env.yml (stores and the action endpoint), with the one-machine defaults.
 source scripts/endpoints-env.sh
 
 # The model is a file on this machine: Rasa is never given a URL or remote storage to load one from.
@@ -75,7 +76,8 @@ case $mode in
     require_local_model
     .venv/bin/python scripts/wait_for_stores.py "${STORES_TIMEOUT:-60}"
     # shellcheck disable=SC2086
-    exec .venv/bin/rasa run --model "$model" --port "$RASA_PORT" --endpoints endpoints.yml \
+    # Through rasa_patches: the project's fixes to Rasa are applied before Rasa starts (rasa_patches/__init__.py).
+    exec .venv/bin/python -m rasa_patches run --model "$model" --port "$RASA_PORT" --endpoints endpoints-env.yml \
       --credentials credentials.yml --cors $CORS_ORIGINS "${api_flags[@]}" --logging-config-file logging.yml ;;
   serve|shell) require_local_model ;;
   *) echo "run.sh: unknown mode '$mode'" >&2; exit 2 ;;
@@ -97,7 +99,12 @@ pids+=($!)
 .venv/bin/python scripts/wait_for_port.py 127.0.0.1 "$GATEWAY_PORT" 30
 
 if [ "$mode" = shell ]; then
-  .venv/bin/rasa shell --model "$model" --endpoints endpoints.yml --port "$RASA_PORT"
+  # The staff shell talks to the Rasa server's REST channel as the widget does (scripts/staff_shell.py): buttons
+  # become numbered options and a typed question is always sent. The server's log goes to a file, not the chat.
+  mkdir -p logs
+  "$0" rasa "$model" >logs/shell-rasa.log 2>&1 &
+  pids+=($!)
+  .venv/bin/python scripts/staff_shell.py --url "http://127.0.0.1:$RASA_PORT" --wait "${SHELL_WAIT:-600}"
 else
   "$0" rasa "$model" &
   pids+=($!)

@@ -4,7 +4,7 @@
 # server whose data, logs and generated passwords live in one directory. Safe to run again: what is already
 # running is left alone.
 #   scripts/services.sh install|start|stop|status     (install: only the Debian packages)
-# `start` and `status` print the environment variables that point endpoints.yml at these servers:
+# `start` and `status` print the environment variables that point endpoints-env.yml at these servers:
 #   eval "$(scripts/services.sh start)"
 # Settings (environment): SERVICES_DIR (default .services in the project), PG_PORT (55432), REDIS_PORT (56379).
 set -euo pipefail

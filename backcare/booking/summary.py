@@ -1,16 +1,13 @@
 """A short, redacted summary of a conversation for a call-back request, so the person who rings back knows
 what it was about without reading the whole chat. Phone numbers, emails, postcodes and long numbers are
-masked; the person's own words are included only when they consented to their details being kept."""
+masked (`backcare.redaction`, the project's one masking module), and so are the name and contact details given in
+the call-back slots; the person's own words are included only when they consented to their details being kept."""
 
 from __future__ import annotations
 
-import re
 from typing import Optional, Sequence
 
-_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE = re.compile(r"(?<!\w)\+?\d[\d\s().-]{6,}\d(?!\w)")
-_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
-_LONG_NUMBER = re.compile(r"\b[A-Z]{0,3}\d{5,}\b", re.IGNORECASE)
+from backcare.redaction import mask_details
 MAX_SUMMARY = 600
 TOPIC_WORDS = {
     "ask_what_is_spasm": "what a back spasm is", "ask_symptoms": "symptoms", "ask_causes": "causes",
@@ -22,28 +19,22 @@ TOPIC_WORDS = {
 }
 
 
-def redact(text: str) -> str:
-    """Mask what identifies or reaches a person: emails, phone numbers, postcodes, long numbers."""
-    text = _EMAIL.sub("[email]", text or "")
-    text = _PHONE.sub("[phone]", text)
-    text = _POSTCODE.sub("[postcode]", text)
-    return _LONG_NUMBER.sub("[number]", text)
-
-
 def conversation_summary(
     intents: Sequence[str],
     messages: Sequence[str] = (),
     triage_level: Optional[str] = None,
     include_messages: bool = False,
     last: int = 3,
+    personal: Sequence[str] = (),
 ) -> str:
-    """'Asked about: causes, treatment. Triage: urgent. Last messages: "..." / "...".'"""
+    """'Asked about: causes, treatment. Triage: urgent. Last messages: "..." / "...".' `personal`: the name and
+    contact details the person gave (`backcare.redaction.personal_values`), masked in their messages."""
     topics = list(dict.fromkeys(TOPIC_WORDS[i] for i in intents if i in TOPIC_WORDS))
     parts = [f"Asked about: {', '.join(topics)}." if topics else "No topic discussed yet."]
     if triage_level in ("emergency", "urgent"):
         parts.append(f"Red-flag triage: {triage_level} advice was given.")
     if include_messages:
-        said = [redact(" ".join(m.split()))[:160] for m in messages if m and not m.startswith("/")][-last:]
+        said = [mask_details(" ".join(m.split()), personal)[:160] for m in messages if m and not m.startswith("/")][-last:]
         if said:
             parts.append("Last messages: " + " / ".join(f'"{m}"' for m in said) + ".")
     summary = " ".join(parts)

@@ -1,7 +1,8 @@
 """The review file: misunderstood messages that staff have labelled with the right intent, redacted, kept in
-Rasa's NLU format under data/review/ so that `rasa data validate` checks them. Training leaves the folder out
-until a person has read the file and moved its examples into data/nlu/ (README, "Turning misses into training
-data"), so nothing a patient typed reaches the model unchecked."""
+Rasa's NLU format in review/misses.yml, outside data/ so that no training (`make train` or a plain `rasa train`,
+which reads all of data/) learns from it; `make validate` checks it with the training data. It stays out of the
+model until a person has read the file and moved its examples into data/nlu/ (README, "Turning misses into
+training data"), so nothing a patient typed reaches the model unchecked."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from pathlib import Path
 from typing import Iterable, Mapping, Optional, Sequence
 
 import yaml
+
+# The project's review file (scripts/review.py and the staff console; REVIEW_FILE in the environment overrides it).
+DEFAULT_REVIEW_FILE = Path(__file__).resolve().parents[2] / "review" / "misses.yml"
 
 HEADER = """\
 # Misunderstood messages that staff labelled with the right intent (scripts/review.py add). Redacted.

@@ -24,6 +24,20 @@ _AGE_PATTERNS = (
 )
 
 
+# The young person is the one with the back pain ("my son is 14 and has back spasms", "her back"), not the
+# person writing ("I lifted my son (3 years) and my back went", "my toddler's had a temperature, now my own back").
+_OWN_BACK = re.compile(r"\b(?:my|my\s+own)\s+(?:\w+\s+)?back\b|\bi\s+(?:\w+\s+){0,3}?(?:hurt|pulled|put\s+out|did)\s+my\s+back")
+_YOUNG_PERSONS_BACK = re.compile(
+    rf"\b(?:{YOUNG_PERSON}|teenager|toddler|baby)s?(?:'s)?\b[^.?!]{{0,60}}?\b(?:back|spine|spasms?)\b"
+    r"|\b(?:his|her|their)\s+(?:\w+\s+)?(?:back|spine)\b"
+    r"|\b\d{1,2}\s*-?\s*(?:years?|yrs?)[\s-]*old\b[^.?!]{0,40}?\b(?:back|spine|spasms?)\b"
+)
+
+
+def _about_a_young_persons_back(lowered: str) -> bool:
+    return bool(_YOUNG_PERSONS_BACK.search(lowered)) and not _OWN_BACK.search(lowered)
+
+
 @lru_cache(maxsize=256)
 def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{word})" for word in words))
@@ -38,6 +52,8 @@ def _ages(text: str) -> Iterator[int]:
 def names_subject(entry: "Entry", text: str) -> bool:
     lowered = plain_words(text)
     if not lowered:
+        return False
+    if entry.ages_under is not None and not _about_a_young_persons_back(lowered):
         return False
     if entry.subject_words and _pattern(entry.subject_words).search(lowered):
         return True

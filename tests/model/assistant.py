@@ -17,6 +17,8 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 RASA = str(Path(sys.executable).with_name("rasa"))
+# Rasa's command line with the project's fixes applied first, as scripts/run.sh starts the Rasa server.
+RASA_WITH_FIXES = [sys.executable, "-m", "rasa_patches"]
 
 
 def free_port() -> int:
@@ -99,7 +101,7 @@ def start_assistant(
     try:
         wait_until_ready(f"http://127.0.0.1:{action_port}/health", processes[0], timeout)
         processes.append(spawn(
-            [RASA, "run", "--model", str(model), "--port", str(rasa_port), "--endpoints", str(endpoints),
+            [*RASA_WITH_FIXES, "run", "--model", str(model), "--port", str(rasa_port), "--endpoints", str(endpoints),
              "--credentials", str(credentials or ROOT / "credentials.yml"), *cors, *log_flags],
             work_dir / "rasa.log", env,
         ))

@@ -8,9 +8,13 @@ from typing import Iterator
 
 import pytest
 
+import rasa_patches
 from nlu_eval.evaluate import Evaluation, evaluate
 from nlu_eval.parsing import ModelParser
 from tests.model.assistant import RunningAssistant, start_assistant
+
+# These tests also run Rasa inside pytest (the model loaded in-process): with the project's fixes, as the server.
+rasa_patches.apply()
 
 
 @pytest.fixture(scope="session")
@@ -23,5 +27,6 @@ def assistant(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
 @pytest.fixture(scope="session")
 def nlu_evaluation(model_path: Path) -> Evaluation:
-    """Every NLU evaluation set with a threshold, parsed once by the model in this process (no server)."""
-    return evaluate(ModelParser(model_path).parse, consumer_questions=False)
+    """Every NLU evaluation set with a threshold, parsed once by the model in this process (no server); the consumer
+    health questions (about 500 long messages) included."""
+    return evaluate(ModelParser(model_path).parse)

@@ -1,4 +1,4 @@
-"""What issue 8 asks of the NLU, on the trained model: off-topic messages declined without declining real
+"""What issues 8 and 16 ask of the NLU, on the trained model: off-topic messages declined without declining real
 questions, everyday typing understood, and phrases written by real people nobody here knows handled right.
 The sets are described in docs/nlu-report.md (`make eval` writes the full figures); see tests/model/bars.py for
 targets, floors and known gaps."""
@@ -49,3 +49,13 @@ def test_real_users_other_health_topics_are_declined(nlu_evaluation: Evaluation)
 def test_real_users_emergency_gets_the_red_flag_route(nlu_evaluation: Evaluation) -> None:
     emergency = nlu_evaluation.real_users.by_group()["emergency"]
     assert emergency.accuracy == 1.0, [(c.text, p.intent) for c, p in emergency.mistakes()]
+
+
+def test_consumer_health_questions_about_other_conditions_are_declined(nlu_evaluation: Evaluation) -> None:
+    scored = nlu_evaluation.consumer_questions
+    assert scored is not None
+    groups = scored.by_group()
+    check("consumer questions, other conditions declined", groups["out_of_scope"].accuracy,
+          CONSUMER_OTHER_CONDITIONS_OUT, groups["out_of_scope"])
+    check("consumer questions, back problems in scope", groups["back_domain"].accuracy, CONSUMER_BACK_IN_SCOPE,
+          groups["back_domain"])

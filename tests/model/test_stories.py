@@ -5,13 +5,13 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from tests.model.assistant import RASA, ROOT
+from tests.model.assistant import RASA_WITH_FIXES, ROOT
 
 
 def test_all_test_stories_pass(model_path: Path) -> None:
     out = ROOT / "results" / "stories"
     result = subprocess.run(
-        [RASA, "test", "core", "--model", str(model_path), "--stories", "tests/test_stories.yml", "--out", str(out),
+        [*RASA_WITH_FIXES, "test", "core", "--model", str(model_path), "--stories", "tests/test_stories.yml", "--out", str(out),
          "--no-plot"],
         cwd=ROOT, capture_output=True, text=True,
     )

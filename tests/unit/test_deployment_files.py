@@ -1,5 +1,5 @@
 """The deployment files cannot be run here (no Docker, no Kubernetes cluster on this machine), so their shape is
-checked: valid YAML, every process started through scripts/run.sh, and every setting endpoints.yml reads given
+checked: valid YAML, every process started through scripts/run.sh, and every setting endpoints-env.yml reads given
 to the Rasa server."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 MODES = {"rasa", "actions", "gateway"}
-ENDPOINT_VARIABLES = set(re.findall(r"\$\{(\w+)\}", (ROOT / "endpoints.yml").read_text()))
+ENDPOINT_VARIABLES = set(re.findall(r"\$\{(\w+)\}", (ROOT / "endpoints-env.yml").read_text()))
 
 
 class PlainLoader(yaml.SafeLoader):

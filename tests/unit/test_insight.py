@@ -4,7 +4,6 @@ report's figures and HTML, the content book, and when to ask "Was this helpful?"
 from __future__ import annotations
 
 import datetime as dt
-import time
 from pathlib import Path
 import pytest
 import yaml
@@ -17,7 +16,6 @@ from backcare.insight.content_book import (
 from backcare.insight.figures import percentile, report_figures, response_times
 from backcare.insight.flags import flags_of
 from backcare.insight.records import conversations_of_sender
-from backcare.insight.redaction import redactor_for
 from backcare.insight.report_html import render_report
 from backcare.insight.review_file import EntityMark, add_example, annotate, normalised, read_nlu_file
 from backcare.knowledge import KnowledgeBase
@@ -94,32 +92,6 @@ def test_medicine_cautions_and_feedback_are_read_from_the_conversation() -> None
     assert flags_of(one(events)).helpful is False, "a later no is not an answer to the question"
     assert flags_of(one(Events().bot(FEEDBACK_QUESTION.text).user("yes", "affirm"))).helpful is True
     assert flags_of(one(Events().user("yes", "affirm"))).helpful is None, "a yes to something else"
-
-
-# --- masking ---------------------------------------------------------------------------------------------------
-
-
-def test_names_phones_emails_and_answers_to_personal_questions_are_masked() -> None:
-    events = booking_started(Events())
-    events.user("it's 07400 123456 or priya.shah@example.com", "inform").slot("phone", "+447400123456")
-    events.bot("I'll call Priya on 07400 123456.").slot("requested_slot", None).loop(None)
-    events.user("Priya here again, or try 07400 654321 / p.s@example.org", "inform")
-    conversation = one(events)
-    redactor = redactor_for(conversation)
-    said = [redactor.user_message(m) for m in conversation.user_messages]
-    shown = " ".join(said + [redactor.text(b.text) for b in conversation.bot_messages])
-    for secret in ("Priya", "Shah", "07400", "123456", "priya.shah@example.com"):
-        assert secret.lower() not in shown.lower()
-    assert said[2] == "[name]" and said[3] == "[contact]", "answers to the name and contact questions go whole"
-    assert said[4] == "[name] here again, or try [phone] / [email]"
-    assert "I'd like to book" in said[0], "ordinary words stay readable"
-
-
-def test_a_very_long_message_is_cut_before_masking_and_stays_quick() -> None:
-    conversation = one(Events().user("a" * 10_000 + " call 07400 123456", "nlu_fallback", 0.2))
-    started = time.monotonic()
-    shown = redactor_for(conversation).user_message(conversation.user_messages[0])
-    assert time.monotonic() - started < 0.5 and len(shown) == 1001 and shown.endswith("…")
 
 
 # --- review file -----------------------------------------------------------------------------------------------

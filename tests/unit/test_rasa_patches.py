@@ -1,16 +1,26 @@
-"""The Rasa fixes: loaded with the channel connectors, and the same verdicts on action answers as Rasa's own check."""
+"""The Rasa fixes: applied in every entry point that starts Rasa (the server through credentials.yml's channels, the
+`python -m rasa_patches` wrapper the Makefile, scripts/run.sh and the tests use), and the same verdicts on action
+answers as Rasa's own check."""
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 from rasa.utils.endpoints import EndpointConfig
 
-import channels  # noqa: F401  (the Rasa server imports it through credentials.yml)
+import rasa_patches
 from rasa_patches import action_results
+
+ROOT = Path(__file__).resolve().parents[2]
+rasa_patches.apply()
 
 VALID = [
     {"events": [], "responses": []},
@@ -30,7 +40,55 @@ def action() -> RemoteAction:
     return RemoteAction("action_guidance", EndpointConfig("http://localhost:5055/webhook"))
 
 
-def test_the_channel_package_loads_the_fix() -> None:
+def fresh_python(code: str) -> subprocess.CompletedProcess:
+    """Runs the code in a new interpreter from the project folder: nothing of this test run is loaded there."""
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"})
+
+
+def test_importing_rasa_patches_changes_nothing_until_apply() -> None:
+    result = fresh_python("import rasa_patches, sys; from rasa.core.actions.action import RemoteAction; "
+                          "from rasa_patches import action_results; "
+                          "sys.exit(3 if action_results.is_applied() or rasa_patches.applied() else 0)")
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_rasa_run_gets_the_fixes_from_every_channel_in_credentials_yml() -> None:
+    connectors = [name for name in yaml.safe_load((ROOT / "credentials.yml").read_text()) if "." in name]
+    assert connectors and all(name.startswith("channels.") for name in connectors)
+    for connector in connectors:  # what Rasa's server does with each name in credentials.yml
+        module = connector.rsplit(".", 1)[0]
+        result = fresh_python(f"import importlib, sys, rasa_patches; importlib.import_module({module!r}); "
+                              "sys.exit(0 if rasa_patches.applied() else 3)")
+        assert result.returncode == 0, (connector, result.stderr[-2000:])
+
+
+def test_the_wrapper_applies_the_fixes_before_rasas_command_line_runs() -> None:
+    # rasa.__main__.main is replaced by a probe that reports whether the fix is in place when Rasa's CLI starts.
+    probe = ("import runpy, sys, rasa.__main__, rasa_patches; "
+             "rasa.__main__.main = lambda: sys.exit(0 if rasa_patches.applied() and sys.argv == ['rasa', 'shell'] "
+             "else 3); sys.argv = ['-m', 'shell']; runpy.run_module('rasa_patches', run_name='__main__')")
+    result = fresh_python(probe)
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_every_rasa_command_the_project_starts_goes_through_the_wrapper() -> None:
+    """rasa shell / run / train / test / data validate from the Makefile, scripts/run.sh and the model tests.
+    (`rasa run actions` is the action server: rasa-sdk, which these fixes do not concern.)"""
+    makefile = (ROOT / "Makefile").read_text()
+    assert "RASA := $(PYTHON) -m rasa_patches" in makefile
+    assert re.search(r"^\t\$\(RASA\) train ", makefile, re.M)
+    assert re.search(r"^\t\$\(RASA\) data validate", makefile, re.M)
+    run_sh = (ROOT / "scripts" / "run.sh").read_text()
+    assert "bin/rasa run --model" not in run_sh and "python -m rasa_patches run --model" in run_sh
+    assert "bin/rasa shell" not in run_sh
+    assistant = (ROOT / "tests" / "model" / "assistant.py").read_text()
+    assert '[*RASA_WITH_FIXES, "run", "--model"' in assistant
+    assert "*RASA_WITH_FIXES" in (ROOT / "tests" / "model" / "test_stories.py").read_text()
+    assert "rasa_patches.apply()" in (ROOT / "tests" / "model" / "conftest.py").read_text()
+
+
+def test_the_fix_is_active_in_this_test_run() -> None:
     assert RemoteAction._validate_action_result is action_results._validate_action_result
 
 

@@ -64,3 +64,15 @@ def test_add_labels_a_miss_once_and_refuses_a_name(output: io.StringIO, tmp_path
     assert review.main([*add, f"{SENDER}:4", "--intent", "inform", "--entity", "broken"]) == 2
     assert "Already there" in output.getvalue()
     assert (tmp_path / "misses.yml").read_text().count("zzz blah") == 1
+
+
+def test_the_review_file_is_outside_data_so_no_training_reads_it() -> None:
+    """A plain `rasa train` reads every file under data/; `make train` reads data/ too. `make validate` checks
+    the review file with the training data."""
+    from backcare.insight.review_file import DEFAULT_REVIEW_FILE
+
+    root = Path(__file__).resolve().parents[2]
+    assert not DEFAULT_REVIEW_FILE.is_relative_to(root / "data") and DEFAULT_REVIEW_FILE.parent == root / "review"
+    makefile = (root / "Makefile").read_text()
+    assert "TRAINING_DATA := data\n" in makefile and "REVIEW_DATA := $(wildcard review)" in makefile
+    assert "data validate --fail-on-warnings --data $(TRAINING_DATA) $(REVIEW_DATA)" in makefile

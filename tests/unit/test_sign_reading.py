@@ -131,3 +131,56 @@ def test_only_real_medicine_and_treatment_names_are_named_back() -> None:
     kb = KnowledgeBase.load()
     assert not is_treatment_name("stay", kb) and not is_treatment_name("knees", kb)
     assert is_treatment_name("cupping", kb) and is_treatment_name("yoga", kb)
+
+
+@pytest.mark.parametrize("message, flag", [
+    ("Wife was in a car crash about an hour ago, she says it's just her back seizing up. Heat or ice?", "major_trauma"),
+    ("Mum had breast cancer six years ago and has been clear since, but this month she's got new back pain",
+     "cancer_history"),
+    ("Dad's been on steroids (prednisolone) for years for his lungs and his back went when he bent down",
+     "osteoporosis_steroids"),
+])
+def test_someone_elses_history_counts_when_the_message_is_about_their_back(message: str, flag: str) -> None:
+    assert flag in [match.flag_id for match in detect_red_flags(message)]
+
+
+@pytest.mark.parametrize("message", [
+    "my mate was in a car crash last yr n hes fine now, i just pulled my back liftin boxes at work wot do i do",
+    "my nan is on steroids, she says heat helps her back",
+    "My toddler's had a temperature all week so I've been carrying him round and now my back has gone",
+    "My uncle in Pakistan had back cancer, he passed away 2012. Mine is from lifting the sofa",
+])
+def test_someone_elses_history_does_not_count_when_the_message_is_about_the_persons_own_back(message: str) -> None:
+    assert not any(match.level is not Level.ROUTINE for match in detect_red_flags(message))
+
+
+@pytest.mark.parametrize("message", [
+    "wetting myself laughing at my mate tryna put his socks on w his back spasm, how long does it last",
+    "the gym bill gave me chest pains lol jk. can i train w a back spasm",
+    "Last year I had chest pain and went to A&E, it was only anxiety. Now I have back spasm, can I take naproxen?",
+])
+def test_a_joke_or_last_years_sign_is_asked_about_not_escalated(message: str) -> None:
+    assert check_for_red_flag_message(message) is not None
+    assert EMERGENCY_WORDS not in triage_message(message).text
+
+
+def test_a_sign_resolved_in_the_next_clause_is_set_aside_but_not_a_later_one() -> None:
+    assert detect_red_flags("Last time I had pain down both legs but it cleared with physio, what helps now?") == []
+    assert detect_red_flags("I had sciatica that cleared up, but now I can't pee")
+
+
+@pytest.mark.parametrize("text, asked", [
+    ("Why would his back just go like that? He only bent down to pick up the remote", "ask_causes"),
+    ("My toddler's been ill so I've carried him round all week and now my back's gone. Is it from all the carrying?",
+     "ask_causes"),
+    ("does it run in families?", "ask_causes"),
+    ("how do I stop this happening again? this is my 3rd in a year", "ask_prevention"),
+    ("my son's back went at rugby, when can he play again?", "ask_recovery"),
+    ("my back has gone into spasm, what can I do?", None),
+    ("how long should I hold the knee to chest stretch?", None),
+])
+def test_the_wording_names_the_question_when_the_classifier_caught_only_the_area(text: str, asked: object) -> None:
+    from backcare.question_cues import question_asked
+
+    assert question_asked("ask_treatment", text) == asked
+    assert question_asked("ask_medication", text) is None

@@ -1,5 +1,6 @@
-"""endpoints.yml and scripts/run.sh together: the one-machine defaults need nothing set, the production stores
-are chosen by the environment, the API cannot be opened without a token and no model comes from a URL."""
+"""endpoints-env.yml and scripts/run.sh together: the one-machine defaults need nothing set, the production stores
+are chosen by the environment, the API cannot be opened without a token and no model comes from a URL; and
+endpoints.yml, what plain `rasa shell` / `rasa run` / `rasa test` read: no variables, the same one-machine set-up."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Mapping
 import pytest
 from rasa.core.lock_store import InMemoryLockStore, LockStore
 from rasa.core.tracker_store import TrackerStore
+from rasa.core.utils import AvailableEndpoints
 from rasa.utils.endpoints import read_endpoint_config
 
 from scripts.wait_for_stores import checks, wait_for_stores
@@ -20,7 +22,8 @@ from stores.tracker_store import ReconnectingSQLTrackerStore
 from tests.model.assistant import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-ENDPOINTS = ROOT / "endpoints.yml"
+ENDPOINTS = ROOT / "endpoints-env.yml"
+PLAIN_ENDPOINTS = ROOT / "endpoints.yml"
 RUN = ROOT / "scripts" / "run.sh"
 ENDPOINTS_ENV = ROOT / "scripts" / "endpoints-env.sh"
 PRODUCTION = {
@@ -54,6 +57,29 @@ def test_the_defaults_keep_conversations_in_a_sqlite_file_and_locks_in_memory(mo
     assert read_endpoints(defaults, "tracker_store", monkeypatch).url == "sqlite:///tracker.db"
     assert isinstance(LockStore.create(read_endpoints(defaults, "lock_store", monkeypatch)), InMemoryLockStore)
     assert read_endpoints(defaults, "action_endpoint", monkeypatch).url == "http://127.0.0.1:5056/webhook"
+
+
+def test_plain_rasa_reads_endpoints_yml_with_nothing_set(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    assert "$" not in PLAIN_ENDPOINTS.read_text()
+    for name in run_script_defaults():
+        monkeypatch.delenv(name, raising=False)
+    endpoints = AvailableEndpoints.read_endpoints(str(PLAIN_ENDPOINTS))  # what `rasa shell` does first
+    assert endpoints.action and endpoints.action.url == "http://127.0.0.1:5055/webhook"  # `rasa run actions`
+    assert isinstance(LockStore.create(endpoints.lock_store), InMemoryLockStore)
+    monkeypatch.chdir(tmp_path)  # Rasa runs in the project folder; here a folder of its own for the file
+    store = TrackerStore.create(endpoints.tracker_store)
+    assert isinstance(store, ReconnectingSQLTrackerStore) and (tmp_path / "tracker.db").is_file()
+
+
+def test_plain_endpoints_are_the_scripts_defaults_but_for_the_gateway(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Same stores, same settings; only scripts/run.sh puts the action gateway in front of the action server."""
+    defaults = run_script_defaults()
+    for section in ("tracker_store", "lock_store"):
+        plain, scripted = read_endpoint_config(str(PLAIN_ENDPOINTS), section), read_endpoints(defaults, section,
+                                                                                                monkeypatch)
+        assert plain and scripted and plain.type == scripted.type and plain.url in (scripted.url, None), section
+    assert read_endpoint_config(str(PLAIN_ENDPOINTS), "action_endpoint").url == defaults["ACTION_SERVER_URL"]
+    assert not re.search(r"^models:", PLAIN_ENDPOINTS.read_text(), re.MULTILINE)
 
 
 def test_the_tracker_store_checks_its_connections_before_use(
