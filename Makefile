@@ -31,7 +31,7 @@ INSTALLED := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.tx
 
 .PHONY: help install browser-deps train run run-prod shell validate test test-unit test-model test-browser \
 	test-channels test-prod channel-try bookings review report content-book benchmark-report purge-conversations \
-	console staff-user audit bench eval eval-cv eval-compare eval-fallback eval-writers store-deps clean
+	console staff-user audit bench eval eval-cv eval-compare eval-fallback eval-writers store-deps clean erase export
 
 help:
 	@echo "make run       start the assistant (action server :5055, Rasa REST :5005) and the demo site"
@@ -57,6 +57,9 @@ help:
 	@echo "make staff-user ARGS=\"add 'Sam Patel'\"  a console account (password asked; also password, remove,"
 	@echo "               unlock, list)"
 	@echo "make purge-conversations  delete conversations older than CONVERSATION_RETENTION_DAYS (default 90)"
+	@echo "make export WHO=\"07400 123456\"  everything held about a person (conversation id, phone or email),"
+	@echo "               one JSON file in exports/ (OUT=file to choose), for a subject access request"
+	@echo "make erase WHO=...  delete everything held about that person everywhere; prints what went"
 	@echo "make audit     check every pinned dependency against published advisories (pip-audit)"
 	@echo "make bench     load benchmark, one instance and the scaled set-up (~6 min; results/bench.md)"
 
@@ -165,6 +168,16 @@ benchmark-report: $(INSTALLED)
 # The retention job (run it daily, e.g. from cron; README "Keeping conversations"). ARGS="--dry-run" counts only.
 purge-conversations: $(INSTALLED)
 	source scripts/endpoints-env.sh && $(PYTHON) scripts/purge_conversations.py $(ARGS)
+
+# A person's data (UK GDPR articles 15 and 17; scripts/privacy.py): WHO is a conversation id, a phone number or an
+# email address. Both read the stores the servers use (endpoints.yml and its environment, BOOKING_DB, Redis).
+export: $(INSTALLED)
+	@test -n "$$WHO" || { echo 'make export WHO="conversation id | phone | email" [OUT=file.json]'; exit 2; }
+	source scripts/endpoints-env.sh && $(PYTHON) scripts/privacy.py export "$$WHO" $${OUT:+--out "$$OUT"}
+
+erase: $(INSTALLED)
+	@test -n "$$WHO" || { echo 'make erase WHO="conversation id | phone | email"'; exit 2; }
+	source scripts/endpoints-env.sh && $(PYTHON) scripts/privacy.py erase "$$WHO"
 
 audit:
 	scripts/audit.sh

@@ -3,8 +3,10 @@ hand-off to the booking backend, and stopping politely. The logic and wording li
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
+import os
 from functools import lru_cache
 from typing import Any, Optional
 
@@ -18,8 +20,9 @@ from actions.forms import PatientFormValidationAction, latest_intent_name
 from actions.screening import RedFlagScreenQuestions
 from backcare.booking import conversation as talk
 from backcare.booking.backends import BookingBackend, make_backend
+from backcare.booking.backends.base import Deadline
 from backcare.booking.outbox import submit_with_outbox
-from backcare.booking.request import BOOKING, SELF_PAY, BookingRequest, SlotChoice, new_reference
+from backcare.booking.request import BOOKING, SELF_PAY, BookingRequest, SlotChoice, Submission, new_reference
 from backcare.booking.settings import BookingSettings, load_booking_settings
 from backcare.booking.store import BookingStore
 from backcare.reply import Reply
@@ -49,6 +52,28 @@ def booking_store() -> BookingStore:
 @lru_cache(maxsize=1)
 def booking_backend() -> BookingBackend:
     return make_backend(booking_settings(), booking_store(), clinic_profile().name)
+
+
+# What the rest of an action and the way back to the patient take, besides talking to the clinic's system.
+REPLY_MARGIN_SECONDS = 3.0
+
+
+def patient_deadline(environ: Any = os.environ) -> Deadline:
+    """How long a call to the clinic's system may take while the patient waits: the action gateway's
+    ACTION_TIMEOUT (the same variable, default 10 s) less a margin, so the patient always gets this action's
+    own answer; what is not done by then waits in the outbox."""
+    try:
+        gateway_timeout = float(environ.get("ACTION_TIMEOUT") or 10)
+    except ValueError:
+        gateway_timeout = 10.0
+    return Deadline(max(1.0, gateway_timeout - REPLY_MARGIN_SECONDS))
+
+
+async def hand_over(request: BookingRequest) -> Submission:
+    """The request to the backend, or the outbox, in a worker thread: the backends use blocking HTTP (and
+    SQLite), which must not hold up the action server's event loop and with it every other patient's actions."""
+    return await asyncio.to_thread(submit_with_outbox, booking_backend(), booking_store(), request,
+                                   deadline=patient_deadline())
 
 
 def recognised(check: talk.FieldCheck) -> bool:
@@ -255,18 +280,20 @@ class ActionAskPreferredTime(Action):
         offers = tracker.get_slot("time_offers")
         events: list[dict[str, Any]] = []
         if offers is None:
-            offers = fetch_offers(str(tracker.get_slot("appointment_type") or ""))
+            offers = await fetch_offers(str(tracker.get_slot("appointment_type") or ""))
             events.append(SlotSet("time_offers", offers))
         send(dispatcher, talk.preferred_time_question(offers))
         return events
 
 
-def fetch_offers(appointment_type: str) -> list[dict[str, Any]]:
-    """Free times from the backend; none (and a question in words) when it cannot say."""
+async def fetch_offers(appointment_type: str) -> list[dict[str, Any]]:
+    """Free times from the backend, read in a worker thread within the patient's deadline; none (and a question
+    in words) when it cannot say in time."""
     if not appointment_type:
         return []
     try:
-        offers = booking_backend().offer_times(appointment_type, None)
+        offers = await asyncio.to_thread(booking_backend().offer_times, appointment_type, None,
+                                         deadline=patient_deadline())
     except Exception as error:  # a slow or broken service must not stop the booking
         log.warning("could not read free times from the booking backend: %s", type(error).__name__)
         return []
@@ -331,7 +358,7 @@ class ActionSubmitBooking(Action):
         profile = clinic_profile()
         try:
             request = booking_request(tracker)
-            submission = submit_with_outbox(booking_backend(), booking_store(), request)
+            submission = await hand_over(request)
         except Exception as error:  # even the local file failed: say how to book instead
             log.error("booking request could not be stored: %s", type(error).__name__)
             send(dispatcher, talk.handoff_failed(profile))

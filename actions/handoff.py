@@ -11,12 +11,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.booking import (
-    ValidateBookingForm, booking_backend, booking_settings, booking_store, clear_booking_slots, london_now,
-)
+from actions.booking import ValidateBookingForm, booking_settings, clear_booking_slots, hand_over, london_now
 from actions.common import clinic_profile, send
 from backcare.booking import conversation as talk
-from backcare.booking.outbox import submit_with_outbox
 from backcare.booking.request import CALLBACK, BookingRequest, new_reference
 from backcare.booking.summary import conversation_summary
 from backcare.booking.validation import phone_for_reading
@@ -97,7 +94,7 @@ class ActionSubmitCallback(Action):
                 phone=phone, email=email, summary=summary_of(tracker, include_messages=True),
                 screening=str(tracker.get_slot("triage_level") or ""),
             )
-            reference = submit_with_outbox(booking_backend(), booking_store(), request).reference
+            reference = (await hand_over(request)).reference
             log.info("call-back request %s handed over", reference)
         except Exception as error:
             log.error("call-back request could not be stored: %s", type(error).__name__)

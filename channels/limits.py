@@ -17,9 +17,12 @@ import re
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Callable, Mapping, Optional
+from typing import TYPE_CHECKING, Callable, Mapping, Optional
 
 from channels.common import int_setting
+
+if TYPE_CHECKING:
+    from channels.memory import ChannelMemory
 
 RATE_LIMITED_REPLY = (
     "You're sending messages faster than I can read them. Please wait a minute, then send your question again. "
@@ -103,17 +106,22 @@ class LimitSettings:
 
 
 class MessageGate:
-    """One channel's limits: checks each message's size and its sender's rate before the dialogue sees it."""
+    """One channel's limits: checks each message's size and its sender's rate before the dialogue sees it.
+    The rate is counted in `memory` (channels/memory.py: this process, or Redis shared by every instance) under
+    the channel's `scope`, so a sender id given on one channel never spends another channel's allowance."""
 
-    def __init__(self, settings: Optional[LimitSettings] = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, settings: Optional[LimitSettings] = None, clock: Callable[[], float] = time.monotonic,
+                 memory: Optional["ChannelMemory"] = None, scope: str = "") -> None:
+        from channels.memory import LocalMemory
+
         self.settings = settings or LimitSettings.from_env()
-        self.rate = SenderRateLimiter(self.settings.per_minute, self.settings.burst, clock=clock)
+        self.memory = memory if memory is not None else LocalMemory(clock=clock)
+        self.scope = scope
 
-    def check(self, sender: str, text: str) -> Verdict:
+    async def check(self, sender: str, text: str) -> Verdict:
         """The verdict for `text` (already made readable) from `sender`. Every message counts towards the rate,
         so a flood of empty or over-long messages is slowed down too."""
-        rate = self.rate.take(sender)
+        rate = await self.memory.take(f"{self.scope}:{sender}", self.settings.per_minute, self.settings.burst)
         if rate is not Verdict.ANSWER:
             return rate
         if not text.strip():

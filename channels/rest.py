@@ -25,6 +25,7 @@ from sanic.response import HTTPResponse
 
 from channels.common import SORRY_REPLY
 from channels.limits import MessageGate, Verdict, readable_text
+from channels.memory import channel_memory
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ class LimitedRestInput(RestInput):
         return cls()
 
     def __init__(self, gate: Optional[MessageGate] = None) -> None:
-        self.gate = gate or MessageGate()
+        self.gate = gate or MessageGate(memory=channel_memory(), scope=self.name())
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("limited_rest_webhook", __name__)
@@ -96,7 +97,7 @@ class LimitedRestInput(RestInput):
 
     async def answer(self, sender: str, text: str, metadata: Optional[dict[str, Any]],
                      on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> list[dict[str, Any]]:
-        verdict = self.gate.check(sender, text)
+        verdict = await self.gate.check(sender, text)
         if verdict is not Verdict.ANSWER:
             # Over the rate, a polite reply costs nothing here (it is the HTTP answer), so it is always given.
             return bot_messages(sender, self.gate.reply(verdict) or self.gate.reply(Verdict.SLOW_DOWN) or "")

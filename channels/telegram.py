@@ -13,7 +13,9 @@ The webhook is registered once by the clinic with scripts/telegram_set_webhook.p
 - Long answers are split at sentence boundaries under Telegram's 4,096-character limit; the keyboard goes on the
   last part. Text is sent without parse_mode (plain text: nothing in it can inject markup, and Telegram still
   makes links clickable); the assistant's **bold** becomes bold entities.
-- A repeated delivery of the same update_id is answered once; a message without text is answered kindly.
+- A repeated delivery of the same update_id is answered once, by whichever instance gets it first (the channel
+  memory, channels/memory.py, is shared in Redis when it is configured); a message without text is answered
+  kindly.
 - Only private chats are served (a health conversation does not belong in a group).
 """
 
@@ -33,10 +35,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.common import (
-    NO_TEXT_REPLY, SORRY_REPLY, TELEGRAM_MAX_LENGTH, Buttons, RecentCache, bold_spans, button_title,
+    NO_TEXT_REPLY, SORRY_REPLY, TELEGRAM_MAX_LENGTH, Buttons, bold_spans, button_title,
     channel_settings, int_setting, split_message, text_length, typed_text,
 )
 from channels.limits import MessageGate, Verdict, readable_text
+from channels.memory import ChannelMemory, channel_memory
 
 logger = logging.getLogger(__name__)
 
@@ -208,11 +211,10 @@ class TelegramInput(InputChannel):
     def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> "TelegramInput":
         return cls(TelegramSettings.from_credentials(credentials))
 
-    def __init__(self, settings: Optional[TelegramSettings]) -> None:
+    def __init__(self, settings: Optional[TelegramSettings], memory: Optional[ChannelMemory] = None) -> None:
         self.settings = settings
-        self.gate = MessageGate()
-        self.deliveries: RecentCache[int, bool] = RecentCache(max_items=10_000, ttl_seconds=24 * 3600)
-        self.offered: RecentCache[str, Buttons] = RecentCache(max_items=10_000, ttl_seconds=24 * 3600)
+        self.memory = memory if memory is not None else channel_memory()
+        self.gate = MessageGate(memory=self.memory, scope=self.name())
 
     def get_output_channel(self) -> Optional[TelegramOutput]:
         return TelegramOutput(self.settings) if self.settings else None
@@ -247,10 +249,10 @@ class TelegramInput(InputChannel):
 
         return webhook
 
-    def _chosen_payload(self, sender: str, data: str, message: Optional[dict[str, Any]]) -> Optional[str]:
+    async def _chosen_payload(self, sender: str, data: str, message: Optional[dict[str, Any]]) -> Optional[str]:
         """The payload of a tapped button, provided it is one we offered (callback data can be forged by a
         modified client); "#<n>" stands for the n-th of the buttons last offered in this chat."""
-        offered = self.offered.get(sender) or []
+        offered = await self.memory.offered(sender) or []
         known = _keyboard_data(message) | {callback_data(button, number)
                                            for number, button in enumerate(offered, start=1)}
         if data not in known:
@@ -263,7 +265,7 @@ class TelegramInput(InputChannel):
     async def handle(self, update: dict[str, Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
         assert self.settings is not None
         update_id = update.get("update_id")
-        if isinstance(update_id, int) and not self.deliveries.first_time(update_id):
+        if isinstance(update_id, int) and not await self.memory.first_delivery(f"telegram:{update_id}"):
             logger.info("Ignored a repeated delivery of Telegram update %s.", update_id)
             return
         # Forged or odd updates may hold anything where Telegram puts an object: read only objects.
@@ -281,7 +283,7 @@ class TelegramInput(InputChannel):
         output = TelegramOutput(self.settings)
 
         if query:
-            text = self._chosen_payload(sender, str(query.get("data") or ""), message)
+            text = await self._chosen_payload(sender, str(query.get("data") or ""), message)
             if text is None:
                 logger.info("Ignored a Telegram button tap that matches no button we offered.")
                 return
@@ -290,7 +292,7 @@ class TelegramInput(InputChannel):
             typed = message.get("text")
             text = readable_text(typed if isinstance(typed, str) else "").strip()
             metadata = None
-        verdict = self.gate.check(sender, text)
+        verdict = await self.gate.check(sender, text)
         if verdict is not Verdict.ANSWER:
             reply = self.gate.reply(verdict, empty_reply=NO_TEXT_REPLY)
             if reply:
@@ -309,9 +311,9 @@ class TelegramInput(InputChannel):
             await output.send_text_message(sender, SORRY_REPLY)
             return
         if output.offered_buttons:
-            self.offered.put(sender, output.offered_buttons)
+            await self.memory.offer(sender, output.offered_buttons)
         else:
-            self.offered.discard(sender)
+            await self.memory.forget_offer(sender)
 
 
 def object_or_none(value: Any) -> Optional[dict[str, Any]]:

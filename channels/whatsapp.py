@@ -6,11 +6,12 @@
 - Twilio's Python client is synchronous, so each send runs in a worker thread, off the server's event loop, with a
   timeout. The API address is configurable (`TWILIO_API_BASE_URL`) so tests talk to a local stand-in.
 - Buttons become one numbered message ("1. Yes", "2. No", "Reply with the number or the words."); the patient's
-  "2" or "No" is mapped back to that button's payload. The last buttons offered to each number are kept in a
-  bounded memory (24 hours, 10,000 numbers); after a restart a bare number simply goes to language understanding.
+  "2" or "No" is mapped back to that button's payload. The last buttons offered to each number are kept for 24
+  hours in the channel memory (channels/memory.py: in Redis, shared by every instance, when it is configured;
+  otherwise in this process, bounded); without them a bare number simply goes to language understanding.
 - Long answers are split at sentence boundaries under Twilio's 1,600-character limit for a WhatsApp body.
 - A message without text (photo, voice note, location) is answered kindly instead of crashing the stock code.
-- A repeated delivery of the same MessageSid is answered once.
+- A repeated delivery of the same MessageSid is answered once (by whichever instance gets it first).
 
 WhatsApp's 24-hour rule: a business may send free-form messages only within 24 hours of the patient's last
 message; outside it only pre-approved templates. This assistant only ever replies to a message the patient has just
@@ -37,10 +38,11 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
 
 from channels.common import (
-    NO_TEXT_REPLY, SORRY_REPLY, WHATSAPP_TWILIO_MAX_LENGTH, Buttons, RecentCache, channel_settings,
+    NO_TEXT_REPLY, SORRY_REPLY, WHATSAPP_TWILIO_MAX_LENGTH, Buttons, channel_settings,
     chosen_payload, int_setting, numbered_options, split_message, typed_text, whatsapp_markup,
 )
 from channels.limits import MessageGate, Verdict, readable_text
+from channels.memory import ChannelMemory, channel_memory
 
 logger = logging.getLogger(__name__)
 # Twilio's client logs every API request's address and headers at INFO; keep the server log to what matters.
@@ -164,7 +166,7 @@ class WhatsAppInput(TwilioInput):
     def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> "WhatsAppInput":
         return cls(WhatsAppSettings.from_credentials(credentials))
 
-    def __init__(self, settings: Optional[WhatsAppSettings]) -> None:
+    def __init__(self, settings: Optional[WhatsAppSettings], memory: Optional[ChannelMemory] = None) -> None:
         super().__init__(
             settings.account_sid if settings else None,
             settings.auth_token if settings else None,
@@ -172,10 +174,9 @@ class WhatsAppInput(TwilioInput):
             debug_mode=False,
         )
         self.settings = settings
-        self.gate = MessageGate()
+        self.memory = memory if memory is not None else channel_memory()
+        self.gate = MessageGate(memory=self.memory, scope=self.name())
         self.validator = RequestValidator(settings.auth_token) if settings else None
-        self.deliveries: RecentCache[str, bool] = RecentCache(max_items=10_000, ttl_seconds=24 * 3600)
-        self.offered: RecentCache[str, Buttons] = RecentCache(max_items=10_000, ttl_seconds=24 * 3600)
 
     def get_output_channel(self) -> Optional[WhatsAppOutput]:
         return WhatsAppOutput(self.settings) if self.settings else None
@@ -211,20 +212,20 @@ class WhatsAppInput(TwilioInput):
             # Not a patient's WhatsApp message (an SMS, or a status callback about our own message).
             logger.info("Ignored a Twilio request that is not an incoming WhatsApp message.")
             return empty_twiml()
-        if message_sid and not self.deliveries.first_time(message_sid):
+        if message_sid and not await self.memory.first_delivery(f"whatsapp:{message_sid}"):
             logger.info("Ignored a repeated delivery of WhatsApp message %s.", message_sid)
             return empty_twiml()
 
         output = WhatsAppOutput(self.settings)
         text = readable_text(form.get("Body") or "").strip()
-        verdict = self.gate.check(sender, text)
+        verdict = await self.gate.check(sender, text)
         if verdict is not Verdict.ANSWER:
             reply = self.gate.reply(verdict, empty_reply=NO_TEXT_REPLY)
             if reply:
                 await output.send_text_message(sender, reply)
             return empty_twiml()
 
-        payload = chosen_payload(text, self.offered.get(sender))
+        payload = chosen_payload(text, await self.memory.offered(sender))
         message = UserMessage(
             payload or typed_text(text),
             output,
@@ -240,7 +241,7 @@ class WhatsAppInput(TwilioInput):
             await output.send_text_message(sender, SORRY_REPLY)
             return empty_twiml()
         if output.offered_buttons:
-            self.offered.put(sender, output.offered_buttons)
+            await self.memory.offer(sender, output.offered_buttons)
         else:
-            self.offered.discard(sender)
+            await self.memory.forget_offer(sender)
         return empty_twiml()

@@ -12,6 +12,19 @@ cd "$(dirname "$0")/.."
 mode=${1:?serve, shell, rasa, actions, gateway or console}
 model=${2:-}
 
+# `make shell` runs beside `make run` (staff often have both): its Rasa server, action server and gateway get their
+# own ports (SHELL_RASA_PORT, SHELL_ACTION_PORT, SHELL_GATEWAY_PORT), exported to the servers it starts, and its
+# Rasa server calls its own gateway, whatever the environment says for `make run`.
+if [ "$mode" = shell ]; then
+  export RASA_PORT=${SHELL_RASA_PORT:-5006} ACTION_PORT=${SHELL_ACTION_PORT:-5057}
+  export GATEWAY_PORT=${SHELL_GATEWAY_PORT:-5058}
+  export ACTION_SERVER_URL=http://127.0.0.1:$ACTION_PORT/webhook ACTION_ENDPOINT_URL=http://127.0.0.1:$GATEWAY_PORT/webhook
+  # Quiet: the conversation, not the servers' start-up notes and the libraries' deprecation warnings.
+  export LOG_LEVEL=${SHELL_LOG_LEVEL:-WARNING} COLOREDLOGS_LOG_LEVEL=${SHELL_LOG_LEVEL:-WARNING}
+  export PYTHONWARNINGS=${PYTHONWARNINGS:-ignore} SQLALCHEMY_SILENCE_UBER_WARNING=1
+  export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2}
+fi
+
 RASA_PORT=${RASA_PORT:-5005}
 ACTION_PORT=${ACTION_PORT:-5055}
 GATEWAY_PORT=${GATEWAY_PORT:-5056}

@@ -32,6 +32,8 @@
     greeting: "/greet",
     launcherLabel: "Chat with our back care assistant",
     placeholder: "Type your question",
+    // The privacy line under the message box; this chat's code follows it (what the clinic needs to find it).
+    privacy: "To get a copy of this chat or have it deleted, contact the clinic and give this chat code:",
     storageKey: "backspasm-widget",
     container: null
   };
@@ -375,6 +377,11 @@
     panel.appendChild(typing);
     panel.appendChild(error);
     panel.appendChild(form);
+    var privacy = el("p", PREFIX + "-privacy", "");
+    privacy.hidden = !cfg.privacy;
+    panel.appendChild(privacy);
+    this.privacy = privacy;
+    this.showChatCode();
     root.appendChild(panel);
     root.appendChild(launcher);
     (cfg.container || document.body).appendChild(root);
@@ -654,8 +661,13 @@
     this.hideError();
     while (this.log.firstChild) this.log.removeChild(this.log.firstChild);
     this.save();
+    this.showChatCode();
     this.input.focus();
     if (this.cfg.greeting) this.send(this.cfg.greeting, null);
+  };
+
+  Widget.prototype.showChatCode = function () {
+    if (this.privacy && this.cfg.privacy) this.privacy.textContent = this.cfg.privacy + " " + this.state.sender;
   };
 
   Widget.prototype.destroy = function () {
@@ -676,7 +688,8 @@
   function optionsFromScript(script) {
     var data = script.dataset || {};
     var options = {};
-    var names = ["endpoint", "title", "subtitle", "greeting", "launcherLabel", "placeholder", "storageKey"];
+    var names = ["endpoint", "title", "subtitle", "greeting", "launcherLabel", "placeholder", "storageKey",
+                 "privacy"];
     for (var i = 0; i < names.length; i++) {
       if (data[names[i]] != null) options[names[i]] = data[names[i]];
     }

@@ -114,7 +114,8 @@ def consent_question(profile: ClinicProfile) -> Reply:
         "the kind of appointment, when suits you, how you'll pay and a line about your back, then a few "
         "safety questions. Details about your health are special category data under UK GDPR, so I need your "
         "permission to keep them and pass them to the clinic team, only to arrange your appointment. "
-        f"You can ask for them to be deleted at any time: email {profile.email} or call {profile.phone}. "
+        f"You can ask for a copy of them, or for them to be deleted, at any time: email {profile.email} or call "
+        f"{profile.phone}. "
         "Is that OK?"
     )
     return Reply(text, (Button("Yes, that's fine", "/affirm"), Button("No thanks", "/deny")))
@@ -559,10 +560,12 @@ def how_to_reach_us(profile: ClinicProfile, now: dt.datetime) -> Reply:
 def callback_consent_question(known_contact: Optional[str] = None) -> Reply:
     if known_contact:
         text = (f"Or I can ask the team to get back to you on {known_contact}, with a short note of what we talked "
-                "about. It's kept only to arrange that, and deleted whenever you ask. Would you like that?")
+                "about. It's kept only to arrange that; ask the clinic for a copy or to delete it whenever you like. "
+                "Would you like that?")
     else:
         text = ("Or I can ask the team to call you back. I'd need your name and a phone number (or email), kept only "
-                "to arrange the call with a short note of what we talked about, and deleted whenever you ask. "
+                "to arrange the call with a short note of what we talked about; ask the clinic for a copy or to "
+                "delete it whenever you like. "
                 "Would you like a call back?")
     return Reply(
         text,

@@ -8,7 +8,7 @@ import logging
 from dataclasses import dataclass
 from typing import Optional
 
-from backcare.booking.backends.base import BackendRejected, BackendUnavailable, BookingBackend
+from backcare.booking.backends.base import NO_DEADLINE, BackendRejected, BackendUnavailable, BookingBackend, Deadline
 from backcare.booking.request import BookingRequest, Submission
 from backcare.booking.store import DELIVERED, NEEDS_ATTENTION, PENDING, BookingStore
 
@@ -29,11 +29,12 @@ def next_attempt(attempts: int, now: dt.datetime, retry_at: Optional[dt.datetime
 
 
 def submit_with_outbox(backend: BookingBackend, store: BookingStore, request: BookingRequest,
-                       now: Optional[dt.datetime] = None) -> Submission:
-    """Hand the request to the backend; if that fails, keep it in the outbox and say so ("queued")."""
+                       now: Optional[dt.datetime] = None, deadline: Deadline = NO_DEADLINE) -> Submission:
+    """Hand the request to the backend; if that fails, or does not finish by the deadline, keep it in the outbox
+    and say so ("queued"). Blocking (HTTP, SQLite): the action server runs it in a worker thread."""
     moment = _now(now)
     try:
-        return backend.submit(request)
+        return backend.submit(request, deadline=deadline)
     except BackendUnavailable as error:
         status, retry_at, problem = PENDING, error.retry_at, str(error)
     except BackendRejected as error:

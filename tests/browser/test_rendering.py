@@ -205,6 +205,15 @@ def test_clear_chat_forgets_the_conversation_and_starts_a_new_one(page: Page, fa
     assert "something private" not in str(page.evaluate("() => JSON.stringify(localStorage)"))
 
 
+def test_the_privacy_line_says_how_to_ask_and_gives_this_chats_code(page: Page, fake_site: FakeSite) -> None:
+    chat = start(page, fake_site, {})
+    line = page.locator(".bsw-privacy")
+    expect(line).to_contain_text("have it deleted, contact the clinic")
+    expect(line).to_contain_text(chat.sender_id())
+    page.get_by_role("button", name="Clear chat").click()
+    expect(line).to_contain_text(chat.sender_id())  # the new conversation's code
+
+
 def test_init_from_javascript_without_data_attributes(page: Page, fake_site: FakeSite, tmp_path: Path) -> None:
     # A site that loads the script without data-endpoint (so nothing starts by itself) and calls init() itself.
     for name in (WIDGET_JS, WIDGET_CSS):

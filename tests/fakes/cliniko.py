@@ -38,6 +38,7 @@ class ClinikoState:
     rate_limited: int = 0  # answer the next N requests with 429
     rate_reset_in: float = 1.0
     fail_with: Optional[int] = None  # answer every request with this status (500, 503...)
+    delay_seconds: float = 0.0  # how long every request takes (a slow clinic system), before it is answered
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -71,6 +72,9 @@ class _Handler(BaseHTTPRequestHandler):
         query = parse_qs(url.query)
         with state.lock:
             state.requests.append((method, url.path, dict(self.headers)))
+        if state.delay_seconds:
+            time.sleep(state.delay_seconds)  # outside the lock: slow requests are slow side by side, as for real
+        with state.lock:
             if state.fail_with:
                 return self._send(state.fail_with, {"message": "Service unavailable"})
             if state.rate_limited > 0:

@@ -15,6 +15,9 @@ from typing import Any, Mapping, Optional
 
 import requests
 
+from channels.local_platform import (
+    LOCAL_ACCOUNT_SID, LOCAL_AUTH_TOKEN, LOCAL_BOT_TOKEN, LOCAL_CLINIC_NUMBER, LOCAL_PUBLIC_WEBHOOK_URL, LOCAL_SECRET,
+)
 from tests.model.assistant import ROOT, RunningAssistant, free_port, spawn, wait_until_ready
 
 SERVICES = ROOT / "scripts" / "services.sh"
@@ -125,9 +128,23 @@ class Cluster:
                 process.stop()
 
 
+# One sender's rate across the instances (channels/memory.py in Redis): a burst well above what any test sends to
+# one conversation, refilled slowly enough that the rate test can spend it.
+CLUSTER_RATE_LIMITS = {"RATE_LIMIT_PER_MINUTE": "60", "RATE_LIMIT_BURST": "30"}
+
+
+def channel_environment(platform_url: str) -> dict[str, str]:
+    """WhatsApp and Telegram on the made-up accounts, talking to the local fake of both platforms."""
+    return {"TWILIO_ACCOUNT_SID": LOCAL_ACCOUNT_SID, "TWILIO_AUTH_TOKEN": LOCAL_AUTH_TOKEN,
+            "TWILIO_WHATSAPP_NUMBER": LOCAL_CLINIC_NUMBER, "TWILIO_WEBHOOK_URL": LOCAL_PUBLIC_WEBHOOK_URL,
+            "TWILIO_API_BASE_URL": platform_url, "TELEGRAM_BOT_TOKEN": LOCAL_BOT_TOKEN,
+            "TELEGRAM_WEBHOOK_SECRET": LOCAL_SECRET, "TELEGRAM_API_BASE_URL": platform_url}
+
+
 def instance_processes(model: Path, work_dir: Path, index: int, environment: Mapping[str, str]) -> Instance:
     ports = {name: str(free_port()) for name in ("RASA_PORT", "ACTION_PORT", "GATEWAY_PORT")}
-    env = {**environment, **ports, "ACTION_TIMEOUT": str(ACTION_TIMEOUT), "CORS_ORIGINS": ALLOWED_ORIGIN,
+    env = {**environment, **ports, **CLUSTER_RATE_LIMITS, "ACTION_TIMEOUT": str(ACTION_TIMEOUT),
+           "CORS_ORIGINS": ALLOWED_ORIGIN,
            # Booking requests made by the tests go to a temporary file, never the clinic's bookings.db.
            "BOOKING_DB": str(work_dir / "bookings.db")}
     if index == 0:
@@ -145,10 +162,13 @@ def instance_processes(model: Path, work_dir: Path, index: int, environment: Map
     )
 
 
-def start_cluster(model: Path, work_dir: Path, stores: Stores, instances: int) -> Cluster:
-    """Starts every process of every instance at once, against the running `stores`, and waits for all of them."""
+def start_cluster(model: Path, work_dir: Path, stores: Stores, instances: int,
+                  env: Optional[Mapping[str, str]] = None) -> Cluster:
+    """Starts every process of every instance at once, against the running `stores` (and with `env`, e.g. the
+    messaging channels' settings), and waits for all of them."""
     cluster = Cluster(stores)
-    cluster.instances = [instance_processes(model, work_dir, index, stores.environment) for index in range(instances)]
+    environment = {**stores.environment, **(env or {})}
+    cluster.instances = [instance_processes(model, work_dir, index, environment) for index in range(instances)]
     processes = [process for instance in cluster.instances for process in instance.processes]
     try:
         for process in processes:

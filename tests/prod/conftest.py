@@ -11,7 +11,8 @@ from typing import Iterator
 
 import pytest
 
-from tests.prod.cluster import Cluster, Stores, start_cluster
+from channels.local_platform import FakePlatform
+from tests.prod.cluster import Cluster, Stores, channel_environment, start_cluster
 
 
 @pytest.fixture(scope="session")
@@ -35,9 +36,18 @@ def stores_environment(stores: Stores) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def cluster(model_path: Path, stores: Stores, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+def platform() -> Iterator[FakePlatform]:
+    """A local fake of Twilio's and Telegram's APIs, where both instances send their WhatsApp and Telegram replies."""
+    with FakePlatform() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def cluster(model_path: Path, stores: Stores, platform: FakePlatform, tmp_path_factory: pytest.TempPathFactory
+            ) -> Iterator[Cluster]:
     started = time.monotonic()
-    running = start_cluster(model_path, tmp_path_factory.mktemp("cluster"), stores, instances=2)
+    running = start_cluster(model_path, tmp_path_factory.mktemp("cluster"), stores, instances=2,
+                            env=channel_environment(platform.url))
     print(f"\ncluster of 2 instances ready in {time.monotonic() - started:.0f} s")
     try:
         yield running

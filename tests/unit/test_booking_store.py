@@ -38,7 +38,7 @@ class FlakyBackend:
     def __init__(self, failures: int, error: Exception) -> None:
         self.failures, self.error, self.booked = failures, error, {}  # type: ignore[var-annotated]
 
-    def submit(self, request: BookingRequest) -> Submission:
+    def submit(self, request: BookingRequest, deadline: object = None) -> Submission:
         if self.failures > 0:
             self.failures -= 1
             raise self.error

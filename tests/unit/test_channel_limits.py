@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from channels.limits import (
     EMPTY_REPLY, RATE_LIMITED_REPLY, LimitSettings, MessageGate, SenderRateLimiter, Verdict, readable_text,
 )
@@ -43,10 +45,14 @@ def test_the_limiter_forgets_the_least_recently_active_senders_beyond_its_size()
 
 def test_the_gate_asks_for_words_or_a_shorter_message_and_counts_those_towards_the_rate() -> None:
     gate = MessageGate(LimitSettings(per_minute=60, burst=3, max_message_chars=10), clock=Clock())
-    assert gate.check("a", "  ") is Verdict.EMPTY and gate.reply(Verdict.EMPTY) == EMPTY_REPLY
-    assert gate.check("a", "x" * 11) is Verdict.TOO_LONG and "at most 10 characters" in gate.reply(Verdict.TOO_LONG)
-    assert gate.check("a", "x" * 10) is Verdict.ANSWER
-    assert gate.check("a", "hello") is Verdict.SLOW_DOWN and gate.reply(Verdict.SLOW_DOWN) == RATE_LIMITED_REPLY
+
+    def check(text: str) -> Verdict:
+        return asyncio.run(gate.check("a", text))
+
+    assert check("  ") is Verdict.EMPTY and gate.reply(Verdict.EMPTY) == EMPTY_REPLY
+    assert check("x" * 11) is Verdict.TOO_LONG and "at most 10 characters" in gate.reply(Verdict.TOO_LONG)
+    assert check("x" * 10) is Verdict.ANSWER
+    assert check("hello") is Verdict.SLOW_DOWN and gate.reply(Verdict.SLOW_DOWN) == RATE_LIMITED_REPLY
     assert gate.reply(Verdict.IGNORE) is None
     assert "999" in gate.reply(Verdict.EMPTY, empty_reply="photo? call 999")
 

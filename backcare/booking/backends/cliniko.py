@@ -14,6 +14,7 @@ was missing; 429, 5xx and network failures are temporary.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 import time
@@ -21,7 +22,7 @@ from typing import Any, Callable, Iterator, Mapping, Optional, Sequence
 
 import requests
 
-from backcare.booking.backends.base import BackendRejected, BackendUnavailable
+from backcare.booking.backends.base import NO_DEADLINE, BackendRejected, BackendUnavailable, Deadline
 from backcare.booking.request import BookingRequest, SlotChoice, Submission
 from backcare.booking.store import BookingStore
 from backcare.booking.times import DAYS, TimePreference
@@ -86,6 +87,13 @@ class ClinikoClient:
         self.session.auth = (api_key, "")
         self.session.headers.update({"Accept": "application/json", "User-Agent": f"{app_name} ({contact_email})"})
         self.timeout, self.sleep, self.clock, self.max_rate_wait = timeout, sleep, clock, max_rate_wait
+        self.deadline = NO_DEADLINE
+
+    def within(self, deadline: Deadline) -> "ClinikoClient":
+        """This client (same connection pool) for one hand-over that must end by `deadline`."""
+        bound = copy.copy(self)
+        bound.deadline = deadline
+        return bound
 
     # --- transport -----------------------------------------------------------------------------------------
 
@@ -93,13 +101,14 @@ class ClinikoClient:
         url = path if path.startswith("http") else f"{self.base_url}{path}"
         for attempt in range(2):
             try:
-                response = self.session.request(method, url, params=params, json=body, timeout=self.timeout)
+                response = self.session.request(method, url, params=params, json=body,
+                                                timeout=self.deadline.timeout(self.timeout))
             except requests.RequestException as error:
                 raise BackendUnavailable(f"Cliniko unreachable ({type(error).__name__})") from error
             if response.status_code == 429:
                 reset = _reset_time(response.headers.get("X-RateLimit-Reset"))
                 wait = (reset.timestamp() - self.clock()) if reset else self.max_rate_wait + 1
-                if attempt == 0 and wait <= self.max_rate_wait:
+                if attempt == 0 and wait <= self.max_rate_wait and self.deadline.allows_wait(max(0.0, wait)):
                     self.sleep(max(0.0, wait))
                     continue
                 raise ClinikoRateLimited("Cliniko rate limit reached", retry_at=reset)
@@ -243,36 +252,37 @@ class ClinikoBackend:
         self.days_ahead = min(MAX_DAYS, max(1, days_ahead))
         self.max_offers = max_offers
 
-    def _appointment_type_id(self, service: str) -> Optional[str]:
+    def _appointment_type_id(self, client: ClinikoClient, service: str) -> Optional[str]:
         wanted = self.type_names.get(service.lower(), service).lower()
-        for item in self.client.appointment_types():
+        for item in client.appointment_types():
             if str(item.get("name", "")).lower() == wanted:
                 return str(item["id"])
         return None
 
-    def _business_id(self) -> str:
+    def _business_id(self, client: ClinikoClient) -> str:
         if self.business_id:
             return self.business_id
-        businesses = self.client.businesses()
+        businesses = client.businesses()
         if not businesses:
             raise BackendRejected("the Cliniko account has no business")
         return str(businesses[0]["id"])
 
     def offer_times(self, appointment_type: str, preference: Optional[TimePreference],
-                    now: Optional[dt.datetime] = None) -> Sequence[SlotChoice]:
+                    now: Optional[dt.datetime] = None, deadline: Deadline = NO_DEADLINE) -> Sequence[SlotChoice]:
         """Up to `max_offers` real free times in the next days that fit the preference, earliest first."""
         if self.mode != "appointment":
             return ()
-        type_id = self._appointment_type_id(appointment_type)
+        client = self.client.within(deadline)
+        type_id = self._appointment_type_id(client, appointment_type)
         if not type_id:
             return ()
-        business_id = self._business_id()
+        business_id = self._business_id(client)
         today = (now or dt.datetime.now(dt.timezone.utc)).astimezone(LONDON).date()
         end = today + dt.timedelta(days=self.days_ahead - 1)
         offers: list[SlotChoice] = []
-        for practitioner in self.client.practitioners_for(type_id)[:5]:
+        for practitioner in client.practitioners_for(type_id)[:5]:
             name = str(practitioner.get("label") or f"{practitioner.get('first_name', '')} {practitioner.get('last_name', '')}").strip()
-            for starts_at in self.client.available_times(business_id, str(practitioner["id"]), type_id, today, end):
+            for starts_at in client.available_times(business_id, str(practitioner["id"]), type_id, today, end):
                 local = dt.datetime.fromisoformat(starts_at.replace("Z", "+00:00")).astimezone(LONDON)
                 if preference and not preference.accepts(DAYS[local.weekday()], local.hour * 60 + local.minute):
                     continue
@@ -281,18 +291,20 @@ class ClinikoBackend:
         offers.sort(key=lambda offer: offer.starts_at)
         return offers[: self.max_offers]
 
-    def submit(self, request: BookingRequest) -> Submission:
+    def submit(self, request: BookingRequest, deadline: Deadline = NO_DEADLINE) -> Submission:
         if request.slot is None or self.mode != "appointment":
             # Call-backs, and bookings without a chosen time, are for the team to arrange: Cliniko has no
             # place for a request, so they wait in the local file, listed by scripts/bookings.py.
             self.store.add(request)
             link = self.booking_link if self.mode == "link" and request.kind == "booking" else None
             return Submission(request.reference, "stored", self.name, booking_link=link)
+        client = self.client.within(deadline)
         first, last = split_name(request.name)
-        patient_id = self.client.find_patient(first, last, request.email, request.phone)
+        patient_id = client.find_patient(first, last, request.email, request.phone)
         if patient_id is None:
-            patient_id = self.client.create_patient(first, last or "-", request.email, request.phone)
-        # A retry after a lost reply must not book twice: look for the appointment first.
-        if self.client.find_appointment(patient_id, request.slot.starts_at) is None:
-            self.client.create_appointment(request.slot, patient_id, appointment_notes(request))
+            patient_id = client.create_patient(first, last or "-", request.email, request.phone)
+        # A retry after a lost reply (or after the deadline cut a request short) must not book twice: look for
+        # the appointment first.
+        if client.find_appointment(patient_id, request.slot.starts_at) is None:
+            client.create_appointment(request.slot, patient_id, appointment_notes(request))
         return Submission(request.reference, "booked", self.name, appointment=request.slot.label)

@@ -17,7 +17,7 @@ from typing import Any, Callable, Optional, Sequence
 
 import requests
 
-from backcare.booking.backends.base import BackendRejected, BackendUnavailable
+from backcare.booking.backends.base import NO_DEADLINE, BackendRejected, BackendUnavailable, Deadline
 from backcare.booking.request import BookingRequest, SlotChoice, Submission
 from backcare.booking.times import TimePreference
 
@@ -67,7 +67,7 @@ class WebhookBackend:
         self.session = session or requests.Session()
         self.sleep, self.clock = sleep, clock
 
-    def submit(self, request: BookingRequest) -> Submission:
+    def submit(self, request: BookingRequest, deadline: Deadline = NO_DEADLINE) -> Submission:
         body = json.dumps(payload(request, self.clinic), sort_keys=True, separators=(",", ":")).encode("utf-8")
         problem = "no attempt made"
         for attempt in range(self.attempts):
@@ -81,7 +81,8 @@ class WebhookBackend:
             }
             wait = self.backoff * (2 ** attempt)
             try:
-                response = self.session.post(self.url, data=body, headers=headers, timeout=self.timeout)
+                response = self.session.post(self.url, data=body, headers=headers,
+                                             timeout=deadline.timeout(self.timeout))
             except requests.RequestException as error:
                 problem = f"{type(error).__name__}"  # never the body: it holds the person's details
             else:
@@ -93,11 +94,14 @@ class WebhookBackend:
                 problem = f"HTTP {status}"
                 wait = max(wait, _retry_after(response.headers.get("Retry-After")))
             if attempt < self.attempts - 1:
-                self.sleep(min(wait, MAX_RETRY_AFTER))
-        raise BackendUnavailable(f"webhook unreachable after {self.attempts} attempts ({problem})")
+                wait = min(wait, MAX_RETRY_AFTER)
+                if not deadline.allows_wait(wait):
+                    break  # the outbox tries again later; the patient is not kept waiting
+                self.sleep(wait)
+        raise BackendUnavailable(f"webhook unreachable after {attempt + 1} attempt(s) ({problem})")
 
     def offer_times(self, appointment_type: str, preference: Optional[TimePreference],
-                    now: Optional[dt.datetime] = None) -> Sequence[SlotChoice]:
+                    now: Optional[dt.datetime] = None, deadline: Deadline = NO_DEADLINE) -> Sequence[SlotChoice]:
         return ()
 
 
