@@ -21,6 +21,9 @@ from backcare.treatment_names import is_treatment_name
 
 STATEMENT = "inform"
 NOT_AN_ANSWER = {STATEMENT, "nlu_fallback", "report_red_flag", "affirm", "deny", "stop"}
+RUNNER_UP_CONFIDENCE = 0.15
+WHO_TO_SEE = "ask_which_professional"
+TREATMENT_QUESTION = "ask_treatment"
 
 
 class ActionGiveGuidance(Action):
@@ -32,7 +35,12 @@ class ActionGiveGuidance(Action):
     ) -> list[dict[str, Any]]:
         # The wording may name the question the classifier only caught the area of ("why would his back just go?").
         intent = latest_intent(tracker)
-        return give_guidance(dispatcher, tracker, question_asked(intent, latest_text(tracker)) or intent)
+        intent = question_asked(intent, latest_text(tracker)) or intent
+        # "Is a chiropractor a good idea?" names one kind of care: its entry answers, not the who-to-see one.
+        named = [t for t in entity_values(tracker, "treatment") if knowledge_base().for_treatment(t)]
+        if intent == WHO_TO_SEE and len(named) == 1:
+            intent = TREATMENT_QUESTION
+        return give_guidance(dispatcher, tracker, intent)
 
 
 def give_guidance(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str,
@@ -76,9 +84,13 @@ def give_guidance(dispatcher: CollectingDispatcher, tracker: Tracker, intent: st
 
 
 def next_best_intent(message: dict[str, Any]) -> str:
-    """The classifier's second choice, when it is an intent with an answer of its own."""
-    ranking = [str(item.get("name")) for item in message.get("intent_ranking") or []]
-    return next((name for name in ranking[1:2] if name not in NOT_AN_ANSWER), "")
+    """The classifier's second choice, when it is an intent with an answer of its own and a real contender (a
+    vague "the purple one or the other one" has none, and gets asked for more)."""
+    runner_up = (message.get("intent_ranking") or [{}, {}])[1:2]
+    if not runner_up or float(runner_up[0].get("confidence") or 0) < RUNNER_UP_CONFIDENCE:
+        return ""
+    name = str(runner_up[0].get("name"))
+    return "" if name in NOT_AN_ANSWER else name
 
 
 def guidance_answers(tracker: Tracker) -> int:
