@@ -36,3 +36,21 @@ def test_held_out_messages_longer_than_a_few_words_are_not_in_the_training_data(
     held_out = [case.text for case in sets.load_holdout()
                 if len(overlap.normalise(case.text).split()) > SHORT_MESSAGE_WORDS]
     assert overlap.near_duplicates(held_out, training) == []
+
+
+# The writers' sets (2026-12-02) came after most of the training data, and 23 of their short everyday questions
+# ("r u a bot", "can i take ibuprofen n paracetamol together", "how much do you charge?") match examples written
+# earlier by others: the same question typed the same way, not a copy. Longer messages must never match.
+WRITER_SHORT_MESSAGE_WORDS = 10
+# One longer everyday question the text-speak writer typed as an earlier training example had it.
+KNOWN_COINCIDENCES = {("can i see an nhs physio without going thru my gp", "can i see an nhs physio without going to the gp")}
+
+
+def test_the_independent_writers_messages_are_not_in_the_training_data(training: list[str]) -> None:
+    from nlu_eval.dialogue import WRITER_SETS, load_writer_set
+
+    paths = sorted(WRITER_SETS.glob("*.yml")) + sorted((WRITER_SETS / "sealed").glob("*.yml"))
+    written = [turn.text for path in paths for case in load_writer_set(path).cases for turn in case.turns
+               if len(overlap.normalise(turn.text).split()) > WRITER_SHORT_MESSAGE_WORDS]
+    assert len(paths) >= 6 and written
+    assert [pair for pair in overlap.near_duplicates(written, training) if pair not in KNOWN_COINCIDENCES] == []
