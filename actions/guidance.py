@@ -15,7 +15,7 @@ from actions.common import (
 from backcare.feedback import FEEDBACK_QUESTION, should_ask_feedback
 from backcare.guidance import ASK_FOR_MORE, GuidanceRequest, choose_guidance, profile_fields
 from backcare.medication import read_medicine_words
-from backcare.medication.names import real_medicines
+from backcare.medication.names import named_conditions, real_medicines
 from backcare.question_cues import question_asked
 from backcare.treatment_names import is_treatment_name
 
@@ -51,7 +51,7 @@ def give_guidance(dispatcher: CollectingDispatcher, tracker: Tracker, intent: st
     # Words the model may miss ("I'm 72", "allergic to aspirin", "ibuprofen gel") correct what it found.
     text = str(message.get("text") or "")
     reading = read_medicine_words(text)
-    new_conditions = entity_values(tracker, "condition", message) + list(reading.conditions)
+    new_conditions = entity_values(tracker, "condition", message) + list(reading.conditions) + named_conditions(text)
     # Conditions are kept for the whole conversation: a caution must not be forgotten a turn later.
     conditions = list(dict.fromkeys(slot_list(tracker, "conditions") + new_conditions))
     # Only real names are named back: "I can't advise on mum" came from an extractor that tagged "mum".
@@ -80,7 +80,10 @@ def give_guidance(dispatcher: CollectingDispatcher, tracker: Tracker, intent: st
     if should_ask_feedback(reply.topic, tracker.get_slot("triage_level"), guidance_answers(tracker) + 1,
                            feedback_asked(tracker)):
         send(dispatcher, FEEDBACK_QUESTION)
-    return [SlotSet("topic", reply.topic), SlotSet("conditions", conditions or None)]
+    events = [SlotSet("topic", reply.topic), SlotSet("conditions", conditions or None)]
+    if request.medications:  # remembered for a follow-up ("how many days max?"), found by the model or the words
+        events.append(SlotSet("medications", list(request.medications)))
+    return events
 
 
 def next_best_intent(message: dict[str, Any]) -> str:

@@ -4,6 +4,7 @@ lookup table, data/nlu/lookups/medication.yml, with its sources) may be named ba
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
@@ -34,3 +35,29 @@ def is_medicine_name(value: str) -> bool:
 def real_medicines(values: Iterable[str]) -> list[str]:
     """The values that name a medicine, in order."""
     return [value for value in values if is_medicine_name(value)]
+
+
+SYNONYMS_FILE = MEDICINE_NAMES_FILE.with_name("synonyms.yml")
+
+
+@lru_cache(maxsize=1)
+def _condition_patterns(path: Path = SYNONYMS_FILE) -> dict[str, re.Pattern[str]]:
+    """Condition id -> the words people use for it (the NLU's synonyms), for the conditions medicines care about."""
+    book = load_catalogue()
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    patterns = {}
+    for item in document.get("nlu") or ():
+        condition = str(item.get("synonym") or "")
+        if condition not in book.conditions:
+            continue
+        words = [line.strip()[2:].strip() for line in item["examples"].splitlines() if line.strip().startswith("- ")]
+        words.append(condition.replace("_", " "))
+        patterns[condition] = re.compile(r"\b(?:" + "|".join(re.escape(w.lower()) for w in words if w) + r")\b")
+    return patterns
+
+
+def named_conditions(text: str) -> list[str]:
+    """Conditions a message names in words ("I have liver problems"): a caution must not depend on the entity
+    extractor noticing them."""
+    lowered = " ".join(str(text).lower().replace("\u2019", "'").split())
+    return [condition for condition, pattern in _condition_patterns().items() if pattern.search(lowered)]

@@ -5,6 +5,8 @@ the review file, and the report's figures against the conversations the test hel
 
 from __future__ import annotations
 
+import html
+
 import io
 import os
 import shutil
@@ -183,7 +185,11 @@ def test_report_figures_match_the_conversations_and_the_html_masks_them(recorded
     out = tmp_path / "report.html"
     assert report.main(["--endpoints", str(recorded.endpoints), "--days", "1", "--out", str(out)]) == 0
     page = out.read_text()
-    assert page.count("<svg") == 5 and MISUNDERSTOOD in page and "<script" not in page
+    # The page covers every conversation of the day in the shared test assistant: its most frequent misses.
+    everyone = report_figures(load_conversations(recorded.endpoints), since, until)
+    shown = [text for text, _ in everyone.unrecognised]
+    assert page.count("<svg") == 5 and "<script" not in page
+    assert shown and all(html.escape(text) in page for text in shown[:3])
     no_secrets(page)
 
 

