@@ -102,8 +102,10 @@ def wants_medicine_advice(request: GuidanceRequest) -> bool:
     if request.intent == "inform" and bool(request.conditions) and follows_medicine:
         return True
     # "How many days max can I take it?", "a small sherry with it?" right after advice on a named medicine.
+    # A short medicine question with no medicine named ("how many days max?") is about the one just discussed too.
+    short_medicine_question = request.intent == "ask_medication" and len(request.text.split()) <= FOLLOW_UP_WORDS
     return (request.last_topic == MEDICINE_TOPIC and bool(request.remembered_medications)
-            and refers_back_to_a_medicine(request.text))
+            and (refers_back_to_a_medicine(request.text) or short_medicine_question))
 
 
 # A short follow-up that points back at the medicine just discussed.

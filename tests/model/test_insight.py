@@ -92,9 +92,10 @@ def test_the_conversations_were_what_the_flags_expect(recorded: Recorded) -> Non
     assert not any(FEEDBACK_QUESTION.text in reply for reply in replies["emergency"]), "no rating after a red flag"
     assert "kind of appointment" in replies["booking"][3] and "stopped the booking" in replies["booking"][-1]
     assert "CB-" in replies["callback"][-1] and EMAIL in replies["callback"][-1]
-    # Either the fallback's "say it another way" or the unsure guidance answer's "tell me a little more".
-    assert any(ask in replies["misses"][0] for ask in ("didn't quite follow", "tell me a little more")), \
-        "the assistant asked for more"
+    # The fallback's "say it another way", the clarifying question between two close topics, or the unsure guidance
+    # answer's "tell me a little more": each asks for more, and each leaves the message flagged as missed.
+    asks = ("didn't quite follow", "not sure which you meant", "tell me a little more")
+    assert any(ask in replies["misses"][0] for ask in asks), f"the assistant asked for more: {replies['misses'][0]!r}"
 
 
 def test_flags_of_each_conversation(recorded: Recorded) -> None:

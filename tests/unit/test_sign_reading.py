@@ -194,3 +194,10 @@ def test_a_short_follow_up_pointing_back_at_the_medicine_gets_the_medicine_answe
     assert wants_medicine_advice(GuidanceRequest("ask_recovery", text="can I have a beer with it?", **after))
     assert not wants_medicine_advice(GuidanceRequest("ask_recovery", text="how long will the spasm last?", **after))
     assert not wants_medicine_advice(GuidanceRequest("ask_recovery", text="how many days max can I take it?"))
+
+
+def test_a_short_medicine_question_after_a_named_medicine_is_about_that_medicine() -> None:
+    from backcare.guidance import GuidanceRequest, MEDICINE_TOPIC, wants_medicine_advice
+
+    after = dict(remembered_medications=("co_codamol",), last_topic=MEDICINE_TOPIC)
+    assert wants_medicine_advice(GuidanceRequest("ask_medication", text="how many days max?", **after))
