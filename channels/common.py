@@ -85,7 +85,8 @@ _LIST_NUMBER = re.compile(r"\d{1,2}[.)]")
 
 def _is_sentence_end(text: str, match: re.Match) -> bool:
     if match.group() == "\n":
-        return True
+        # A line that introduces what follows ("Read more:", "These can help:") stays with its next line.
+        return not text[:match.start()].rstrip().endswith(":")
     line_start = text.rfind("\n", 0, match.start()) + 1
     word_start = max(line_start, text.rfind(" ", 0, match.start()) + 1)
     word = text[word_start:match.end()]

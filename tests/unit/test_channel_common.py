@@ -225,3 +225,12 @@ def test_whole_number_settings() -> None:
     assert int_setting("300", 1600, 1600) == 300
     assert int_setting("5000", 1600, 1600) == 1600
     assert int_setting("0", 1600) == 1600 and int_setting("lots", 1600) == 1600, "a bad value keeps the default"
+
+
+def test_a_heading_line_stays_with_what_it_introduces() -> None:
+    from channels.common import split_message
+
+    text = ("A back spasm often starts when lifting. Poor posture too.\n\n"
+            "Read more:\n- NHS: Back pain – https://www.nhs.uk/conditions/back-pain/")
+    chunks = split_message(text, 70)
+    assert chunks[0].endswith("Poor posture too.") and chunks[1].startswith("Read more:\n- NHS")
