@@ -29,7 +29,7 @@ MODEL_NAME := backspasm-$(shell cat $(MODEL_INPUTS) | sha256sum | cut -c1-16)
 MODEL := models/$(MODEL_NAME).tar.gz
 INSTALLED := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt requirements-model.txt | sha256sum | cut -c1-16)
 
-.PHONY: help install browser-deps train run run-prod shell validate test test-unit test-model test-browser \
+.PHONY: help install browser-deps train run run-prod shell validate lint test test-unit test-model test-browser \
 	test-channels test-prod channel-try bookings review report content-book benchmark-report purge-conversations \
 	console staff-user audit bench eval eval-cv eval-compare eval-fallback eval-writers store-deps clean erase export
 
@@ -39,7 +39,8 @@ help:
 	@echo "make run-prod  the same against PostgreSQL and Redis (started on this machine unless TRACKER_STORE_URL"
 	@echo "               names a database server; docs/deployment.md)"
 	@echo "make shell     talk to the assistant in the terminal (staff test conversations)"
-	@echo "make test      validate data, unit tests, train if needed, NLU and conversation tests"
+	@echo "make test      lint, validate data, unit tests, train if needed, NLU and conversation tests"
+	@echo "make lint      ruff check, ruff format --check and mypy (settings in pyproject.toml; no model needed)"
 	@echo "make train     train a model for the current data, config and domain (skipped if current)"
 	@echo "make validate  rasa data validate, failing on any warning"
 	@echo "make eval      NLU quality report for the current model into docs/nlu-report.md (not part of make test)"
@@ -93,6 +94,13 @@ validate: $(INSTALLED)
 
 test-unit: $(INSTALLED)
 	$(PYTHON) -m pytest tests/unit -q
+
+# Fast and needs no model, so `make test` runs it first. `ruff check --fix .` and `ruff format .` fix most of what
+# the first two report; .pre-commit-config.yaml runs the same three on each commit.
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 # Chromium (Debian) and axe-core (npm) for the widget's browser tests; skipped when already there.
 browser-deps:
@@ -196,10 +204,10 @@ bench: $(MODEL)
 store-deps:
 	scripts/services.sh install
 
-# Everything is installed and trained first; then the suites that run the assistant go two at a time, since each
-# keeps about one of the two cores busy (one Rasa server). The channels suite (fuzz) is the longest, so the others
-# follow one another beside it.
-test: validate test-unit train browser-deps store-deps
+# Lint first (seconds), then everything is installed and trained; then the suites that run the assistant go two at
+# a time, since each keeps about one of the two cores busy (one Rasa server). The channels suite (fuzz) is the
+# longest, so the others follow one another beside it.
+test: lint validate test-unit train browser-deps store-deps
 	$(MAKE) --no-print-directory -j2 test-channels test-model test-browser test-prod
 
 clean:
