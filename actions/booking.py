@@ -15,7 +15,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import clinic_profile, entity_values, latest_text, send
+from actions.common import clinic_profile, entity_values, send
 from actions.forms import PatientFormValidationAction, latest_intent_name
 from actions.screening import RedFlagScreenQuestions
 from backcare.booking import conversation as talk
@@ -32,9 +32,25 @@ log = logging.getLogger(__name__)
 
 # Every slot the booking and call-back forms fill; cleared when a form ends so nothing lingers.
 BOOKING_SLOTS = (
-    "consent", "patient_name", "contact", "phone", "email", "contact_method", "appointment_type", "preferred_time",
-    "time_offers", "chosen_time", "payment", "insurer_name", "authorisation_number", "reason", "red_flag_screen",
-    "screening_answers", "booking_confirmed", "invalid_answers", "requested_slot",
+    "consent",
+    "patient_name",
+    "contact",
+    "phone",
+    "email",
+    "contact_method",
+    "appointment_type",
+    "preferred_time",
+    "time_offers",
+    "chosen_time",
+    "payment",
+    "insurer_name",
+    "authorisation_number",
+    "reason",
+    "red_flag_screen",
+    "screening_answers",
+    "booking_confirmed",
+    "invalid_answers",
+    "requested_slot",
 )
 
 
@@ -72,8 +88,9 @@ def patient_deadline(environ: Any = os.environ) -> Deadline:
 async def hand_over(request: BookingRequest) -> Submission:
     """The request to the backend, or the outbox, in a worker thread: the backends use blocking HTTP (and
     SQLite), which must not hold up the action server's event loop and with it every other patient's actions."""
-    return await asyncio.to_thread(submit_with_outbox, booking_backend(), booking_store(), request,
-                                   deadline=patient_deadline())
+    return await asyncio.to_thread(
+        submit_with_outbox, booking_backend(), booking_store(), request, deadline=patient_deadline()
+    )
 
 
 def recognised(check: talk.FieldCheck) -> bool:
@@ -103,8 +120,9 @@ class ValidateBookingForm(RedFlagScreenQuestions, PatientFormValidationAction):
     def explain(self, slot: str) -> Optional[str]:
         return talk.explanation(slot, clinic_profile())
 
-    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
-                             domain: DomainDict) -> list[str]:
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
         if tracker.get_slot("consent") is False:
             return ["consent"]  # the form ends; the refusal was answered kindly already
         slots = ["consent", "patient_name", "contact", "appointment_type", "preferred_time", "payment"]
@@ -116,84 +134,108 @@ class ValidateBookingForm(RedFlagScreenQuestions, PatientFormValidationAction):
             return slots  # no booking after an emergency answer: the form ends here
         return slots + ["booking_confirmed"]
 
-    async def extract_patient_name(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                   domain: DomainDict) -> dict[str, Any]:
+    async def extract_patient_name(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         return self._rescue("patient_name", tracker, lambda text: talk.check_name(text).accepted)
 
-    async def extract_contact(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                              domain: DomainDict) -> dict[str, Any]:
+    async def extract_contact(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         method = tracker.get_slot("contact_method")
-        return self._rescue("contact", tracker, lambda text: recognised(talk.check_contact(
-            text, "", method, clinic_profile())))
+        return self._rescue(
+            "contact", tracker, lambda text: recognised(talk.check_contact(text, "", method, clinic_profile()))
+        )
 
-    async def extract_appointment_type(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                       domain: DomainDict) -> dict[str, Any]:
-        return self._rescue("appointment_type", tracker,
-                            lambda text: recognised(talk.check_appointment_type(text, clinic_profile())))
+    async def extract_appointment_type(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._rescue(
+            "appointment_type", tracker, lambda text: recognised(talk.check_appointment_type(text, clinic_profile()))
+        )
 
-    async def extract_preferred_time(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                     domain: DomainDict) -> dict[str, Any]:
+    async def extract_preferred_time(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         offers = tracker.get_slot("time_offers") or []
-        return self._rescue("preferred_time", tracker, lambda text: recognised(talk.check_preferred_time(
-            text, clinic_profile(), offers)))
+        return self._rescue(
+            "preferred_time",
+            tracker,
+            lambda text: recognised(talk.check_preferred_time(text, clinic_profile(), offers)),
+        )
 
-    async def extract_payment(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                              domain: DomainDict) -> dict[str, Any]:
+    async def extract_payment(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         insurers = entity_values(tracker, "insurer")
-        return self._rescue("payment", tracker, lambda text: recognised(talk.check_payment(
-            text, insurers, clinic_profile())) or bool(insurers))
+        return self._rescue(
+            "payment",
+            tracker,
+            lambda text: recognised(talk.check_payment(text, insurers, clinic_profile())) or bool(insurers),
+        )
 
-    async def extract_booking_confirmed(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                        domain: DomainDict) -> dict[str, Any]:
+    async def extract_booking_confirmed(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         intent = latest_intent_name(tracker)
         return self._rescue("booking_confirmed", tracker, lambda text: talk.confirmation(text, intent)[0] is not None)
 
     # -- each answer --
 
-    async def validate_consent(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                               domain: DomainDict) -> dict[str, Any]:
+    async def validate_consent(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         if value is False:
             send(dispatcher, talk.consent_refused(clinic_profile()))
             return {"consent": False}
         return {"consent": True if value else None}
 
-    async def validate_patient_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: DomainDict) -> dict[str, Any]:
+    async def validate_patient_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         return self.outcome("patient_name", talk.check_name(str(value)), dispatcher, tracker)
 
-    async def validate_contact(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                               domain: DomainDict) -> dict[str, Any]:
-        check = talk.check_contact(str(value), latest_intent_name(tracker), tracker.get_slot("contact_method"),
-                                   clinic_profile())
+    async def validate_contact(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        check = talk.check_contact(
+            str(value), latest_intent_name(tracker), tracker.get_slot("contact_method"), clinic_profile()
+        )
         return self.outcome("contact", check, dispatcher, tracker)
 
-    async def validate_appointment_type(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                        domain: DomainDict) -> dict[str, Any]:
+    async def validate_appointment_type(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         check = talk.check_appointment_type(str(value), clinic_profile())
         return self.outcome("appointment_type", check, dispatcher, tracker)
 
-    async def validate_preferred_time(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                      domain: DomainDict) -> dict[str, Any]:
+    async def validate_preferred_time(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         offers = tracker.get_slot("time_offers") or []
         check = talk.check_preferred_time(str(value), clinic_profile(), offers)
         return self.outcome("preferred_time", check, dispatcher, tracker)
 
-    async def validate_payment(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                               domain: DomainDict) -> dict[str, Any]:
+    async def validate_payment(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         check = talk.check_payment(str(value), entity_values(tracker, "insurer"), clinic_profile())
         return self.outcome("payment", check, dispatcher, tracker)
 
-    async def validate_authorisation_number(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                            domain: DomainDict) -> dict[str, Any]:
+    async def validate_authorisation_number(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         check = talk.check_authorisation(str(value), latest_intent_name(tracker))
         return self.outcome("authorisation_number", check, dispatcher, tracker)
 
-    async def validate_reason(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                              domain: DomainDict) -> dict[str, Any]:
+    async def validate_reason(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         return self.outcome("reason", talk.check_reason(str(value)), dispatcher, tracker)
 
-    async def validate_booking_confirmed(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                         domain: DomainDict) -> dict[str, Any]:
+    async def validate_booking_confirmed(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         verdict, field_name = talk.confirmation(str(value), latest_intent_name(tracker))
         if verdict == "yes":
             return {"booking_confirmed": "yes", "invalid_answers": 0.0}
@@ -292,13 +334,22 @@ async def fetch_offers(appointment_type: str) -> list[dict[str, Any]]:
     if not appointment_type:
         return []
     try:
-        offers = await asyncio.to_thread(booking_backend().offer_times, appointment_type, None,
-                                         deadline=patient_deadline())
+        offers = await asyncio.to_thread(
+            booking_backend().offer_times, appointment_type, None, deadline=patient_deadline()
+        )
     except Exception as error:  # a slow or broken service must not stop the booking
         log.warning("could not read free times from the booking backend: %s", type(error).__name__)
         return []
-    return [{"starts_at": o.starts_at, "label": o.label, "appointment_type_id": o.appointment_type_id,
-             "practitioner_id": o.practitioner_id, "business_id": o.business_id} for o in offers]
+    return [
+        {
+            "starts_at": o.starts_at,
+            "label": o.label,
+            "appointment_type_id": o.appointment_type_id,
+            "practitioner_id": o.practitioner_id,
+            "business_id": o.business_id,
+        }
+        for o in offers
+    ]
 
 
 class ActionAskAuthorisationNumber(Action):
@@ -351,8 +402,11 @@ class ActionSubmitBooking(Action):
         return "action_submit_booking"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        ready = (tracker.get_slot("consent") is True and tracker.get_slot("booking_confirmed") == "yes"
-                 and tracker.get_slot("red_flag_screen") in (Level.ROUTINE.value, Level.URGENT.value))
+        ready = (
+            tracker.get_slot("consent") is True
+            and tracker.get_slot("booking_confirmed") == "yes"
+            and tracker.get_slot("red_flag_screen") in (Level.ROUTINE.value, Level.URGENT.value)
+        )
         if not ready:
             return clear_booking_slots()
         profile = clinic_profile()
@@ -381,4 +435,3 @@ class ActionStopBooking(Action):
             leaving = latest_intent_name(tracker) == "goodbye"  # utter_goodbye follows
             send(dispatcher, talk.booking_stopped(clinic_profile(), ask_more=not leaving))
         return [ActiveLoop(None)] + clear_booking_slots()
-

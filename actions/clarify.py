@@ -29,8 +29,9 @@ class ActionClarifyIntent(Action):
     def name(self) -> str:
         return "action_clarify_intent"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         message = tracker.latest_message
         text = latest_text(tracker)
         pair = close_pair(message.get("intent_ranking") or [])

@@ -11,8 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from backcare.clinic import ClinicProfile, load_profile
 from backcare.clinic_answers import clinic_info, insurance_answer
-from backcare.reply import Reply
 from backcare.knowledge import KnowledgeBase
+from backcare.reply import Reply
 
 
 @lru_cache(maxsize=1)
@@ -59,8 +59,11 @@ def slot_list(tracker: Tracker, name: str) -> list[str]:
 # intent (after a safety question, or a statement read as its next-best intent). Responses are uttered in the
 # handing action itself: a FollowupAction to a response leaves the policies in a state no rule covers.
 INTENT_RESPONSES = {
-    "greet": "utter_greet", "thank": "utter_you_are_welcome", "goodbye": "utter_goodbye",
-    "bot_challenge": "utter_iamabot", "out_of_scope": "utter_out_of_scope",
+    "greet": "utter_greet",
+    "thank": "utter_you_are_welcome",
+    "goodbye": "utter_goodbye",
+    "bot_challenge": "utter_iamabot",
+    "out_of_scope": "utter_out_of_scope",
 }
 BOOKING_FORM = "booking_form"
 

@@ -40,8 +40,9 @@ class PatientFormValidationAction(FormValidationAction):
     def explain(self, slot: str) -> Optional[str]:
         return None
 
-    def outcome(self, slot: str, check: FieldCheck, dispatcher: CollectingDispatcher,
-                tracker: Tracker) -> dict[str, Any]:
+    def outcome(
+        self, slot: str, check: FieldCheck, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
         """Slot values for a checked answer; says what is wrong, and explains after repeated refusals."""
         values: dict[str, Any] = {slot: check.value, **check.extra}
         if check.message:

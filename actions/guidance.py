@@ -10,7 +10,14 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
-    answer_as, clinic_profile, entity_values, knowledge_base, latest_intent, latest_text, send, slot_list,
+    answer_as,
+    clinic_profile,
+    entity_values,
+    knowledge_base,
+    latest_intent,
+    latest_text,
+    send,
+    slot_list,
 )
 from backcare.feedback import FEEDBACK_QUESTION, should_ask_feedback
 from backcare.guidance import ASK_FOR_MORE, GuidanceRequest, choose_guidance, profile_fields
@@ -43,8 +50,9 @@ class ActionGiveGuidance(Action):
         return give_guidance(dispatcher, tracker, intent)
 
 
-def give_guidance(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str,
-                  message: Optional[dict[str, Any]] = None) -> list[dict[str, Any]]:
+def give_guidance(
+    dispatcher: CollectingDispatcher, tracker: Tracker, intent: str, message: Optional[dict[str, Any]] = None
+) -> list[dict[str, Any]]:
     """Answer the latest message (or an earlier one, after a safety question) as `intent`, with its entities and
     what the conversation already holds."""
     message = message or tracker.latest_message
@@ -77,8 +85,9 @@ def give_guidance(dispatcher: CollectingDispatcher, tracker: Tracker, intent: st
         if runner_up:
             reply = choose_guidance(knowledge_base(), replace(request, intent=runner_up))
     send(dispatcher, reply)
-    if should_ask_feedback(reply.topic, tracker.get_slot("triage_level"), guidance_answers(tracker) + 1,
-                           feedback_asked(tracker)):
+    if should_ask_feedback(
+        reply.topic, tracker.get_slot("triage_level"), guidance_answers(tracker) + 1, feedback_asked(tracker)
+    ):
         send(dispatcher, FEEDBACK_QUESTION)
     events = [SlotSet("topic", reply.topic), SlotSet("conditions", conditions or None)]
     if request.medications:  # remembered for a follow-up ("how many days max?"), found by the model or the words
@@ -98,10 +107,10 @@ def next_best_intent(message: dict[str, Any]) -> str:
 
 def guidance_answers(tracker: Tracker) -> int:
     """Guidance answers already given in this conversation (this one not counted)."""
-    return sum(1 for event in tracker.events
-               if event.get("event") == "action" and event.get("name") == "action_give_guidance")
+    return sum(
+        1 for event in tracker.events if event.get("event") == "action" and event.get("name") == "action_give_guidance"
+    )
 
 
 def feedback_asked(tracker: Tracker) -> bool:
-    return any(event.get("event") == "bot" and event.get("text") == FEEDBACK_QUESTION.text
-               for event in tracker.events)
+    return any(event.get("event") == "bot" and event.get("text") == FEEDBACK_QUESTION.text for event in tracker.events)

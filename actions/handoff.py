@@ -42,14 +42,16 @@ class ValidateCallbackForm(ValidateBookingForm):
     def name(self) -> str:
         return "validate_callback_form"
 
-    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
-                             domain: DomainDict) -> list[str]:
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
         if tracker.get_slot("consent") is False:
             return ["consent"]
         return ["consent", "patient_name", "contact"]
 
-    async def validate_consent(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                               domain: DomainDict) -> dict[str, Any]:
+    async def validate_consent(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         if value is False:
             dispatcher.utter_message(text="No problem. Is there anything else about your back I can help with?")
             return {"consent": False}
@@ -73,8 +75,9 @@ def summary_of(tracker: Tracker, include_messages: bool) -> str:
             intents.append(str(((event.get("parse_data") or {}).get("intent") or {}).get("name") or ""))
             texts.append(str(event.get("text") or ""))
     personal = personal_values((slot, tracker.get_slot(slot)) for slot in PERSONAL_SLOTS)
-    return conversation_summary(intents, texts, tracker.get_slot("triage_level"), include_messages=include_messages,
-                                personal=personal)
+    return conversation_summary(
+        intents, texts, tracker.get_slot("triage_level"), include_messages=include_messages, personal=personal
+    )
 
 
 class ActionSubmitCallback(Action):
@@ -90,8 +93,12 @@ class ActionSubmitCallback(Action):
         request: Optional[BookingRequest] = None
         try:
             request = BookingRequest(
-                reference=new_reference(CALLBACK), kind=CALLBACK, name=str(tracker.get_slot("patient_name") or ""),
-                phone=phone, email=email, summary=summary_of(tracker, include_messages=True),
+                reference=new_reference(CALLBACK),
+                kind=CALLBACK,
+                name=str(tracker.get_slot("patient_name") or ""),
+                phone=phone,
+                email=email,
+                summary=summary_of(tracker, include_messages=True),
                 screening=str(tracker.get_slot("triage_level") or ""),
             )
             reference = (await hand_over(request)).reference

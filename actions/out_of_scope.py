@@ -40,8 +40,9 @@ class ActionAnswerOutOfScope(Action):
     def name(self) -> str:
         return "action_answer_out_of_scope"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         intent = follow_up_intent(tracker)
         if intent:
             return give_guidance(dispatcher, tracker, intent)

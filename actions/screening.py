@@ -31,14 +31,15 @@ class RedFlagScreenQuestions:
 
     form: str
 
-    async def extract_red_flag_screen(self: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                      domain: DomainDict) -> dict[str, Any]:
+    async def extract_red_flag_screen(
+        self: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         intent = answer_intent(tracker)
-        return self._rescue("red_flag_screen", tracker,
-                            lambda text: talk.screening_answer(text, intent) is not None)
+        return self._rescue("red_flag_screen", tracker, lambda text: talk.screening_answer(text, intent) is not None)
 
-    async def validate_red_flag_screen(self: Any, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                       domain: DomainDict) -> dict[str, Any]:
+    async def validate_red_flag_screen(
+        self: Any, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         answer = talk.screening_answer(str(value), latest_intent_name(tracker))
         if answer is None:
             check = talk.FieldCheck(message="Please answer yes, no or not sure.")
@@ -83,8 +84,7 @@ class ActionAskRedFlagScreen(Action):
         pending = [q for q in questions if q.id not in answers]
         question = pending[0] if pending else questions[-1]
         purpose = "check" if tracker.active_loop_name == "screening_form" else "booking"
-        send(dispatcher, talk.screening_question(question.text, questions.index(question) + 1, len(questions),
-                                                 purpose))
+        send(dispatcher, talk.screening_question(question.text, questions.index(question) + 1, len(questions), purpose))
         return []
 
 

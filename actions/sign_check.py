@@ -25,15 +25,26 @@ PENDING_SLOT = "sign_check"
 ANSWER_SLOT = "sign_check_answer"
 # The intents whose answer is a knowledge-base reply: a "no" answers the original message as one of these.
 GUIDANCE_INTENTS = {
-    "ask_what_is_spasm", "ask_symptoms", "ask_causes", "ask_diagnosis", "ask_treatment", "ask_medication",
-    "ask_prevention", "ask_recovery", "ask_when_to_seek_help", "ask_which_professional", "ask_nhs", "find_physio",
+    "ask_what_is_spasm",
+    "ask_symptoms",
+    "ask_causes",
+    "ask_diagnosis",
+    "ask_treatment",
+    "ask_medication",
+    "ask_prevention",
+    "ask_recovery",
+    "ask_when_to_seek_help",
+    "ask_which_professional",
+    "ask_nhs",
+    "find_physio",
     "inform",
 }
 NOT_AN_INTENT = {"report_red_flag", "nlu_fallback"}
 DECLINED = "declined"
 DECLINED_NOTE = Reply(
     "That's fine. If you get numbness around your bottom or genitals, trouble peeing or pooing, weak or numb legs "
-    "or chest pain, call 999 straight away. What else can I help with?", TOPIC_BUTTONS,
+    "or chest pain, call 999 straight away. What else can I help with?",
+    TOPIC_BUTTONS,
 )
 
 
@@ -47,8 +58,10 @@ def ask_sign_check(tracker: Tracker, pending: PendingCheck) -> list[dict[str, An
     """Events that keep the message and start the one-question form (it asks through
     action_ask_sign_check_answer)."""
     message = tracker.latest_message
-    remembered = {**pending.as_slot(latest_text(tracker), classifier_intent(message)),
-                  "entities": message.get("entities") or []}
+    remembered = {
+        **pending.as_slot(latest_text(tracker), classifier_intent(message)),
+        "entities": message.get("entities") or [],
+    }
     # The answer slot is not touched here: the form validates every slot set since the message, and an empty
     # answer must not be read (str(None) reads as "no"). action_finish_sign_check leaves it empty.
     return [SlotSet(PENDING_SLOT, remembered), FollowupAction(FORM)]
@@ -66,11 +79,14 @@ class ValidateSignCheckForm(PatientFormValidationAction):
         return "validate_sign_check_form"
 
     def explain(self, slot: str) -> Optional[str]:
-        return ("I ask because some signs with back pain need help the same day or straight away. Tap Yes, No or "
-                "Not sure, or say stop.")
+        return (
+            "I ask because some signs with back pain need help the same day or straight away. Tap Yes, No or "
+            "Not sure, or say stop."
+        )
 
-    async def validate_sign_check_answer(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                         domain: DomainDict) -> dict[str, Any]:
+    async def validate_sign_check_answer(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         if value is None:
             return {ANSWER_SLOT: None}
         intent = latest_intent_name(tracker)
@@ -112,8 +128,9 @@ class ActionFinishSignCheck(Action):
         return events + answer_original(dispatcher, tracker, remembered)
 
 
-def answer_original(dispatcher: CollectingDispatcher, tracker: Tracker,
-                    remembered: dict[str, Any]) -> list[dict[str, Any]]:
+def answer_original(
+    dispatcher: CollectingDispatcher, tracker: Tracker, remembered: dict[str, Any]
+) -> list[dict[str, Any]]:
     """After a no: the certain signs of the message if it had any, else the question it asked."""
     text = str(remembered.get("text") or "")
     certain = [match for match in detect_red_flags(text) if not match.check]
@@ -130,4 +147,3 @@ def answer_original(dispatcher: CollectingDispatcher, tracker: Tracker,
         return answered
     send(dispatcher, Reply(f"Thank you. {ASK_FOR_MORE}", TOPIC_BUTTONS))
     return []
-

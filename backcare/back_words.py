@@ -27,5 +27,5 @@ def names_the_back(text: str) -> bool:
 def _figure_of_speech(text: str, match: re.Match[str]) -> bool:
     if match.group(0).lower() not in ("back", "backs", "bak"):
         return False
-    window = text[max(0, match.start() - 25):match.end() + 15]
+    window = text[max(0, match.start() - 25) : match.end() + 15]
     return bool(NOT_THE_BODY.search(window)) and "my back" not in window.lower()

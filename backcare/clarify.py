@@ -9,7 +9,8 @@ rephrase.
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping, Optional, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any, Optional
 
 from backcare.reply import Button, Reply
 

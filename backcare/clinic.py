@@ -7,14 +7,20 @@ overridden one by one with CLINIC_NAME, CLINIC_PHONE, CLINIC_EMAIL and CLINIC_BO
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any, Optional
 
 from backcare.content import ContentError, load_yaml, require_text
 
 DEFAULT_PROFILE = Path(__file__).resolve().parent.parent / "clinic.yml"
-ENV_OVERRIDES = {"name": "CLINIC_NAME", "phone": "CLINIC_PHONE", "email": "CLINIC_EMAIL", "booking_url": "CLINIC_BOOKING_URL"}
+ENV_OVERRIDES = {
+    "name": "CLINIC_NAME",
+    "phone": "CLINIC_PHONE",
+    "email": "CLINIC_EMAIL",
+    "booking_url": "CLINIC_BOOKING_URL",
+}
 
 
 @dataclass(frozen=True)

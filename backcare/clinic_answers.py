@@ -69,14 +69,17 @@ def price_text(profile: ClinicProfile) -> str:
         parts.append("Prices: " + "; ".join(profile.prices) + ".")
     else:
         parts.append(f"For the price of treatment, please call {profile.phone}.")
-    parts.append("If you have health insurance, it may cover treatment. NHS physio is free, and in many areas "
-                 "you can refer yourself.")
+    parts.append(
+        "If you have health insurance, it may cover treatment. NHS physio is free, and in many areas "
+        "you can refer yourself."
+    )
     return " ".join(part for part in parts if part)
 
 
 def price_answer(profile: ClinicProfile) -> Reply:
-    return Reply(price_text(profile), (BOOK_BUTTON, Button("Using insurance", "/ask_insurance"), NHS_BUTTON),
-                 topic=PRICE_TOPIC)
+    return Reply(
+        price_text(profile), (BOOK_BUTTON, Button("Using insurance", "/ask_insurance"), NHS_BUTTON), topic=PRICE_TOPIC
+    )
 
 
 def clinic_reply(profile: ClinicProfile, text: str) -> Reply:

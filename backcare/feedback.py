@@ -21,8 +21,9 @@ NO_FEEDBACK_LEVELS = {"emergency", "urgent"}
 ANSWERS_BEFORE_ASKING = 2
 
 
-def should_ask_feedback(topic: Optional[str], triage_level: Optional[str], answers_given: int,
-                        asked_before: bool) -> bool:
+def should_ask_feedback(
+    topic: Optional[str], triage_level: Optional[str], answers_given: int, asked_before: bool
+) -> bool:
     """Ask once per conversation, after a real answer (a knowledge-base topic), never during a red flag."""
     return (
         topic is not None

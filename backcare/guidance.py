@@ -4,15 +4,16 @@ know', given the intent, the entities of this message and what the conversation 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from typing import Optional
 
 from backcare.clinic import ClinicProfile
 from backcare.clinic_answers import BOOK_BUTTON, NHS_BUTTON, PRICE_TOPIC, asks_clinic_price, price_text
-from backcare.reply import Button, Reply
-from backcare.sources import sources_block
 from backcare.knowledge import Entry, KnowledgeBase
 from backcare.medication import has_general_answer_for, medication_advice, mentions_medicine
+from backcare.reply import Button, Reply
+from backcare.sources import sources_block
 
 MEDICINE_TOPIC = "medicine"
 # The knowledge-base entry for "what medicines help?": a condition given right after it is about medicines.
@@ -25,10 +26,21 @@ TOPIC_BUTTONS = (
 # The broad areas in which a message naming an everyday subject ("can I drive?", "do I need a fit note?") gets
 # that subject's entry. Not ask_medication (a medicine named or the medicine overview answers it) and not
 # ask_when_to_seek_help (the full list of warning signs must always be given).
-SUBJECT_INTENTS = frozenset({
-    "ask_what_is_spasm", "ask_symptoms", "ask_causes", "ask_diagnosis", "ask_treatment", "ask_prevention",
-    "ask_recovery", "ask_which_professional", "ask_nhs", "find_physio", "inform",
-})
+SUBJECT_INTENTS = frozenset(
+    {
+        "ask_what_is_spasm",
+        "ask_symptoms",
+        "ask_causes",
+        "ask_diagnosis",
+        "ask_treatment",
+        "ask_prevention",
+        "ask_recovery",
+        "ask_which_professional",
+        "ask_nhs",
+        "find_physio",
+        "inform",
+    }
+)
 # The area a message the model was unsure about is answered in when its words name an everyday subject.
 SUBJECT_FOLLOW_UP = "inform"
 # The help question as well, for the entries marked `over_help_list` (a fit note, a child's back pain).
@@ -104,13 +116,17 @@ def wants_medicine_advice(request: GuidanceRequest) -> bool:
     # "How many days max can I take it?", "a small sherry with it?" right after advice on a named medicine.
     # A short medicine question with no medicine named ("how many days max?") is about the one just discussed too.
     short_medicine_question = request.intent == "ask_medication" and len(request.text.split()) <= FOLLOW_UP_WORDS
-    return (request.last_topic == MEDICINE_TOPIC and bool(request.remembered_medications)
-            and (refers_back_to_a_medicine(request.text) or short_medicine_question))
+    return (
+        request.last_topic == MEDICINE_TOPIC
+        and bool(request.remembered_medications)
+        and (refers_back_to_a_medicine(request.text) or short_medicine_question)
+    )
 
 
 # A short follow-up that points back at the medicine just discussed.
-_BACK_REFERENCE = re.compile(r"\b(?:take|taking|took|on|with|stay\s+on|keep\s+on)\s+(?:it|them|these|those|this|that)\b",
-                             re.IGNORECASE)
+_BACK_REFERENCE = re.compile(
+    r"\b(?:take|taking|took|on|with|stay\s+on|keep\s+on)\s+(?:it|them|these|those|this|that)\b", re.IGNORECASE
+)
 FOLLOW_UP_WORDS = 14
 
 
@@ -145,8 +161,11 @@ def choose_guidance(kb: KnowledgeBase, request: GuidanceRequest) -> Reply:
     if subject and (request.intent in SUBJECT_INTENTS or subject.over_help_list):
         return entry_reply(subject, request.profile_fields)
     # After the subject: "how much time off work?" is about work, not a price.
-    if (request.intent in SUBJECT_INTENTS and asks_clinic_price(request.text)
-            and request.profile_fields.get("clinic_prices")):
+    if (
+        request.intent in SUBJECT_INTENTS
+        and asks_clinic_price(request.text)
+        and request.profile_fields.get("clinic_prices")
+    ):
         return Reply(request.profile_fields["clinic_prices"], PRICE_BUTTONS, topic=PRICE_TOPIC)
     # "Can I take arnica?" is a medicine question about a remedy: its treatment entry answers it.
     if request.treatment and request.intent in ("ask_treatment", "inform", "ask_medication"):

@@ -18,9 +18,10 @@ import datetime as dt
 import json
 import re
 import secrets
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Optional, Sequence
+from typing import Any, Optional
 
 import sqlalchemy as sa
 
@@ -46,7 +47,7 @@ class Person:
     references: set[str] = field(default_factory=set)
 
     @classmethod
-    def from_who(cls, who: str) -> "Person":
+    def from_who(cls, who: str) -> Person:
         """WHO as staff type it: a phone number, an email address, a booking reference or a conversation id (the
         sender id; "~N" for a later session names the same sender)."""
         text = who.strip()
@@ -74,16 +75,24 @@ class Person:
     def patterns(self) -> list[re.Pattern[str]]:
         """Regular expressions that find any of the identifiers in text, phone numbers in any usual writing."""
         found = [phone_pattern(phone) for phone in sorted(self.phones)]
-        found += [re.compile(rf"(?<![\w.+-]){re.escape(email)}(?![\w-])", re.IGNORECASE) for email in sorted(self.emails)]
-        found += [re.compile(rf"(?<![\w-]){re.escape(item)}(?![\w-])") for item in sorted(self.senders | self.references)]
+        found += [
+            re.compile(rf"(?<![\w.+-]){re.escape(email)}(?![\w-])", re.IGNORECASE) for email in sorted(self.emails)
+        ]
+        found += [
+            re.compile(rf"(?<![\w-]){re.escape(item)}(?![\w-])") for item in sorted(self.senders | self.references)
+        ]
         return found
 
     def mentioned_in(self, text: str) -> bool:
         return any(pattern.search(text) for pattern in self.patterns())
 
     def as_dict(self) -> dict[str, list[str]]:
-        return {"conversation_ids": sorted(self.senders), "phones": sorted(self.phones),
-                "emails": sorted(self.emails), "references": sorted(self.references)}
+        return {
+            "conversation_ids": sorted(self.senders),
+            "phones": sorted(self.phones),
+            "emails": sorted(self.emails),
+            "references": sorted(self.references),
+        }
 
 
 def phone_pattern(e164: str) -> re.Pattern[str]:
@@ -101,6 +110,7 @@ def redact(text: str, person: Person) -> str:
 
 
 # --- the tracker store --------------------------------------------------------------------------------------
+
 
 def _has_events(engine: sa.engine.Engine) -> bool:
     return sa.inspect(engine).has_table(EVENTS_TABLE)
@@ -122,8 +132,7 @@ def find_conversations(engine: sa.engine.Engine, person: Person) -> set[str]:
         size = person.size()
         patterns = person.patterns()
         with engine.connect() as connection:
-            rows = connection.execution_options(stream_results=True).execute(
-                sa.select(table.c.sender_id, table.c.data))
+            rows = connection.execution_options(stream_results=True).execute(sa.select(table.c.sender_id, table.c.data))
             for sender, data in rows:
                 if sender in person.senders or (sender not in found and any(p.search(data or "") for p in patterns)):
                     found.add(sender)
@@ -131,7 +140,8 @@ def find_conversations(engine: sa.engine.Engine, person: Person) -> set[str]:
             for event in conversation_events(engine, sender):
                 if event.get("event") == "slot" and event.get("name") in IDENTIFYING_SLOTS and event.get("value"):
                     getattr(person, IDENTIFYING_SLOTS[event["name"]]).add(
-                        str(event["value"]).lower() if event["name"] == "email" else str(event["value"]))
+                        str(event["value"]).lower() if event["name"] == "email" else str(event["value"])
+                    )
         person.senders |= found
         if person.size() == size:
             return found
@@ -156,15 +166,20 @@ def delete_conversations(engine: sa.engine.Engine, senders: Iterable[str]) -> in
             connection.execute(sa.text("PRAGMA secure_delete = ON"))  # overwrite the freed pages, not just unlink
         for start in range(0, len(senders), BATCH):
             deleted += connection.execute(
-                sa.delete(table).where(table.c.sender_id.in_(senders[start:start + BATCH]))).rowcount
+                sa.delete(table).where(table.c.sender_id.in_(senders[start : start + BATCH]))
+            ).rowcount
     return deleted
 
 
 # --- bookings ---------------------------------------------------------------------------------------------
 
+
 def find_references(store: BookingStore, person: Person) -> set[str]:
-    found = {reference for reference in person.references
-             if store.get(reference) or any(item.reference == reference for item in store.outbox())}
+    found = {
+        reference
+        for reference in person.references
+        if store.get(reference) or any(item.reference == reference for item in store.outbox())
+    }
     for contact in sorted(person.phones | person.emails):
         found.update(store.references_for_contact(contact))
     for record in booking_records(store, found)["requests"]:  # the other contact given with a request is theirs too
@@ -183,14 +198,24 @@ def booking_records(store: BookingStore, references: Iterable[str]) -> dict[str,
         stored = store.get(reference)
         if stored:
             requests.append({**stored.request.to_dict(), "status": stored.status, "handled_at": stored.handled_at})
-    outbox = [{"reference": item.reference, "backend": item.backend, "status": item.status,
-               "attempts": item.attempts, "created_at": item.created_at, "next_attempt_at": item.next_attempt_at,
-               "request": item.request.to_dict() if item.request else None}
-              for item in store.outbox() if item.reference in wanted]
+    outbox = [
+        {
+            "reference": item.reference,
+            "backend": item.backend,
+            "status": item.status,
+            "attempts": item.attempts,
+            "created_at": item.created_at,
+            "next_attempt_at": item.next_attempt_at,
+            "request": item.request.to_dict() if item.request else None,
+        }
+        for item in store.outbox()
+        if item.reference in wanted
+    ]
     return {"requests": requests, "outbox": outbox}
 
 
 # --- files ------------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class StaffFiles:
@@ -260,12 +285,15 @@ def erase_from_files(files: StaffFiles, person: Person) -> FileChanges:
             kept = [line for line in lines if not person.mentioned_in(line)]
         else:
             kept = [redact(line, person) for line in lines]
-        changes.lines_changed[str(path)] = sum(1 for old, new in zip(lines, kept) if old != new) + len(lines) - len(kept)
+        changes.lines_changed[str(path)] = (
+            sum(1 for old, new in zip(lines, kept) if old != new) + len(lines) - len(kept)
+        )
         path.write_text("".join(kept), encoding="utf-8")
     return changes
 
 
 # --- the channels' memory in Redis ------------------------------------------------------------------------
+
 
 def redis_keys(client: Any, person: Person) -> list[str]:
     """Keys in Redis (channel memory, conversation locks) that name one of the person's conversations."""
@@ -277,6 +305,7 @@ def redis_keys(client: Any, person: Person) -> list[str]:
 
 
 # --- the two requests ------------------------------------------------------------------------------------
+
 
 @dataclass
 class Stores:
@@ -309,10 +338,17 @@ def subject_access(stores: Stores, who: str, now: Optional[dt.datetime] = None) 
         "generated_at": (now or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds"),
         "about": "Everything this assistant holds about the person (UK GDPR article 15).",
         "identifiers": person.as_dict(),
-        "conversations": [{"conversation_id": sender, "events": conversation_events(stores.engine, sender)}
-                          for sender in sorted(senders)] if stores.engine is not None else [],
-        **(booking_records(stores.bookings, references) if stores.bookings is not None
-           else {"requests": [], "outbox": []}),
+        "conversations": [
+            {"conversation_id": sender, "events": conversation_events(stores.engine, sender)}
+            for sender in sorted(senders)
+        ]
+        if stores.engine is not None
+        else [],
+        **(
+            booking_records(stores.bookings, references)
+            if stores.bookings is not None
+            else {"requests": [], "outbox": []}
+        ),
         "staff_files": file_mentions(stores.files, person),
     }
     if stores.redis is not None:
@@ -325,8 +361,10 @@ def _redis_value(client: Any, key: str) -> Any:
     kind = kind.decode() if isinstance(kind, bytes) else kind
     value = client.hgetall(key) if kind == "hash" else client.get(key) if kind == "string" else None
     if isinstance(value, dict):
-        return {k.decode() if isinstance(k, bytes) else k: v.decode() if isinstance(v, bytes) else v
-                for k, v in value.items()}
+        return {
+            k.decode() if isinstance(k, bytes) else k: v.decode() if isinstance(v, bytes) else v
+            for k, v in value.items()
+        }
     return value.decode() if isinstance(value, bytes) else value
 
 
@@ -341,10 +379,14 @@ class Erasure:
     redis_keys: int
 
     def summary_lines(self) -> list[str]:
-        lines = [f"Deleted {self.conversations} conversation(s) ({self.events} events) from the tracker store.",
-                 f"Deleted {self.booking_records} booking/call-back record(s) and outbox entr(y/ies)"
-                 + (f": {', '.join(self.references)}." if self.references else ".")]
-        lines += [f"Deleted report {path} (make report rebuilds it without them)." for path in self.files.reports_deleted]
+        lines = [
+            f"Deleted {self.conversations} conversation(s) ({self.events} events) from the tracker store.",
+            f"Deleted {self.booking_records} booking/call-back record(s) and outbox entr(y/ies)"
+            + (f": {', '.join(self.references)}." if self.references else "."),
+        ]
+        lines += [
+            f"Deleted report {path} (make report rebuilds it without them)." for path in self.files.reports_deleted
+        ]
         lines += [f"Removed or redacted {count} line(s) in {path}." for path, count in self.files.lines_changed.items()]
         if self.redis_keys:
             lines.append(f"Deleted {self.redis_keys} key(s) of theirs in Redis (channel memory, locks).")
@@ -352,8 +394,7 @@ class Erasure:
         return lines
 
 
-def erase(stores: Stores, who: str, record_log: Path, staff: str = "",
-          now: Optional[dt.datetime] = None) -> Erasure:
+def erase(stores: Stores, who: str, record_log: Path, staff: str = "", now: Optional[dt.datetime] = None) -> Erasure:
     """Deletes everything held about the person and appends a record of the erasure without personal data."""
     person, senders, references = gather(stores, who)
     events = delete_conversations(stores.engine, senders) if stores.engine is not None else 0
@@ -362,8 +403,9 @@ def erase(stores: Stores, who: str, record_log: Path, staff: str = "",
     keys = redis_keys(stores.redis, person) if stores.redis is not None else []
     if keys:
         stores.redis.delete(*keys)
-    result = Erasure(f"ER-{secrets.token_hex(4).upper()}", len(senders), events, booking_rows, sorted(references),
-                     files, len(keys))
+    result = Erasure(
+        f"ER-{secrets.token_hex(4).upper()}", len(senders), events, booking_rows, sorted(references), files, len(keys)
+    )
     record_erasure(record_log, result, staff, now)
     return result
 
@@ -372,10 +414,12 @@ def record_erasure(log: Path, erasure: Erasure, staff: str = "", now: Optional[d
     """One line: when, who ran it, the record id and the counts; never the person's identifiers (their
     booking references included)."""
     moment = (now or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds")
-    line = (f"{moment}\terasure={erasure.record_id}\tstaff={' '.join(staff.split()) or '-'}\t"
-            f"conversations={erasure.conversations}\tevents={erasure.events}\t"
-            f"booking_records={erasure.booking_records}\treports_deleted={len(erasure.files.reports_deleted)}\t"
-            f"lines_changed={sum(erasure.files.lines_changed.values())}\tredis_keys={erasure.redis_keys}\n")
+    line = (
+        f"{moment}\terasure={erasure.record_id}\tstaff={' '.join(staff.split()) or '-'}\t"
+        f"conversations={erasure.conversations}\tevents={erasure.events}\t"
+        f"booking_records={erasure.booking_records}\treports_deleted={len(erasure.files.reports_deleted)}\t"
+        f"lines_changed={sum(erasure.files.lines_changed.values())}\tredis_keys={erasure.redis_keys}\n"
+    )
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("a", encoding="utf-8") as handle:
         handle.write(line)

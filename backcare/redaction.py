@@ -44,8 +44,11 @@ PHONE, EMAIL, POSTCODE, NUMBER, NAME, CONTACT = "[phone]", "[email]", "[postcode
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
 _LONG_NUMBER = re.compile(r"\b[A-Z]{0,3}\d{5,}\b", re.IGNORECASE)
-_NAME_CUE = re.compile(r"(\b(?:my name is|my name's|i'm called|i am called|call me|(?:my|full|patient) name:)\s+)"
-                       r"([^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){0,2})", re.I)
+_NAME_CUE = re.compile(
+    r"(\b(?:my name is|my name's|i'm called|i am called|call me|(?:my|full|patient) name:)\s+)"
+    r"([^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){0,2})",
+    re.I,
+)
 _DIALLED = re.compile(r"[+(0]")
 MIN_PHONE_DIGITS, MAX_PHONE_DIGITS = 10, 15
 MIN_NAME_PART = 2
@@ -57,12 +60,12 @@ def phone_spans(text: str) -> list[tuple[int, int]]:
     for match in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE):
         raw = match.raw_string
         dialled = _DIALLED.search(raw)
-        if dialled is None or raw[:dialled.start()].strip("[ "):  # digits before the +, 0 or bracket: not dialled
+        if dialled is None or raw[: dialled.start()].strip("[ "):  # digits before the +, 0 or bracket: not dialled
             continue
-        if dialled.group() == "(" and not raw[dialled.start() + 1:].startswith("0"):
+        if dialled.group() == "(" and not raw[dialled.start() + 1 :].startswith("0"):
             continue
         start = match.start + dialled.start()
-        if MIN_PHONE_DIGITS <= sum(ch.isdigit() for ch in text[start:match.end]) <= MAX_PHONE_DIGITS:
+        if MIN_PHONE_DIGITS <= sum(ch.isdigit() for ch in text[start : match.end]) <= MAX_PHONE_DIGITS:
             spans.append((start, match.end))
     return spans
 
@@ -80,8 +83,9 @@ def _mask_personal(text: str, personal: Iterable[str], label: Optional[str]) -> 
     return text
 
 
-def mask_details(text: str, personal: Iterable[str] = (), long_numbers: bool = True,
-                 label: Optional[str] = None) -> str:
+def mask_details(
+    text: str, personal: Iterable[str] = (), long_numbers: bool = True, label: Optional[str] = None
+) -> str:
     """The text with emails, the given personal values (longest first, see `personal_values`), phone numbers,
     postcodes, a name after a cue and, unless `long_numbers` is False, long numbers masked. Each kind gets its own
     label ([phone], [email], [postcode], [name], [contact], [number]) unless `label` is given."""
@@ -164,8 +168,20 @@ class Redactor:
 # --- logs --------------------------------------------------------------------------------------------------------
 
 _SENSITIVE_KEYS = (
-    "text", "user_text", "parse_data_text", "message", "user_message", "user_uttered", "patient_name", "contact",
-    "full_name", "phone", "email", "slot_values", "typed", "value",
+    "text",
+    "user_text",
+    "parse_data_text",
+    "message",
+    "user_message",
+    "user_uttered",
+    "patient_name",
+    "contact",
+    "full_name",
+    "phone",
+    "email",
+    "slot_values",
+    "typed",
+    "value",
 )  # "value": slot and entity values in event dicts; not plain "name": Rasa logs intent and action names under it
 _KEYS = "|".join(_SENSITIVE_KEYS)
 # key: 'value' / "key": "value" / key='value' (Python reprs and JSON, escaped quotes allowed inside)

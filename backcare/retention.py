@@ -40,7 +40,7 @@ def purge_conversations(engine: sa.engine.Engine, cutoff: float, dry_run: bool =
         senders = expired_senders(connection, cutoff)
         events = 0
         for start in range(0, len(senders), BATCH):
-            batch = senders[start:start + BATCH]
+            batch = senders[start : start + BATCH]
             table = sa.table(EVENTS_TABLE, sa.column("sender_id"))
             if dry_run:
                 query = sa.select(sa.func.count()).select_from(table).where(table.c.sender_id.in_(batch))

@@ -8,9 +8,9 @@ one), read at its natural threshold of 0.5. Measured in the NLU pipeline compari
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 from backcare.text_model import TextClassifier
 
@@ -23,7 +23,7 @@ class ScopeModel:
     classifier: TextClassifier
 
     @classmethod
-    def train(cls, texts: Sequence[str], out_of_scope: Sequence[bool]) -> "ScopeModel":
+    def train(cls, texts: Sequence[str], out_of_scope: Sequence[bool]) -> ScopeModel:
         if len(set(out_of_scope)) < 2:
             raise ValueError("the scope model needs examples both in and out of scope")
         return cls(TextClassifier.train(texts, [OUT if out else IN for out in out_of_scope]))
@@ -35,5 +35,5 @@ class ScopeModel:
         self.classifier.save(path)
 
     @classmethod
-    def load(cls, path: Path) -> "ScopeModel":
+    def load(cls, path: Path) -> ScopeModel:
         return cls(TextClassifier.load(path))

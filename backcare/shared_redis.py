@@ -5,7 +5,8 @@ machine (`make run`: the lock store is in memory)."""
 
 from __future__ import annotations
 
-from typing import Mapping, Optional
+from collections.abc import Mapping
+from typing import Optional
 from urllib.parse import quote
 
 REDIS_DB = 1

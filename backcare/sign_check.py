@@ -14,21 +14,26 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Mapping, Optional, Sequence
+from typing import Any, Optional
 
 from backcare.content import (
-    ContentError, check_keys, load_yaml, require_reviewed, require_sources, require_text,
+    ContentError,
+    check_keys,
+    load_yaml,
+    require_reviewed,
+    require_sources,
+    require_text,
 )
 from backcare.reply import Button, Reply
 from backcare.triage.advice import Disposition, disposition, join_words
 from backcare.triage.detector import Level, RedFlagMatch, detect_red_flags, highest_level
 
 SIGN_CHECKS_FILE = Path(__file__).parent / "triage" / "sign_checks.yml"
-CHECK_KEYS = ("id", "level", "label", "concern", "question", "yes_button", "no_button", "words", "sources",
-              "reviewed")
+CHECK_KEYS = ("id", "level", "label", "concern", "question", "yes_button", "no_button", "words", "sources", "reviewed")
 SIGN_CHECK_OPENING = "Before I answer, one quick question to keep you safe"
 # When the classifier heard a red flag and the message has none of a check's words: every sign in one question.
 ANY_SIGN = "any_sign"
@@ -78,15 +83,20 @@ def _parse_check(raw: Mapping[str, Any], where: str) -> SignCheck:
     except re.error as error:
         raise ContentError(f"{where}: bad pattern: {error}") from error
     return SignCheck(
-        id=check_id, level=level, label=require_text(raw, "label", where),
-        question=require_text(raw, "question", where), yes=require_text(raw, "yes_button", where),
-        no=require_text(raw, "no_button", where), words=words, sources=require_sources(raw, where),
+        id=check_id,
+        level=level,
+        label=require_text(raw, "label", where),
+        question=require_text(raw, "question", where),
+        yes=require_text(raw, "yes_button", where),
+        no=require_text(raw, "no_button", where),
+        words=words,
+        sources=require_sources(raw, where),
         reviewed=require_reviewed(raw, where),
         concern=require_text(raw, "concern", where) if "concern" in raw else None,
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_sign_checks(path: Path = SIGN_CHECKS_FILE) -> dict[str, SignCheck]:
     document = load_yaml(path)
     if not isinstance(document, Mapping):
@@ -99,6 +109,7 @@ def load_sign_checks(path: Path = SIGN_CHECKS_FILE) -> dict[str, SignCheck]:
 
 
 # --- when to ask -----------------------------------------------------------------------------------------
+
 
 def check_before_escalating(matches: Sequence[RedFlagMatch]) -> Optional[PendingCheck]:
     """A check when a sign to check outranks every certain one ("weak bladder for years" and a fever: ask about
@@ -131,11 +142,14 @@ def check_for_red_flag_message(text: str) -> Optional[PendingCheck]:
 
 # --- asking and answering --------------------------------------------------------------------------------
 
+
 def question(pending: PendingCheck) -> Reply:
     check = load_sign_checks()[pending.check]
     mentioned = f"You mentioned {join_words(list(pending.labels))}. " if pending.labels else ""
-    return Reply(f"{SIGN_CHECK_OPENING}. {mentioned}{check.question}",
-                 (Button(check.yes, "/affirm"), Button(check.no, "/deny"), Button("Not sure", "not sure")))
+    return Reply(
+        f"{SIGN_CHECK_OPENING}. {mentioned}{check.question}",
+        (Button(check.yes, "/affirm"), Button(check.no, "/deny"), Button("Not sure", "not sure")),
+    )
 
 
 def escalation(pending: PendingCheck, answer: str) -> Optional[Disposition]:

@@ -3,9 +3,9 @@ one a line, instead of a bare list of addresses. Titles live in `sources.yml`.""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping, Sequence
 from urllib.parse import urlparse
 
 from backcare.content import LIST_ITEM, ContentError, load_yaml

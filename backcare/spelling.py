@@ -9,8 +9,9 @@ word within the allowed distance; anything else is left as typed.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Optional
 
 WORD = re.compile(r"[A-Za-z]+")
 # Shorter words have too many real-word neighbours ("spasm"/"spasms", "groin"/"grown") to correct safely.
@@ -46,7 +47,7 @@ class SpellingNormaliser:
     known_words: frozenset[str]  # lower-case words never to change (everything seen in training)
 
     @classmethod
-    def build(cls, vocabulary: Iterable[str], known_words: Iterable[str]) -> "SpellingNormaliser":
+    def build(cls, vocabulary: Iterable[str], known_words: Iterable[str]) -> SpellingNormaliser:
         words = {w.lower() for term in vocabulary for w in WORD.findall(term) if len(w) >= MIN_WORD_LENGTH}
         known = {w.lower() for w in known_words} | words
         return cls(frozenset(words), frozenset(known))

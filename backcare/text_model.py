@@ -10,9 +10,9 @@ Stored with skops rather than pickle: loading checks every type in the file agai
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 import skops.io as sio
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -34,13 +34,14 @@ class TextClassifier:
     pipeline: Pipeline
 
     @classmethod
-    def train(cls, texts: Sequence[str], labels: Sequence[str]) -> "TextClassifier":
+    def train(cls, texts: Sequence[str], labels: Sequence[str]) -> TextClassifier:
         if len(set(labels)) < 2:
             raise ValueError("a text classifier needs examples of at least two labels")
-        features = make_union(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
-                              TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True))
-        pipeline = make_pipeline(features, LogisticRegression(C=REGULARISATION, class_weight="balanced",
-                                                              max_iter=3000))
+        features = make_union(
+            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
+        )
+        pipeline = make_pipeline(features, LogisticRegression(C=REGULARISATION, class_weight="balanced", max_iter=3000))
         pipeline.fit([mask_settled_signs(text) for text in texts], list(labels))  # lower-cased by the vectorizers
         return cls(pipeline)
 
@@ -58,7 +59,7 @@ class TextClassifier:
         sio.dump(self.pipeline, path)
 
     @classmethod
-    def load(cls, path: Path) -> "TextClassifier":
+    def load(cls, path: Path) -> TextClassifier:
         untrusted = [name for name in sio.get_untrusted_types(file=path) if name not in TRUSTED_TYPES]
         if untrusted:
             raise ValueError(f"{path.name} holds types that are not trusted: {untrusted}")

@@ -21,9 +21,13 @@ def _canonical(value: str) -> str:
 @lru_cache(maxsize=1)
 def treatment_names(path: Path = TREATMENT_NAMES_FILE) -> frozenset[str]:
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return frozenset(_canonical(line.strip()[2:]) for item in document.get("nlu") or ()
-                     if item.get("lookup") == "treatment"
-                     for line in item["examples"].splitlines() if line.strip().startswith("- "))
+    return frozenset(
+        _canonical(line.strip()[2:])
+        for item in document.get("nlu") or ()
+        if item.get("lookup") == "treatment"
+        for line in item["examples"].splitlines()
+        if line.strip().startswith("- ")
+    )
 
 
 def is_treatment_name(value: str, kb: KnowledgeBase) -> bool:

@@ -9,7 +9,8 @@ import os
 import re
 import time
 from collections import OrderedDict
-from typing import Any, Callable, Generic, Hashable, Iterable, Mapping, Optional, TypeVar
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from typing import Any, Generic, Optional, TypeVar
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +34,7 @@ Buttons = list[dict[str, Any]]
 
 # --- Settings ------------------------------------------------------------------------------------------------
 
+
 def channel_settings(
     channel: str, credentials: Optional[Mapping[str, Any]], fields: Mapping[str, str], required: Iterable[str]
 ) -> Optional[dict[str, str]]:
@@ -52,8 +54,9 @@ def channel_settings(
     if len(missing) == len(required):
         logger.info("The %s channel is off (set %s to turn it on).", channel, ", ".join(missing))
     else:
-        logger.error("The %s channel is off: %s not set, though the rest of its settings are.",
-                     channel, ", ".join(missing))
+        logger.error(
+            "The %s channel is off: %s not set, though the rest of its settings are.", channel, ", ".join(missing)
+        )
     return None
 
 
@@ -71,6 +74,7 @@ def int_setting(value: Optional[str], default: int, maximum: Optional[int] = Non
 
 # --- Long answers ----------------------------------------------------------------------------------------------
 
+
 def text_length(text: str) -> int:
     """Length as the platforms count it: UTF-16 code units."""
     return len(text.encode("utf-16-le")) // 2
@@ -86,10 +90,10 @@ _LIST_NUMBER = re.compile(r"\d{1,2}[.)]")
 def _is_sentence_end(text: str, match: re.Match) -> bool:
     if match.group() == "\n":
         # A line that introduces what follows ("Read more:", "These can help:") stays with its next line.
-        return not text[:match.start()].rstrip().endswith(":")
+        return not text[: match.start()].rstrip().endswith(":")
     line_start = text.rfind("\n", 0, match.start()) + 1
     word_start = max(line_start, text.rfind(" ", 0, match.start()) + 1)
-    word = text[word_start:match.end()]
+    word = text[word_start : match.end()]
     if word.lower() in _NOT_AN_END:
         return False
     # "1. Yes" at the start of a line is a numbered option, not a sentence.
@@ -177,7 +181,7 @@ def bold_spans(text: str) -> tuple[str, list[tuple[int, int]]]:
     spans: list[tuple[int, int]] = []
     position = length = 0
     for match in _BOLD.finditer(text):
-        parts.append(text[position:match.start()])
+        parts.append(text[position : match.start()])
         length += match.start() - position
         spans.append((length, length + len(match.group(1))))
         parts.append(match.group(1))
@@ -188,6 +192,7 @@ def bold_spans(text: str) -> tuple[str, list[tuple[int, int]]]:
 
 
 # --- Buttons ---------------------------------------------------------------------------------------------------
+
 
 def button_title(button: Mapping[str, Any]) -> str:
     return str(button.get("title") or button.get("payload") or "").strip()
@@ -242,8 +247,9 @@ class RecentCache(Generic[K, V]):
     """A dictionary that forgets: entries expire after `ttl_seconds` and the oldest go first beyond `max_items`,
     so memory stays bounded however many people write. Used from the server's event loop only."""
 
-    def __init__(self, max_items: int = 10_000, ttl_seconds: float = 24 * 3600,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, max_items: int = 10_000, ttl_seconds: float = 24 * 3600, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.max_items = max_items
         self.ttl_seconds = ttl_seconds
         self._clock = clock

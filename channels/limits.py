@@ -16,8 +16,9 @@ import os
 import re
 import time
 from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Mapping, Optional
+from typing import TYPE_CHECKING, Optional
 
 from channels.common import int_setting
 
@@ -59,8 +60,9 @@ class SenderRateLimiter:
     """A token bucket per sender: `burst` messages at once, refilled at `per_minute` a minute. Memory stays bounded:
     at most `max_senders` buckets, the least recently active forgotten first (a forgotten sender starts full)."""
 
-    def __init__(self, per_minute: int, burst: int, max_senders: int = 100_000,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, per_minute: int, burst: int, max_senders: int = 100_000, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.refill_per_second = per_minute / 60.0
         self.burst = burst
         self.max_senders = max_senders
@@ -94,7 +96,7 @@ class LimitSettings:
     max_request_bytes: int = 65536
 
     @classmethod
-    def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> "LimitSettings":
+    def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> LimitSettings:
         env = os.environ if environ is None else environ
         default = cls()
         return cls(
@@ -110,8 +112,13 @@ class MessageGate:
     The rate is counted in `memory` (channels/memory.py: this process, or Redis shared by every instance) under
     the channel's `scope`, so a sender id given on one channel never spends another channel's allowance."""
 
-    def __init__(self, settings: Optional[LimitSettings] = None, clock: Callable[[], float] = time.monotonic,
-                 memory: Optional["ChannelMemory"] = None, scope: str = "") -> None:
+    def __init__(
+        self,
+        settings: Optional[LimitSettings] = None,
+        clock: Callable[[], float] = time.monotonic,
+        memory: Optional[ChannelMemory] = None,
+        scope: str = "",
+    ) -> None:
         from channels.memory import LocalMemory
 
         self.settings = settings or LimitSettings.from_env()

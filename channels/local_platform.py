@@ -43,15 +43,21 @@ def local_credentials(api_base_url: str, telegram_max_length: Optional[int] = No
     """A credentials file's content for REST, WhatsApp and Telegram, both channels on the made-up accounts and
     talking to `api_base_url` (the fake). Values given in the file win over environment variables, so real
     platform settings in the environment are never used."""
-    telegram: dict[str, Any] = {"bot_token": LOCAL_BOT_TOKEN, "secret_token": LOCAL_SECRET,
-                                "api_base_url": api_base_url}
+    telegram: dict[str, Any] = {
+        "bot_token": LOCAL_BOT_TOKEN,
+        "secret_token": LOCAL_SECRET,
+        "api_base_url": api_base_url,
+    }
     if telegram_max_length:
         telegram["max_message_length"] = telegram_max_length
     return {
         "channels.rest.LimitedRestInput": None,
         "channels.whatsapp.WhatsAppInput": {
-            "account_sid": LOCAL_ACCOUNT_SID, "auth_token": LOCAL_AUTH_TOKEN, "whatsapp_number": LOCAL_CLINIC_NUMBER,
-            "webhook_url": LOCAL_PUBLIC_WEBHOOK_URL, "api_base_url": api_base_url,
+            "account_sid": LOCAL_ACCOUNT_SID,
+            "auth_token": LOCAL_AUTH_TOKEN,
+            "whatsapp_number": LOCAL_CLINIC_NUMBER,
+            "webhook_url": LOCAL_PUBLIC_WEBHOOK_URL,
+            "api_base_url": api_base_url,
         },
         "channels.telegram.TelegramInput": telegram,
     }
@@ -81,7 +87,7 @@ class FakePlatform:
     def url(self) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
-    def start(self) -> "FakePlatform":
+    def start(self) -> FakePlatform:
         self._thread.start()
         return self
 
@@ -89,7 +95,7 @@ class FakePlatform:
         self._server.shutdown()
         self._server.server_close()
 
-    def __enter__(self) -> "FakePlatform":
+    def __enter__(self) -> FakePlatform:
         return self.start()
 
     def __exit__(self, *_: Any) -> None:
@@ -111,8 +117,11 @@ class FakePlatform:
         return [call["form"] for call in self.since(mark) if call["platform"] == "twilio"]
 
     def telegram_calls(self, method: Optional[str] = None, mark: int = 0) -> list[dict[str, Any]]:
-        return [call for call in self.since(mark)
-                if call["platform"] == "telegram" and (method is None or call["method"] == method)]
+        return [
+            call
+            for call in self.since(mark)
+            if call["platform"] == "telegram" and (method is None or call["method"] == method)
+        ]
 
     def wait_for(self, count: int, mark: int = 0, timeout: float = 10) -> list[dict[str, Any]]:
         """Calls after `mark`, once there are at least `count` (or the timeout passes)."""
@@ -131,9 +140,18 @@ class FakePlatform:
         self._record({"platform": "twilio", "account_sid": account_sid, "user": user, "form": form})
         sid = "SM" + uuid.uuid4().hex
         return 201, {
-            "sid": sid, "account_sid": account_sid, "to": form.get("To"), "from": form.get("From"),
-            "body": form.get("Body"), "status": "queued", "num_segments": "1", "num_media": "0",
-            "direction": "outbound-api", "api_version": "2010-04-01", "price": None, "error_code": None,
+            "sid": sid,
+            "account_sid": account_sid,
+            "to": form.get("To"),
+            "from": form.get("From"),
+            "body": form.get("Body"),
+            "status": "queued",
+            "num_segments": "1",
+            "num_media": "0",
+            "direction": "outbound-api",
+            "api_version": "2010-04-01",
+            "price": None,
+            "error_code": None,
             "uri": f"/2010-04-01/Accounts/{account_sid}/Messages/{sid}.json",
         }
 
@@ -141,27 +159,28 @@ class FakePlatform:
         with self._lock:
             error = self.telegram_errors.pop(0) if self.telegram_errors else None
         if error:
-            self._record({"platform": "telegram", "token": token, "method": method, "payload": payload,
-                          "error": error})
+            self._record({"platform": "telegram", "token": token, "method": method, "payload": payload, "error": error})
             return int(error.get("error_code", 400)), {"ok": False, **error}
         result: Any = True
         if method in ("sendMessage", "sendPhoto"):
-            result = {"message_id": next(self._message_ids), "date": int(time.time()),
-                      "chat": {"id": _chat_id(payload.get("chat_id")), "type": "private"},
-                      "from": {"id": 1, "is_bot": True, "first_name": "Clinic assistant"}}
+            result = {
+                "message_id": next(self._message_ids),
+                "date": int(time.time()),
+                "chat": {"id": _chat_id(payload.get("chat_id")), "type": "private"},
+                "from": {"id": 1, "is_bot": True, "first_name": "Clinic assistant"},
+            }
             result.update({key: payload[key] for key in ("text", "reply_markup") if key in payload})
         elif method == "getWebhookInfo":
             webhooks = [call["payload"] for call in self.telegram_calls("setWebhook")]
             result = {"url": webhooks[-1].get("url", "") if webhooks else "", "pending_update_count": 0}
-        self._record({"platform": "telegram", "token": token, "method": method, "payload": payload,
-                      "result": result})
+        self._record({"platform": "telegram", "token": token, "method": method, "payload": payload, "result": result})
         return 200, {"ok": True, "result": result}
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         platform = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode("utf-8")
                 time.sleep(platform.delay_seconds)
                 if match := _TWILIO_MESSAGES.match(self.path):
@@ -193,21 +212,36 @@ class FakePlatform:
 
 # What the platforms post to our webhooks ---------------------------------------------------------------------
 
-def twilio_incoming_form(body: Optional[str], sender: str, to: str, account_sid: str,
-                         message_sid: Optional[str] = None, num_media: int = 0) -> dict[str, str]:
+
+def twilio_incoming_form(
+    body: Optional[str], sender: str, to: str, account_sid: str, message_sid: Optional[str] = None, num_media: int = 0
+) -> dict[str, str]:
     """The form fields Twilio posts for an incoming WhatsApp message (Body left out when `body` is None)."""
     sid = message_sid or "SM" + uuid.uuid4().hex
     form = {
-        "SmsMessageSid": sid, "NumMedia": str(num_media), "ProfileName": "Sam", "SmsSid": sid, "WaId":
-        sender.removeprefix("whatsapp:+"), "SmsStatus": "received", "To": to, "NumSegments": "1",
-        "ReferralNumMedia": "0", "MessageSid": sid, "AccountSid": account_sid, "From": sender,
+        "SmsMessageSid": sid,
+        "NumMedia": str(num_media),
+        "ProfileName": "Sam",
+        "SmsSid": sid,
+        "WaId": sender.removeprefix("whatsapp:+"),
+        "SmsStatus": "received",
+        "To": to,
+        "NumSegments": "1",
+        "ReferralNumMedia": "0",
+        "MessageSid": sid,
+        "AccountSid": account_sid,
+        "From": sender,
         "ApiVersion": "2010-04-01",
     }
     if body is not None:
         form["Body"] = body
     if num_media:
-        form.update({"MediaContentType0": "image/jpeg",
-                     "MediaUrl0": f"https://api.twilio.com/2010-04-01/Accounts/{account_sid}/Messages/{sid}/Media/ME1"})
+        form.update(
+            {
+                "MediaContentType0": "image/jpeg",
+                "MediaUrl0": f"https://api.twilio.com/2010-04-01/Accounts/{account_sid}/Messages/{sid}/Media/ME1",
+            }
+        )
     return form
 
 
@@ -221,11 +255,13 @@ def post_twilio(post_url: str, form: dict[str, str], signature: Optional[str]) -
     return requests.post(post_url, data=form, headers=headers, timeout=60)
 
 
-def telegram_message_update(update_id: int, chat_id: int, text: Optional[str],
-                            first_name: str = "Sam") -> dict[str, Any]:
+def telegram_message_update(
+    update_id: int, chat_id: int, text: Optional[str], first_name: str = "Sam"
+) -> dict[str, Any]:
     """A Telegram update with a private-chat message (no "text" when `text` is None, as for a sticker)."""
     message: dict[str, Any] = {
-        "message_id": update_id, "date": int(time.time()),
+        "message_id": update_id,
+        "date": int(time.time()),
         "from": {"id": chat_id, "is_bot": False, "first_name": first_name, "language_code": "en"},
         "chat": {"id": chat_id, "first_name": first_name, "type": "private"},
     }
@@ -238,11 +274,14 @@ def telegram_message_update(update_id: int, chat_id: int, text: Optional[str],
     return {"update_id": update_id, "message": message}
 
 
-def telegram_callback_update(update_id: int, chat_id: int, data: str, message: Optional[dict[str, Any]],
-                             first_name: str = "Sam") -> dict[str, Any]:
+def telegram_callback_update(
+    update_id: int, chat_id: int, data: str, message: Optional[dict[str, Any]], first_name: str = "Sam"
+) -> dict[str, Any]:
     """A Telegram update for a tap on an inline-keyboard button of `message` (the bot's message, as sent)."""
     query: dict[str, Any] = {
-        "id": str(uuid.uuid4().int)[:19], "chat_instance": "-1234567890", "data": data,
+        "id": str(uuid.uuid4().int)[:19],
+        "chat_instance": "-1234567890",
+        "data": data,
         "from": {"id": chat_id, "is_bot": False, "first_name": first_name, "language_code": "en"},
     }
     if message is not None:
@@ -269,16 +308,18 @@ class WhatsAppPatient:
     """A patient writing to the clinic's WhatsApp number: posts Twilio's signed webhook requests to our server
     and returns the bodies of the messages the bot asked (the fake) Twilio to send back to them."""
 
-    def __init__(self, fake: FakePlatform, server_url: str, settings: "WhatsAppSettings",
-                 sender: str = LOCAL_PATIENT_NUMBER) -> None:
+    def __init__(
+        self, fake: FakePlatform, server_url: str, settings: WhatsAppSettings, sender: str = LOCAL_PATIENT_NUMBER
+    ) -> None:
         self.fake = fake
         self.post_url = f"{server_url.rstrip('/')}/webhooks/whatsapp/webhook"
         self.settings = settings
         self.sender = sender
 
     def form(self, body: Optional[str], **fields: Any) -> dict[str, str]:
-        return twilio_incoming_form(body, self.sender, self.settings.whatsapp_number, self.settings.account_sid,
-                                    **fields)
+        return twilio_incoming_form(
+            body, self.sender, self.settings.whatsapp_number, self.settings.account_sid, **fields
+        )
 
     def post(self, form: dict[str, str], signature: Any = _SIGN) -> requests.Response:
         if signature is _SIGN:
@@ -301,8 +342,7 @@ class TelegramPatient:
 
     _update_ids = itertools.count(int(time.time()) % 1_000_000 * 100)
 
-    def __init__(self, fake: FakePlatform, server_url: str, settings: "TelegramSettings",
-                 chat_id: int = 424242) -> None:
+    def __init__(self, fake: FakePlatform, server_url: str, settings: TelegramSettings, chat_id: int = 424242) -> None:
         self.fake = fake
         self.post_url = f"{server_url.rstrip('/')}/webhooks/telegram/webhook"
         self.settings = settings
@@ -316,8 +356,11 @@ class TelegramPatient:
         return post_telegram(self.post_url, update, self.settings.secret_token if secret is _SIGN else secret)
 
     def calls(self, mark: int) -> list[dict[str, Any]]:
-        calls = [call for call in self.fake.telegram_calls(mark=mark)
-                 if _chat_id(call["payload"].get("chat_id")) in (self.chat_id, None)]
+        calls = [
+            call
+            for call in self.fake.telegram_calls(mark=mark)
+            if _chat_id(call["payload"].get("chat_id")) in (self.chat_id, None)
+        ]
         for call in calls:
             if call["method"] == "sendMessage" and "reply_markup" in call["payload"] and "result" in call:
                 self.last_keyboard_message = call["result"]
@@ -338,10 +381,16 @@ class TelegramPatient:
     def tap(self, choice: Any) -> list[dict[str, Any]]:
         """Taps a button of the last keyboard the bot sent, by number (1 = first) or by its text."""
         buttons = self.keyboard()
-        button = buttons[choice - 1] if isinstance(choice, int) else next(
-            button for button in buttons if button["text"] == choice)
-        return self.deliver(telegram_callback_update(self.next_update_id(), self.chat_id, button["callback_data"],
-                                                     self.last_keyboard_message))
+        button = (
+            buttons[choice - 1]
+            if isinstance(choice, int)
+            else next(button for button in buttons if button["text"] == choice)
+        )
+        return self.deliver(
+            telegram_callback_update(
+                self.next_update_id(), self.chat_id, button["callback_data"], self.last_keyboard_message
+            )
+        )
 
 
 def sent_texts(calls: list[dict[str, Any]]) -> list[str]:

@@ -21,7 +21,8 @@ import logging
 import math
 import os
 import time
-from typing import Any, Callable, Mapping, Optional, Protocol, Tuple
+from collections.abc import Callable, Mapping
+from typing import Any, Optional, Protocol
 
 from backcare.shared_redis import redis_url
 from channels.common import RecentCache
@@ -47,11 +48,9 @@ class ChannelMemory(Protocol):
         """The buttons last offered to the sender, or None."""
         ...
 
-    async def offer(self, sender_key: str, buttons: list[dict[str, Any]], ttl_seconds: int = DAY) -> None:
-        ...
+    async def offer(self, sender_key: str, buttons: list[dict[str, Any]], ttl_seconds: int = DAY) -> None: ...
 
-    async def forget_offer(self, sender_key: str) -> None:
-        ...
+    async def forget_offer(self, sender_key: str) -> None: ...
 
 
 class LocalMemory:
@@ -60,10 +59,11 @@ class LocalMemory:
     def __init__(self, max_items: int = 10_000, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._max_items = max_items
-        self._limiters: dict[Tuple[int, int], SenderRateLimiter] = {}
+        self._limiters: dict[tuple[int, int], SenderRateLimiter] = {}
         self._deliveries: RecentCache[str, bool] = RecentCache(max_items=max_items, ttl_seconds=DAY, clock=clock)
-        self._offered: RecentCache[str, list[dict[str, Any]]] = RecentCache(max_items=max_items, ttl_seconds=DAY,
-                                                                              clock=clock)
+        self._offered: RecentCache[str, list[dict[str, Any]]] = RecentCache(
+            max_items=max_items, ttl_seconds=DAY, clock=clock
+        )
 
     async def take(self, sender_key: str, per_minute: int, burst: int) -> Verdict:
         limiter = self._limiters.get((per_minute, burst))
@@ -172,7 +172,8 @@ def channel_memory(environ: Optional[Mapping[str, str]] = None) -> ChannelMemory
         return LocalMemory()
     import redis.asyncio
 
-    client = redis.asyncio.Redis.from_url(url, socket_timeout=REDIS_TIMEOUT_SECONDS,
-                                          socket_connect_timeout=REDIS_TIMEOUT_SECONDS)
+    client = redis.asyncio.Redis.from_url(
+        url, socket_timeout=REDIS_TIMEOUT_SECONDS, socket_connect_timeout=REDIS_TIMEOUT_SECONDS
+    )
     logger.info("Channel memory (rates, deliveries, offered buttons) is shared in Redis.")
     return RedisMemory(client)

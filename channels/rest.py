@@ -15,7 +15,8 @@ out), with what a public endpoint needs.
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable, Optional
+from collections.abc import Awaitable, Callable
+from typing import Any, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -69,7 +70,7 @@ class LimitedRestInput(RestInput):
         return "rest"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> "LimitedRestInput":
+    def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> LimitedRestInput:
         return cls()
 
     def __init__(self, gate: Optional[MessageGate] = None) -> None:
@@ -85,8 +86,9 @@ class LimitedRestInput(RestInput):
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             if len(request.body or b"") > self.gate.settings.max_request_bytes:
-                return response.text(f"The request is larger than {self.gate.settings.max_request_bytes} bytes.",
-                                     status=413)
+                return response.text(
+                    f"The request is larger than {self.gate.settings.max_request_bytes} bytes.", status=413
+                )
             try:
                 sender, text, metadata = parse_message(decoded_json(request))
             except BadRequest as error:
@@ -95,8 +97,13 @@ class LimitedRestInput(RestInput):
 
         return webhook
 
-    async def answer(self, sender: str, text: str, metadata: Optional[dict[str, Any]],
-                     on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> list[dict[str, Any]]:
+    async def answer(
+        self,
+        sender: str,
+        text: str,
+        metadata: Optional[dict[str, Any]],
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> list[dict[str, Any]]:
         verdict = await self.gate.check(sender, text)
         if verdict is not Verdict.ANSWER:
             # Over the rate, a polite reply costs nothing here (it is the HTTP answer), so it is always given.
@@ -108,4 +115,3 @@ class LimitedRestInput(RestInput):
             logger.exception("The assistant failed to answer a website message.")
             return bot_messages(sender, SORRY_REPLY)
         return list(collector.messages)
-

@@ -25,8 +25,9 @@ import asyncio
 import hmac
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Optional
+from typing import Any, Optional
 
 import aiohttp
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
@@ -35,8 +36,17 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.common import (
-    NO_TEXT_REPLY, SORRY_REPLY, TELEGRAM_MAX_LENGTH, Buttons, bold_spans, button_title,
-    channel_settings, int_setting, split_message, text_length, typed_text,
+    NO_TEXT_REPLY,
+    SORRY_REPLY,
+    TELEGRAM_MAX_LENGTH,
+    Buttons,
+    bold_spans,
+    button_title,
+    channel_settings,
+    int_setting,
+    split_message,
+    text_length,
+    typed_text,
 )
 from channels.limits import MessageGate, Verdict, readable_text
 from channels.memory import ChannelMemory, channel_memory
@@ -69,13 +79,15 @@ class TelegramSettings:
     timeout_seconds: float = 10.0
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> Optional["TelegramSettings"]:
+    def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> Optional[TelegramSettings]:
         values = channel_settings("Telegram", credentials, SETTINGS, REQUIRED)
         if values is None:
             return None
         if not SECRET_TOKEN.fullmatch(values["secret_token"]):
-            logger.error("The Telegram channel is off: TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of "
-                         "A-Z, a-z, 0-9, _ and - (Telegram's rule for secret_token).")
+            logger.error(
+                "The Telegram channel is off: TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of "
+                "A-Z, a-z, 0-9, _ and - (Telegram's rule for secret_token)."
+            )
             return None
         return cls(
             bot_token=values["bot_token"],
@@ -130,8 +142,13 @@ def telegram_messages(text: str, limit: int) -> list[tuple[str, list[dict[str, A
         for span_start, span_end in spans:
             bold_start, bold_end = max(span_start, start), min(span_end, end)
             if bold_start < bold_end:
-                entities.append({"type": "bold", "offset": text_length(chunk[:bold_start - start]),
-                                 "length": text_length(chunk[bold_start - start:bold_end - start])})
+                entities.append(
+                    {
+                        "type": "bold",
+                        "offset": text_length(chunk[: bold_start - start]),
+                        "length": text_length(chunk[bold_start - start : bold_end - start]),
+                    }
+                )
         messages.append((chunk, entities))
     return messages
 
@@ -156,7 +173,7 @@ class TelegramOutput(OutputChannel):
 
     @staticmethod
     def chat_id(recipient_id: str) -> int | str:
-        chat = recipient_id[len(SENDER_PREFIX):] if recipient_id.startswith(SENDER_PREFIX) else recipient_id
+        chat = recipient_id[len(SENDER_PREFIX) :] if recipient_id.startswith(SENDER_PREFIX) else recipient_id
         return int(chat) if chat.lstrip("-").isdigit() else chat
 
     async def _send_texts(self, recipient_id: str, text: str, reply_markup: Optional[dict] = None) -> None:
@@ -174,12 +191,12 @@ class TelegramOutput(OutputChannel):
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self._send_texts(recipient_id, text)
 
-    async def send_text_with_buttons(
-        self, recipient_id: str, text: str, buttons: Buttons, **kwargs: Any
-    ) -> None:
+    async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: Buttons, **kwargs: Any) -> None:
         buttons = [button for button in buttons if button.get("payload")]
-        keyboard = [[{"text": button_title(button), "callback_data": callback_data(button, number)}]
-                    for number, button in enumerate(buttons, start=1)]
+        keyboard = [
+            [{"text": button_title(button), "callback_data": callback_data(button, number)}]
+            for number, button in enumerate(buttons, start=1)
+        ]
         await self._send_texts(recipient_id, text or "", {"inline_keyboard": keyboard} if keyboard else None)
         if buttons:
             self.offered_buttons = buttons
@@ -208,7 +225,7 @@ class TelegramInput(InputChannel):
         return "telegram"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> "TelegramInput":
+    def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> TelegramInput:
         return cls(TelegramSettings.from_credentials(credentials))
 
     def __init__(self, settings: Optional[TelegramSettings], memory: Optional[ChannelMemory] = None) -> None:
@@ -253,8 +270,9 @@ class TelegramInput(InputChannel):
         """The payload of a tapped button, provided it is one we offered (callback data can be forged by a
         modified client); "#<n>" stands for the n-th of the buttons last offered in this chat."""
         offered = await self.memory.offered(sender) or []
-        known = _keyboard_data(message) | {callback_data(button, number)
-                                           for number, button in enumerate(offered, start=1)}
+        known = _keyboard_data(message) | {
+            callback_data(button, number) for number, button in enumerate(offered, start=1)
+        }
         if data not in known:
             return None
         if data.startswith("#"):
@@ -303,9 +321,16 @@ class TelegramInput(InputChannel):
             text = GREETING_PAYLOAD if command in GREETING_COMMANDS else typed_text(text)
 
         try:
-            await on_new_message(UserMessage(text, output, sender, input_channel=self.name(),
-                                             message_id=None if update_id is None else str(update_id),
-                                             metadata=metadata))
+            await on_new_message(
+                UserMessage(
+                    text,
+                    output,
+                    sender,
+                    input_channel=self.name(),
+                    message_id=None if update_id is None else str(update_id),
+                    metadata=metadata,
+                )
+            )
         except Exception:  # the patient gets an apology rather than silence
             logger.exception("The assistant failed to answer a Telegram message.")
             await output.send_text_message(sender, SORRY_REPLY)

@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Optional
+from typing import Any, Optional
 from urllib.parse import parse_qsl
 
 import requests
@@ -38,8 +39,17 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
 
 from channels.common import (
-    NO_TEXT_REPLY, SORRY_REPLY, WHATSAPP_TWILIO_MAX_LENGTH, Buttons, channel_settings,
-    chosen_payload, int_setting, numbered_options, split_message, typed_text, whatsapp_markup,
+    NO_TEXT_REPLY,
+    SORRY_REPLY,
+    WHATSAPP_TWILIO_MAX_LENGTH,
+    Buttons,
+    channel_settings,
+    chosen_payload,
+    int_setting,
+    numbered_options,
+    split_message,
+    typed_text,
+    whatsapp_markup,
 )
 from channels.limits import MessageGate, Verdict, readable_text
 from channels.memory import ChannelMemory, channel_memory
@@ -73,7 +83,7 @@ class WhatsAppSettings:
     timeout_seconds: float = 10.0
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> Optional["WhatsAppSettings"]:
+    def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> Optional[WhatsAppSettings]:
         values = channel_settings("WhatsApp", credentials, SETTINGS, REQUIRED)
         if values is None:
             return None
@@ -84,8 +94,9 @@ class WhatsAppSettings:
             whatsapp_number=number if number.startswith("whatsapp:") else f"whatsapp:{number}",
             webhook_url=values["webhook_url"],
             api_base_url=(values["api_base_url"] or TWILIO_API).rstrip("/"),
-            max_message_length=int_setting(values["max_message_length"], WHATSAPP_TWILIO_MAX_LENGTH,
-                                           WHATSAPP_TWILIO_MAX_LENGTH),
+            max_message_length=int_setting(
+                values["max_message_length"], WHATSAPP_TWILIO_MAX_LENGTH, WHATSAPP_TWILIO_MAX_LENGTH
+            ),
         )
 
 
@@ -110,8 +121,9 @@ class WhatsAppOutput(TwilioOutput):
             if error.code == OUTSIDE_24_HOUR_WINDOW:
                 logger.warning("Twilio refused a WhatsApp reply: outside the 24-hour window (63016).")
             else:
-                logger.error("Twilio refused a WhatsApp message: HTTP %s, code %s: %s",
-                             error.status, error.code, error.msg)
+                logger.error(
+                    "Twilio refused a WhatsApp message: HTTP %s, code %s: %s", error.status, error.code, error.msg
+                )
         except requests.RequestException as error:
             logger.error("Could not reach Twilio to send a WhatsApp message: %s", type(error).__name__)
         return None
@@ -123,9 +135,7 @@ class WhatsAppOutput(TwilioOutput):
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self._send_texts(recipient_id, split_message(whatsapp_markup(text), self.settings.max_message_length))
 
-    async def send_text_with_buttons(
-        self, recipient_id: str, text: str, buttons: Buttons, **kwargs: Any
-    ) -> None:
+    async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: Buttons, **kwargs: Any) -> None:
         buttons = [button for button in buttons if button.get("payload")]
         await self._send_texts(
             recipient_id,
@@ -163,7 +173,7 @@ class WhatsAppInput(TwilioInput):
         return "whatsapp"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> "WhatsAppInput":
+    def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> WhatsAppInput:
         return cls(WhatsAppSettings.from_credentials(credentials))
 
     def __init__(self, settings: Optional[WhatsAppSettings], memory: Optional[ChannelMemory] = None) -> None:

@@ -8,7 +8,7 @@ to a pharmacist, GP or NHS 111, and emergencies to 999. Button payloads ("/ask_t
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -29,32 +29,49 @@ MODEL_FILE = "scope_model.skops"
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class OutOfScopeGate(GraphComponent):
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"threshold": 0.5}
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 model: Optional[ScopeModel] = None) -> None:
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        model: Optional[ScopeModel] = None,
+    ) -> None:
         self._threshold = float(config["threshold"])
         self._model_storage = model_storage
         self._resource = resource
         self._model = model
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "OutOfScopeGate":
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> OutOfScopeGate:
         return cls(config, model_storage, resource)
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "OutOfScopeGate":
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> OutOfScopeGate:
         with model_storage.read_from(resource) as directory:
             model = ScopeModel.load(directory / MODEL_FILE)
         return cls(config, model_storage, resource, model)
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = training_data.intent_examples
-        self._model = ScopeModel.train([example.get(TEXT) for example in examples],
-                                       [example.get(INTENT) == OUT_OF_SCOPE for example in examples])
+        self._model = ScopeModel.train(
+            [example.get(TEXT) for example in examples], [example.get(INTENT) == OUT_OF_SCOPE for example in examples]
+        )
         with self._model_storage.write_to(self._resource) as directory:
             self._model.save(directory / MODEL_FILE)
         return self._resource
@@ -62,7 +79,7 @@ class OutOfScopeGate(GraphComponent):
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             self._decline_if_out_of_scope(message)
         return messages

@@ -8,21 +8,18 @@ Used in the pipeline comparison (nlu_eval/compare.py); see the README's NLU sect
 
 from __future__ import annotations
 
-from typing import Text
-
 import numpy as np
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.constants import FEATURIZER_CLASS_ALIAS
 from rasa.nlu.featurizers.dense_featurizer.spacy_featurizer import SpacyFeaturizer
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, FEATURE_TYPE_SEQUENCE, TEXT
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 
-from rasa.nlu.constants import FEATURIZER_CLASS_ALIAS
-
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
 class SpacyContextFeaturizer(SpacyFeaturizer):
-    def _set_spacy_features(self, message: Message, attribute: Text = TEXT) -> None:
+    def _set_spacy_features(self, message: Message, attribute: str = TEXT) -> None:
         doc = self._get_doc(message, attribute)
         if doc is None or doc.tensor is None or not doc.tensor.size:
             return

@@ -9,7 +9,8 @@ Training messages themselves are left unchanged, so entity positions in them sta
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Iterable, List, Optional, Text
+from collections.abc import Iterable
+from typing import Any, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -27,38 +28,57 @@ VOCABULARY_FILE = "spelling_vocabulary.json"
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=True)
 class SpellingNormaliserComponent(GraphComponent):
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         # The lookup tables and entity types whose words are worth correcting towards.
         return {"lookup_tables": ["medication"], "entities": ["medication", "body_part", "treatment", "symptom"]}
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 normaliser: Optional[SpellingNormaliser] = None) -> None:
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        normaliser: Optional[SpellingNormaliser] = None,
+    ) -> None:
         self._config = config
         self._model_storage = model_storage
         self._resource = resource
         self._normaliser = normaliser
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "SpellingNormaliserComponent":
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SpellingNormaliserComponent:
         return cls(config, model_storage, resource)
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "SpellingNormaliserComponent":
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> SpellingNormaliserComponent:
         with model_storage.read_from(resource) as directory:
             saved = json.loads((directory / VOCABULARY_FILE).read_text())
         normaliser = SpellingNormaliser(frozenset(saved["vocabulary"]), frozenset(saved["known_words"]))
         return cls(config, model_storage, resource, normaliser)
 
     def train(self, training_data: TrainingData) -> Resource:
-        self._normaliser = SpellingNormaliser.build(self._vocabulary(training_data),
-                                                    self._known_words(training_data))
+        self._normaliser = SpellingNormaliser.build(self._vocabulary(training_data), self._known_words(training_data))
         with self._model_storage.write_to(self._resource) as directory:
-            (directory / VOCABULARY_FILE).write_text(json.dumps({
-                "vocabulary": sorted(self._normaliser.vocabulary),
-                "known_words": sorted(self._normaliser.known_words),
-            }))
+            (directory / VOCABULARY_FILE).write_text(
+                json.dumps(
+                    {
+                        "vocabulary": sorted(self._normaliser.vocabulary),
+                        "known_words": sorted(self._normaliser.known_words),
+                    }
+                )
+            )
         return self._resource
 
     def _vocabulary(self, training_data: TrainingData) -> Iterable[str]:
@@ -70,7 +90,7 @@ class SpellingNormaliserComponent(GraphComponent):
         for example in training_data.nlu_examples:
             for entity in example.get(ENTITIES) or []:
                 if entity[ENTITY_ATTRIBUTE_TYPE] in self._config["entities"]:
-                    yield example.get(TEXT)[entity["start"]:entity["end"]]
+                    yield example.get(TEXT)[entity["start"] : entity["end"]]
 
     @staticmethod
     def _known_words(training_data: TrainingData) -> Iterable[str]:
@@ -80,7 +100,7 @@ class SpellingNormaliserComponent(GraphComponent):
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT)
             if self._normaliser and text and not text.startswith("/"):  # button payloads are exact already

@@ -6,10 +6,11 @@ import argparse
 import logging
 import sys
 import warnings
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Optional, Sequence
+from typing import Optional
 
-import sanic  # noqa: E402,F401  (first: importing Sanic turns deprecation warnings back on)
+import sanic  # noqa: F401  (first: importing Sanic turns deprecation warnings back on)
 
 # Matplotlib (the report's charts) and Rasa's dependencies warn their developers about deprecations on import.
 warnings.filterwarnings("ignore", category=DeprecationWarning)

@@ -19,9 +19,10 @@ import hmac
 import secrets
 import sqlite3
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Optional
+from typing import Optional
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS staff (
@@ -154,15 +155,18 @@ class Accounts:
         with self._connect() as db:
             if db.execute("SELECT 1 FROM staff WHERE name = ?", (name,)).fetchone():
                 raise AccountError(f"there is already an account for {name}")
-            db.execute("INSERT INTO staff VALUES (?, ?, ?)", (name, hash_password(password, n=self.scrypt_n),
-                                                              self.clock()))
+            db.execute(
+                "INSERT INTO staff VALUES (?, ?, ?)", (name, hash_password(password, n=self.scrypt_n), self.clock())
+            )
         return name
 
     def set_password(self, name: str, password: str) -> None:
         check_new_password(password, name)
         with self._connect() as db:
-            changed = db.execute("UPDATE staff SET password_hash = ? WHERE name = ?",
-                                 (hash_password(password, n=self.scrypt_n), name.strip())).rowcount
+            changed = db.execute(
+                "UPDATE staff SET password_hash = ? WHERE name = ?",
+                (hash_password(password, n=self.scrypt_n), name.strip()),
+            ).rowcount
             db.execute("DELETE FROM sessions WHERE staff = ? COLLATE NOCASE", (name.strip(),))
         if not changed:
             raise AccountError(f"no account for {name}")
@@ -193,8 +197,9 @@ class Accounts:
         if self.locked(name, address):
             return SignIn(None, locked=True)
         with self._connect() as db:
-            row = db.execute("SELECT name, password_hash FROM staff WHERE name = ?", (" ".join(name.split()),)
-                             ).fetchone()
+            row = db.execute(
+                "SELECT name, password_hash FROM staff WHERE name = ?", (" ".join(name.split()),)
+            ).fetchone()
         if not verify_password(password, row[1] if row else self._dummy_hash) or not row:
             with self._connect() as db:
                 db.execute("DELETE FROM failures WHERE at < ?", (self.clock() - WINDOW_SECONDS,))
@@ -213,8 +218,9 @@ class Accounts:
     def _new_session(self, staff: str) -> Session:
         token, csrf, now = secrets.token_urlsafe(32), secrets.token_urlsafe(32), self.clock()
         with self._connect() as db:
-            db.execute("DELETE FROM sessions WHERE seen_at < ? OR created_at < ?",
-                       (now - IDLE_SECONDS, now - LIFETIME_SECONDS))
+            db.execute(
+                "DELETE FROM sessions WHERE seen_at < ? OR created_at < ?", (now - IDLE_SECONDS, now - LIFETIME_SECONDS)
+            )
             db.execute("INSERT INTO sessions VALUES (?, ?, ?, ?, ?)", (token_hash(token), staff, csrf, now, now))
         return Session(staff, csrf, token)
 
@@ -224,8 +230,9 @@ class Accounts:
             return None
         now = self.clock()
         with self._connect() as db:
-            row = db.execute("SELECT staff, csrf, created_at, seen_at FROM sessions WHERE token_hash = ?",
-                             (token_hash(token),)).fetchone()
+            row = db.execute(
+                "SELECT staff, csrf, created_at, seen_at FROM sessions WHERE token_hash = ?", (token_hash(token),)
+            ).fetchone()
             if not row:
                 return None
             if row[3] < now - IDLE_SECONDS or row[2] < now - LIFETIME_SECONDS:
@@ -253,8 +260,9 @@ class Accounts:
         """{conversation id: handle}; the same id always gets the same handle."""
         with self._connect() as db:
             secret = self._secret(db)
-            found = {cid: hmac.new(secret, cid.encode("utf-8"), hashlib.sha256).hexdigest()[:24]
-                     for cid in conversation_ids}
+            found = {
+                cid: hmac.new(secret, cid.encode("utf-8"), hashlib.sha256).hexdigest()[:24] for cid in conversation_ids
+            }
             db.executemany("INSERT OR IGNORE INTO handles VALUES (?, ?)", [(h, c) for c, h in found.items()])
         return found
 

@@ -12,8 +12,9 @@ import hmac
 import logging
 import secrets
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Optional
+from typing import Any, Optional
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -36,7 +37,7 @@ MAX_PARALLEL_HASHES = 2
 SECURITY_HEADERS = {
     # No script at all; inline styles only for the report's charts (matplotlib's SVG styles its shapes inline).
     "Content-Security-Policy": "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
@@ -47,8 +48,12 @@ Handler = Callable[..., Awaitable[HTTPResponse]]
 
 
 def templates() -> Environment:
-    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
-                      trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["when"] = lambda moment: f"{moment:%a %d %b %H:%M}"
     env.filters["quote"] = lambda text: quote(str(text), safe="")
     return env
@@ -94,13 +99,14 @@ def create_app(settings: ConsoleSettings, accounts: Optional[Accounts] = None) -
 def page(request: Request, template: str, status: int = 200, **context: Any) -> HTTPResponse:
     session: Optional[Session] = getattr(request.ctx, "session", None)
     body = request.app.ctx.templates.get_template(template).render(
-        staff=session.staff if session else None, csrf=session.csrf if session else "",
-        path=request.path, **context)
+        staff=session.staff if session else None, csrf=session.csrf if session else "", path=request.path, **context
+    )
     return response.html(body, status=status)
 
 
-def set_cookie(resp: HTTPResponse, settings: ConsoleSettings, name: str, value: str, max_age: Optional[int] = None,
-               path: str = "/") -> None:
+def set_cookie(
+    resp: HTTPResponse, settings: ConsoleSettings, name: str, value: str, max_age: Optional[int] = None, path: str = "/"
+) -> None:
     resp.cookies[name] = value
     cookie = resp.cookies[name]
     cookie["path"] = path
@@ -159,8 +165,9 @@ def add_guards(app: Sanic) -> None:
 
     @app.get("/console.css", name="stylesheet")
     async def css(request: Request) -> HTTPResponse:
-        return response.text(app.ctx.css, content_type="text/css; charset=utf-8",
-                             headers={"Cache-Control": "max-age=3600"})
+        return response.text(
+            app.ctx.css, content_type="text/css; charset=utf-8", headers={"Cache-Control": "max-age=3600"}
+        )
 
 
 # --- signing in and out ----------------------------------------------------------------------------------------
@@ -169,8 +176,15 @@ def add_guards(app: Sanic) -> None:
 def signin_page(request: Request, status: int = 200, message: str = "", next_path: str = "") -> HTTPResponse:
     # One token per browser for the sign-in form, kept across reloads and tabs until signing in succeeds.
     token = request.cookies.get(SIGNIN_CSRF) or secrets.token_urlsafe(32)
-    resp = page(request, "signin.html", status, signin_csrf=token, message=message,
-                next=local_path(next_path or request.args.get("next")), signed_out=request.args.get("out") == "1")
+    resp = page(
+        request,
+        "signin.html",
+        status,
+        signin_csrf=token,
+        message=message,
+        next=local_path(next_path or request.args.get("next")),
+        signed_out=request.args.get("out") == "1",
+    )
     set_cookie(resp, request.app.ctx.settings, SIGNIN_CSRF, token, path="/signin")
     return resp
 
@@ -193,8 +207,12 @@ def add_signin_routes(app: Sanic) -> None:
         if result.session is None:
             await asyncio.sleep(FAILED_SIGNIN_DELAY)
             if result.locked:
-                resp = signin_page(request, 429, "Too many wrong passwords. Sign-in is paused for 15 minutes; "
-                                                 "a manager can unlock your account.", next_path)
+                resp = signin_page(
+                    request,
+                    429,
+                    "Too many wrong passwords. Sign-in is paused for 15 minutes; a manager can unlock your account.",
+                    next_path,
+                )
                 resp.headers["Retry-After"] = "900"
                 return resp
             return signin_page(request, 401, "That name and password do not match an account.", next_path)
@@ -227,8 +245,14 @@ def add_request_routes(app: Sanic) -> None:
     async def requests_page(request: Request) -> HTTPResponse:
         everything = request.args.get("show") == "all"
         cards = await blocking(views.request_cards, store(), request.ctx.session.staff, everything)
-        return page(request, "requests.html", cards=cards, everything=everything,
-                    handled=request.args.get("handled"), deleted=request.args.get("deleted"))
+        return page(
+            request,
+            "requests.html",
+            cards=cards,
+            everything=everything,
+            handled=request.args.get("handled"),
+            deleted=request.args.get("deleted"),
+        )
 
     @app.post("/requests/<reference>/handled", name="handled")
     async def handled(request: Request, reference: str) -> HTTPResponse:
@@ -241,8 +265,13 @@ def add_request_routes(app: Sanic) -> None:
         everything = request.args.get("show") == "all"
         data = await blocking(views.export_csv, store(), request.ctx.session.staff, everything)
         day = dt.date.today().isoformat()
-        return response.text(data, content_type="text/csv; charset=utf-8", headers={
-            "Content-Disposition": f'attachment; filename="requests-{"all" if everything else "new"}-{day}.csv"'})
+        return response.text(
+            data,
+            content_type="text/csv; charset=utf-8",
+            headers={
+                "Content-Disposition": f'attachment; filename="requests-{"all" if everything else "new"}-{day}.csv"'
+            },
+        )
 
     @app.post("/requests/delete", name="delete")
     async def delete(request: Request) -> HTTPResponse:
@@ -251,8 +280,9 @@ def add_request_routes(app: Sanic) -> None:
             references = form.getlist("reference") or []
             await blocking(views.delete_requests, store(), request.ctx.session.staff, references)
             return response.redirect(f"/requests?deleted={len(references)}", status=303)
-        targets = await blocking(views.deletion_targets, store(), form.get("reference") or "",
-                                 form.get("contact") or "")
+        targets = await blocking(
+            views.deletion_targets, store(), form.get("reference") or "", form.get("contact") or ""
+        )
         return page(request, "delete.html", targets=targets)
 
 
@@ -261,6 +291,7 @@ def add_request_routes(app: Sanic) -> None:
 
 def dated(template: str) -> Callable[[Handler], Handler]:
     """A page over a date range (?since=&until=, last 7 days by default); a wrong date is said on the page."""
+
     def wrap(handler: Handler) -> Handler:
         @functools.wraps(handler)
         async def run(request: Request, *args: Any) -> HTTPResponse:
@@ -270,7 +301,9 @@ def dated(template: str) -> Callable[[Handler], Handler]:
             except ValueError as error:
                 return page(request, template, 400, error=str(error), since=since, until=until, period=None)
             return await handler(request, period, *args)
+
         return run
+
     return wrap
 
 
@@ -305,18 +338,24 @@ def add_insight_routes(app: Sanic) -> None:
     async def misses(request: Request, period: views.Period) -> HTTPResponse:
         return await misses_page(request, period)
 
-    async def misses_page(request: Request, period: views.Period, result: Optional[Any] = None,
-                          status: int = 200) -> HTTPResponse:
+    async def misses_page(
+        request: Request, period: views.Period, result: Optional[Any] = None, status: int = 200
+    ) -> HTTPResponse:
         rows = await blocking(views.misses_in, settings, accounts, period)
-        return page(request, "misses.html", status, rows=rows, period=period, intents=views.intents(),
-                    result=result)
+        return page(request, "misses.html", status, rows=rows, period=period, intents=views.intents(), result=result)
 
     @app.post("/misses", name="label")
     async def label(request: Request) -> HTTPResponse:
         form = request.form
         try:
-            result = await blocking(views.label, settings, accounts, form.get("ref") or "", form.get("intent") or "",
-                                    form.get("entity") or "")
+            result = await blocking(
+                views.label,
+                settings,
+                accounts,
+                form.get("ref") or "",
+                form.get("intent") or "",
+                form.get("entity") or "",
+            )
         except ValueError as error:
             result = views.Labelled("refused", str(error))
         try:

@@ -1,21 +1,21 @@
 """The staff console's settings, all from the environment, with the one-machine defaults (docs/deployment.md).
 
-  CONSOLE_HOST            where it listens (default 127.0.0.1: loopback only; a proxy in front publishes it)
-  CONSOLE_PORT            default 5060
-  CONSOLE_DB              staff accounts, sessions and sign-in failures (default console.db at the project root)
-  CONSOLE_INSECURE_COOKIE set to 1 only to use the console over plain http from another machine on a trusted
-                          network: browsers keep a Secure cookie only over https (or on localhost)
-  CONSOLE_PROXIES         how many proxies in front add X-Forwarded-For (default 0: the peer's address is used
-                          for the sign-in rate limit; 1 behind nginx, so a client cannot forge it)
-  ENDPOINTS, BOOKING_DB, REVIEW_FILE, REVIEW_AUDIT_LOG: as for the staff commands
+CONSOLE_HOST            where it listens (default 127.0.0.1: loopback only; a proxy in front publishes it)
+CONSOLE_PORT            default 5060
+CONSOLE_DB              staff accounts, sessions and sign-in failures (default console.db at the project root)
+CONSOLE_INSECURE_COOKIE set to 1 only to use the console over plain http from another machine on a trusted
+                        network: browsers keep a Secure cookie only over https (or on localhost)
+CONSOLE_PROXIES         how many proxies in front add X-Forwarded-For (default 0: the peer's address is used
+                        for the sign-in rate limit; 1 behind nginx, so a client cannot forge it)
+ENDPOINTS, BOOKING_DB, REVIEW_FILE, REVIEW_AUDIT_LOG: as for the staff commands
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 from backcare.insight.review_file import DEFAULT_REVIEW_FILE
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from typing import Callable, Optional, Sequence, TextIO
+from collections.abc import Callable, Sequence
+from typing import Optional, TextIO
 
 from console.accounts import AccountError, Accounts
 from console.settings import console_settings
@@ -30,8 +31,11 @@ def read_password(stdin: TextIO = sys.stdin, ask: Callable[[str], str] = getpass
     return first
 
 
-def main(argv: Optional[Sequence[str]] = None, accounts: Optional[Accounts] = None,
-         password: Callable[[], str] = read_password) -> int:
+def main(
+    argv: Optional[Sequence[str]] = None,
+    accounts: Optional[Accounts] = None,
+    password: Callable[[], str] = read_password,
+) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=("add", "password", "remove", "unlock", "list"))
     parser.add_argument("name", nargs="?")

@@ -17,12 +17,23 @@ from backcare.insight.figures import report_figures
 from backcare.insight.flags import flags_of
 from backcare.insight.period import DEFAULT_DAYS, date_range, utc_midnight
 from backcare.insight.records import Conversation
-from backcare.insight.review_file import known_examples, normalised
 from backcare.insight.report_html import period_words, report_body
 from backcare.insight.review import (
-    FLAG_TESTS, ConversationRow, Labelled, MissRow, TranscriptLine, conversation_rows, domain_names, label_miss,
-    miss_rows, nlu_files, parse_mark, split_ref, transcript,
+    FLAG_TESTS,
+    ConversationRow,
+    Labelled,
+    MissRow,
+    TranscriptLine,
+    conversation_rows,
+    domain_names,
+    label_miss,
+    miss_rows,
+    nlu_files,
+    parse_mark,
+    split_ref,
+    transcript,
 )
+from backcare.insight.review_file import known_examples, normalised
 from console.accounts import Accounts
 from console.settings import ConsoleSettings
 from scripts.conversation_store import load_conversation, load_conversations
@@ -57,10 +68,23 @@ class Period:
 def request_cards(store: BookingStore, staff: str, everything: bool) -> list[RequestCard]:
     """New requests (or every one), urgent and newest first; the view is written to the audit log."""
     stored = desk.desk_order(store.list(status=None if everything else NEW))
-    audit.record(staff, LOGIN, f"viewed {'all' if everything else 'new'} booking and call-back requests "
-                              f"({len(stored)}: {', '.join(s.request.reference for s in stored) or 'none'})")
-    return [RequestCard(item, desk.contact_of(item), desk.what_for(item), desk.is_urgent(item),
-                        desk.request_fields(item), desk.screening_lines(item)) for item in stored]
+    audit.record(
+        staff,
+        LOGIN,
+        f"viewed {'all' if everything else 'new'} booking and call-back requests "
+        f"({len(stored)}: {', '.join(s.request.reference for s in stored) or 'none'})",
+    )
+    return [
+        RequestCard(
+            item,
+            desk.contact_of(item),
+            desk.what_for(item),
+            desk.is_urgent(item),
+            desk.request_fields(item),
+            desk.screening_lines(item),
+        )
+        for item in stored
+    ]
 
 
 def mark_handled(store: BookingStore, staff: str, reference: str) -> bool:
@@ -108,8 +132,9 @@ def masked_id(conversation_id: str) -> str:
     return next((name for prefix, name in CHANNELS.items() if conversation_id.startswith(prefix)), "Web chat")
 
 
-def conversation_list(settings: ConsoleSettings, accounts: Accounts, period: Period,
-                      flag: Optional[str]) -> list[tuple[ConversationRow, str]]:
+def conversation_list(
+    settings: ConsoleSettings, accounts: Accounts, period: Period, flag: Optional[str]
+) -> list[tuple[ConversationRow, str]]:
     """Newest first, each row with its handle for links; serious ones are marked by the template."""
     rows = conversation_rows(conversations_in(settings, period), flag or None)
     handles = accounts.handles_for([row.id for row in rows])
@@ -125,16 +150,22 @@ class TranscriptPage:
     unmasked: bool
 
 
-def transcript_page(settings: ConsoleSettings, accounts: Accounts, handle: str, staff: str,
-                    unmasked: bool) -> Optional[TranscriptPage]:
+def transcript_page(
+    settings: ConsoleSettings, accounts: Accounts, handle: str, staff: str, unmasked: bool
+) -> Optional[TranscriptPage]:
     conversation_id = accounts.conversation_of(handle)
     conversation = load_conversation(conversation_id, settings.endpoints) if conversation_id else None
     if conversation is None:
         return None
     if unmasked:
         audit.record(staff, LOGIN, f"unredacted transcript of {conversation.id}")
-    return TranscriptPage(conversation.id if unmasked else masked_id(conversation.id), conversation.started,
-                          flags_of(conversation).labels(), transcript(conversation, unmasked), unmasked)
+    return TranscriptPage(
+        conversation.id if unmasked else masked_id(conversation.id),
+        conversation.started,
+        flags_of(conversation).labels(),
+        transcript(conversation, unmasked),
+        unmasked,
+    )
 
 
 # --- misses ----------------------------------------------------------------------------------------------------
@@ -146,8 +177,10 @@ def misses_in(settings: ConsoleSettings, accounts: Accounts, period: Period) -> 
     rows = list(reversed(miss_rows(conversations_in(settings, period))))
     handles = accounts.handles_for(list({split_ref(row.ref)[0] for row in rows}))
     labelled = known_examples([settings.review_file])
-    return [(row, f"{handles[split_ref(row.ref)[0]]}:{split_ref(row.ref)[1]}", normalised(row.text) in labelled)
-            for row in rows]
+    return [
+        (row, f"{handles[split_ref(row.ref)[0]]}:{split_ref(row.ref)[1]}", normalised(row.text) in labelled)
+        for row in rows
+    ]
 
 
 def intents() -> list[str]:

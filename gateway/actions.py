@@ -46,8 +46,10 @@ def create_app(upstream: str, timeout: float, unavailable_text: str) -> web.Appl
                     return web.Response(body=payload, status=response.status, content_type="application/json")
                 logger.error("Action server answered %s; replying that the look-up is unavailable", response.status)
         except (aiohttp.ClientError, asyncio.TimeoutError) as error:
-            logger.error("Action server unreachable or too slow (%s); replying that the look-up is unavailable",
-                         type(error).__name__)
+            logger.error(
+                "Action server unreachable or too slow (%s); replying that the look-up is unavailable",
+                type(error).__name__,
+            )
         return unavailable_reply(unavailable_text)
 
     async def health(_: web.Request) -> web.Response:
@@ -77,8 +79,9 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     # Loaded once at start: a broken clinic profile stops the gateway now, not during a patient's outage.
     text = lookup_unavailable_text(load_profile())
-    web.run_app(create_app(args.upstream, args.timeout, text), host=args.host, port=args.port, print=None,
-                access_log=None)
+    web.run_app(
+        create_app(args.upstream, args.timeout, text), host=args.host, port=args.port, print=None, access_log=None
+    )
 
 
 if __name__ == "__main__":

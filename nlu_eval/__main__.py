@@ -18,8 +18,12 @@ REPORT = ROOT / "docs" / "nlu-report.md"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("model", type=Path)
-    parser.add_argument("--cross-validation", type=Path, default=ROOT / "docs" / "nlu-cross-validation.md",
-                        help="markdown section with the last cross-validation run, appended when present")
+    parser.add_argument(
+        "--cross-validation",
+        type=Path,
+        default=ROOT / "docs" / "nlu-cross-validation.md",
+        help="markdown section with the last cross-validation run, appended when present",
+    )
     parser.add_argument("--out", type=Path, default=REPORT)
     args = parser.parse_args()
     evaluation = evaluate(ModelParser(args.model).parse)

@@ -62,11 +62,14 @@ def variants() -> dict[str, list[dict[str, Any]]]:
         "config.yml, fallback threshold 0.45": with_fallback_threshold(chosen, 0.45),
         "config.yml + spaCy context vectors": insert_after(chosen, "SpacyTokenizer", SPACY_CONTEXT_FEATURIZER),
         "config.yml without spaCy (whitespace tokens)": replace_step(
-            replace_step(chosen, "SpacyNLP", []), "SpacyTokenizer", [{"name": "WhitespaceTokenizer"}]),
+            replace_step(chosen, "SpacyNLP", []), "SpacyTokenizer", [{"name": "WhitespaceTokenizer"}]
+        ),
         "spaCy context vectors + SklearnIntentClassifier": yaml.safe_load(
-            (PIPELINES / "spacy_sklearn.yml").read_text())["pipeline"],
+            (PIPELINES / "spacy_sklearn.yml").read_text()
+        )["pipeline"],
         "before this comparison (no normaliser, no gate, fallback 0.45)": with_fallback_threshold(
-            replace_step(without_gate, SPELLING_NORMALISER, []), 0.45),
+            replace_step(without_gate, SPELLING_NORMALISER, []), 0.45
+        ),
     }
 
 
@@ -87,13 +90,30 @@ def train(name: str, pipeline: list[dict[str, Any]], work: Path) -> tuple[Path, 
     if model.is_file() and seconds_file.is_file():
         return model, float(seconds_file.read_text())
     config = work / f"{slug}.yml"
-    config.write_text(yaml.safe_dump({"recipe": "default.v1", "assistant_id": "nlu-comparison", "language": "en",
-                                      "pipeline": pipeline}))
+    config.write_text(
+        yaml.safe_dump(
+            {"recipe": "default.v1", "assistant_id": "nlu-comparison", "language": "en", "pipeline": pipeline}
+        )
+    )
     started = time.monotonic()
     result = subprocess.run(
-        [RASA, "train", "nlu", "--config", str(config), "--nlu", "data/nlu", "--out", str(work),
-         "--fixed-model-name", slug],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        [
+            RASA,
+            "train",
+            "nlu",
+            "--config",
+            str(config),
+            "--nlu",
+            "data/nlu",
+            "--out",
+            str(work),
+            "--fixed-model-name",
+            slug,
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
         # One fresh cache for this comparison: nothing comes from earlier trainings, but a pipeline that only
         # adds a step in front of another (the normaliser leaves training data as it is) reuses its classifier.
         env={**os.environ, "RASA_CACHE_DIRECTORY": str(work / "rasa-cache")},
@@ -105,16 +125,32 @@ def train(name: str, pipeline: list[dict[str, Any]], work: Path) -> tuple[Path, 
     return model, seconds
 
 
-FIGURE_COLUMNS = ("held-out accuracy", "held-out macro-F1", "OOS recall", "OOS precision", "in-scope false rejection",
-                  "borderline in scope", "robustness", "real users: back in scope", "real users: other topics out")
+FIGURE_COLUMNS = (
+    "held-out accuracy",
+    "held-out macro-F1",
+    "OOS recall",
+    "OOS precision",
+    "in-scope false rejection",
+    "borderline in scope",
+    "robustness",
+    "real users: back in scope",
+    "real users: other topics out",
+)
 
 
 def figures(evaluation: Evaluation) -> tuple[float, ...]:
     """One table row's scores, in the order of FIGURE_COLUMNS."""
-    return (evaluation.holdout.accuracy, evaluation.holdout.macro_f1, evaluation.scope.oos_recall,
-            evaluation.scope.oos_precision, evaluation.scope.in_scope_false_rejection, evaluation.borderline.accuracy,
-            evaluation.robustness.accuracy, evaluation.real_user_share("back_domain"),
-            evaluation.real_user_share("out_of_scope"))
+    return (
+        evaluation.holdout.accuracy,
+        evaluation.holdout.macro_f1,
+        evaluation.scope.oos_recall,
+        evaluation.scope.oos_precision,
+        evaluation.scope.in_scope_false_rejection,
+        evaluation.borderline.accuracy,
+        evaluation.robustness.accuracy,
+        evaluation.real_user_share("back_domain"),
+        evaluation.real_user_share("out_of_scope"),
+    )
 
 
 class TrainingFailed(Exception):
@@ -134,10 +170,20 @@ def measure(name: str, pipeline: list[dict[str, Any]], work: Path) -> Row:
 def render(rows: list[Row], command: str) -> str:
     header = ("pipeline", *FIGURE_COLUMNS, "training s", "model MB", "parse ms (median)")
     trained = [r for r in rows if r.evaluation]
-    body = [(r.name, *figures(r.evaluation), f"{r.train_seconds:.0f}", f"{r.size_mb:.1f}", f"{r.latency_ms:.1f}")
-            for r in trained if r.evaluation]
-    typo = [(r.name, r.evaluation.robustness.by_group()["typos_and_phonetic"].accuracy,
-             r.evaluation.robustness.by_group()["text_speak"].accuracy) for r in trained if r.evaluation]
+    body = [
+        (r.name, *figures(r.evaluation), f"{r.train_seconds:.0f}", f"{r.size_mb:.1f}", f"{r.latency_ms:.1f}")
+        for r in trained
+        if r.evaluation
+    ]
+    typo = [
+        (
+            r.name,
+            r.evaluation.robustness.by_group()["typos_and_phonetic"].accuracy,
+            r.evaluation.robustness.by_group()["text_speak"].accuracy,
+        )
+        for r in trained
+        if r.evaluation
+    ]
     failed = "".join(f"- **{r.name}** could not be trained: `{r.failure}`\n" for r in rows if not r.evaluation)
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return (
@@ -163,8 +209,12 @@ def main() -> None:
     for name, pipeline in variants().items():
         rows.append(measure(name, pipeline, args.work))
         row = rows[-1]
-        print(f"{name}: macro-F1 {row.evaluation.holdout.macro_f1:.3f}, {row.train_seconds:.0f} s" if row.evaluation
-              else f"{name}: not trained ({row.failure})", flush=True)
+        print(
+            f"{name}: macro-F1 {row.evaluation.holdout.macro_f1:.3f}, {row.train_seconds:.0f} s"
+            if row.evaluation
+            else f"{name}: not trained ({row.failure})",
+            flush=True,
+        )
     args.out.write_text(render(rows, " ".join(["python -m nlu_eval.compare", *sys.argv[1:]])))
     print(f"wrote {args.out}")
 

@@ -35,14 +35,22 @@ def cross_validation_config(epochs: int = CV_EPOCHS) -> dict[str, Any]:
     return {key: config[key] for key in ("recipe", "assistant_id", "language", "pipeline")}
 
 
-def render(intent_report: dict[str, Any], entity_report: dict[str, Any], seconds: float, command: str,
-           epochs: int = CV_EPOCHS) -> str:
+def render(
+    intent_report: dict[str, Any], entity_report: dict[str, Any], seconds: float, command: str, epochs: int = CV_EPOCHS
+) -> str:
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    rows = [("intents", intent_report["accuracy"], intent_report["macro avg"]["f1-score"],
-             intent_report["weighted avg"]["f1-score"])]
+    rows = [
+        (
+            "intents",
+            intent_report["accuracy"],
+            intent_report["macro avg"]["f1-score"],
+            intent_report["weighted avg"]["f1-score"],
+        )
+    ]
     if entity_report:
-        rows.append(("entities (DIET)", "", entity_report["macro avg"]["f1-score"],
-                     entity_report["weighted avg"]["f1-score"]))
+        rows.append(
+            ("entities (DIET)", "", entity_report["macro avg"]["f1-score"], entity_report["weighted avg"]["f1-score"])
+        )
     return (
         f"\n## {FOLDS}-fold cross-validation on the training data\n\n"
         f"Generated {stamp} by `{command}` ({seconds / 60:.0f} min): config.yml's pipeline with DIET at "
@@ -61,17 +69,36 @@ def main() -> None:
     config = args.work / "config.yml"
     config.write_text(yaml.safe_dump(cross_validation_config(args.epochs)))
     started = time.monotonic()
-    subprocess.run([RASA, "test", "nlu", "--nlu", "data/nlu", "--config", str(config), "--cross-validation",
-                    "--folds", str(FOLDS), "--out", str(args.work), "--no-plot"], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            RASA,
+            "test",
+            "nlu",
+            "--nlu",
+            "data/nlu",
+            "--config",
+            str(config),
+            "--cross-validation",
+            "--folds",
+            str(FOLDS),
+            "--out",
+            str(args.work),
+            "--no-plot",
+        ],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     entity_file = args.work / "DIETClassifier_report.json"
-    SECTION.write_text(render(
-        json.loads((args.work / "intent_report.json").read_text()),
-        json.loads(entity_file.read_text()) if entity_file.is_file() else {},
-        time.monotonic() - started,
-        "make eval-cv" + (f' ARGS="{" ".join(sys.argv[1:])}"' if sys.argv[1:] else ""),
-        args.epochs,
-    ))
+    SECTION.write_text(
+        render(
+            json.loads((args.work / "intent_report.json").read_text()),
+            json.loads(entity_file.read_text()) if entity_file.is_file() else {},
+            time.monotonic() - started,
+            "make eval-cv" + (f' ARGS="{" ".join(sys.argv[1:])}"' if sys.argv[1:] else ""),
+            args.epochs,
+        )
+    )
     print(f"wrote {SECTION}")
 
 

@@ -25,9 +25,10 @@ import json
 import sqlite3
 import uuid
 from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
+from typing import Any, Optional
 
 import yaml
 
@@ -41,27 +42,62 @@ ANY = "any"
 
 # What the person needs, as the writers' brief names it, from the intent that answered.
 INTENT_KINDS = {
-    "ask_what_is_spasm": "what_is_spasm", "ask_symptoms": "symptoms", "ask_causes": "causes",
-    "ask_diagnosis": "diagnosis", "ask_treatment": "treatment", "ask_medication": "medication",
-    "ask_prevention": "prevention", "ask_recovery": "recovery", "ask_when_to_seek_help": "when_to_seek_help",
-    "check_symptoms": "when_to_seek_help", "ask_nhs": "nhs", "ask_which_professional": "which_professional",
-    "book_appointment": "booking", "find_physio": "booking", "ask_clinic_info": "clinic_info",
-    "ask_insurance": "insurance", "request_human": "human", "greet": "greet", "thank": "thanks",
-    "goodbye": "goodbye", "bot_challenge": "bot_challenge", "out_of_scope": "out_of_scope", "stop": "goodbye",
+    "ask_what_is_spasm": "what_is_spasm",
+    "ask_symptoms": "symptoms",
+    "ask_causes": "causes",
+    "ask_diagnosis": "diagnosis",
+    "ask_treatment": "treatment",
+    "ask_medication": "medication",
+    "ask_prevention": "prevention",
+    "ask_recovery": "recovery",
+    "ask_when_to_seek_help": "when_to_seek_help",
+    "check_symptoms": "when_to_seek_help",
+    "ask_nhs": "nhs",
+    "ask_which_professional": "which_professional",
+    "book_appointment": "booking",
+    "find_physio": "booking",
+    "ask_clinic_info": "clinic_info",
+    "ask_insurance": "insurance",
+    "request_human": "human",
+    "greet": "greet",
+    "thank": "thanks",
+    "goodbye": "goodbye",
+    "bot_challenge": "bot_challenge",
+    "out_of_scope": "out_of_scope",
+    "stop": "goodbye",
 }
 # What the person got, from the action that answered (when no knowledge entry did).
 ACTION_KINDS = {
-    "booking_form": "booking", "callback_form": "human", "action_request_human": "human",
-    "action_give_clinic_info": "clinic_info", "action_answer_insurance": "insurance", "utter_greet": "greet",
-    "utter_goodbye": "goodbye", "utter_you_are_welcome": "thanks", "utter_iamabot": "bot_challenge",
-    "utter_out_of_scope": "out_of_scope", "screening_form": "when_to_seek_help",
+    "booking_form": "booking",
+    "callback_form": "human",
+    "action_request_human": "human",
+    "action_give_clinic_info": "clinic_info",
+    "action_answer_insurance": "insurance",
+    "utter_greet": "greet",
+    "utter_goodbye": "goodbye",
+    "utter_you_are_welcome": "thanks",
+    "utter_iamabot": "bot_challenge",
+    "utter_out_of_scope": "out_of_scope",
+    "screening_form": "when_to_seek_help",
 }
 MEDICINE_TOPIC = "medicine"
 TRIAGE_TOPIC = "triage"
 SUBJECT = "subject"
 # What a subject entry may rightly answer: a question about the back's care, not the clinic or a warning sign.
-SUBJECT_KINDS = frozenset({"treatment", "recovery", "prevention", "causes", "symptoms", "what_is_spasm",
-                           "when_to_seek_help", "diagnosis", "which_professional", "nhs"})
+SUBJECT_KINDS = frozenset(
+    {
+        "treatment",
+        "recovery",
+        "prevention",
+        "causes",
+        "symptoms",
+        "what_is_spasm",
+        "when_to_seek_help",
+        "diagnosis",
+        "which_professional",
+        "nhs",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -155,6 +191,7 @@ def _share(flags: Iterable[bool]) -> float:
 
 # --- reading the sets ------------------------------------------------------------------------------------
 
+
 def _kinds(raw: Any) -> frozenset[str]:
     values = raw if isinstance(raw, list) else [raw]
     return frozenset(str(value).strip() for value in values if value)
@@ -179,6 +216,7 @@ def writer_set_paths(folder: Path = WRITER_SETS) -> list[Path]:
 
 # --- what the assistant did ------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class TurnTrace:
     """What the tracker store holds for one turn: the message's final intent, the actions and the topic."""
@@ -197,9 +235,7 @@ class TrackerReader:
 
     def events(self, sender: str) -> list[dict[str, Any]]:
         with sqlite3.connect(self._database) as connection:
-            rows = connection.execute(
-                "SELECT data FROM events WHERE sender_id = ? ORDER BY id", (sender,)
-            ).fetchall()
+            rows = connection.execute("SELECT data FROM events WHERE sender_id = ? ORDER BY id", (sender,)).fetchall()
         return [json.loads(row[0]) for row in rows]
 
     def last_turn(self, sender: str) -> TurnTrace:
@@ -222,6 +258,7 @@ def _last_slot(events: Sequence[Mapping[str, Any]], name: str) -> Optional[str]:
 
 
 # --- judging a reply -------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ReplyTexts:
@@ -256,8 +293,12 @@ def judge_kind(reply: str, trace: TurnTrace, texts: ReplyTexts, topics: Mapping[
         return "emergency"
     if URGENT_WORDS in reply:
         return "urgent"
-    for kind, opening in (("unclear_999", texts.unclear), ("sign_check", texts.sign_check),
-                          ("clarify", texts.clarify), ("fallback", texts.fallback)):
+    for kind, opening in (
+        ("unclear_999", texts.unclear),
+        ("sign_check", texts.sign_check),
+        ("clarify", texts.clarify),
+        ("fallback", texts.fallback),
+    ):
         if opening and opening in reply:
             return kind
     fixed = next((kind for opening, kind in texts.answers.items() if opening and reply.startswith(opening)), None)
@@ -280,8 +321,9 @@ def reply_text(replies: Sequence[Mapping[str, Any]]) -> str:
     return "\n".join(str(reply.get("text") or "") for reply in replies)
 
 
-def run_case(case: WriterCase, send: Send, tracker: TrackerReader, texts: ReplyTexts,
-             topics: Mapping[str, str]) -> list[TurnResult]:
+def run_case(
+    case: WriterCase, send: Send, tracker: TrackerReader, texts: ReplyTexts, topics: Mapping[str, str]
+) -> list[TurnResult]:
     sender = f"writer-{case.id}-{uuid.uuid4().hex[:8]}"
     results = []
     for turn in case.turns:
@@ -296,8 +338,9 @@ def run_case(case: WriterCase, send: Send, tracker: TrackerReader, texts: ReplyT
     return results
 
 
-def score_set(writer_set: WriterSet, send: Send, tracker: TrackerReader, texts: ReplyTexts,
-              topics: Mapping[str, str]) -> SetScore:
+def score_set(
+    writer_set: WriterSet, send: Send, tracker: TrackerReader, texts: ReplyTexts, topics: Mapping[str, str]
+) -> SetScore:
     score = SetScore(writer_set.name, writer_set.writer)
     for case in writer_set.cases:
         score.results.extend(run_case(case, send, tracker, texts, topics))
@@ -332,5 +375,8 @@ def miss_summary(score: SetScore) -> str:
 
 
 def miss_lines(score: SetScore) -> list[str]:
-    return [f"  - [{r.case_id}] {r.text!r} expected {'/'.join(sorted(r.expect))}, got {r.kind}: "
-            f"{' '.join(r.reply.split())[:160]}" for r in score.misses()]
+    return [
+        f"  - [{r.case_id}] {r.text!r} expected {'/'.join(sorted(r.expect))}, got {r.kind}: "
+        f"{' '.join(r.reply.split())[:160]}"
+        for r in score.misses()
+    ]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Optional, Sequence
+from typing import Optional
 
 from nlu_eval import metrics, sets
 from nlu_eval.parsing import Parse
@@ -31,7 +32,7 @@ class Scored:
     def accuracy(self) -> float:
         return metrics.share([str(is_right(c, p.intent)) for c, p in zip(self.cases, self.parses)], {"True"})
 
-    def by_group(self) -> dict[str, "Scored"]:
+    def by_group(self) -> dict[str, Scored]:
         groups: dict[str, list[int]] = defaultdict(list)
         for index, case in enumerate(self.cases):
             groups[case.group].append(index)
@@ -83,8 +84,9 @@ class Evaluation:
     @property
     def scope(self) -> metrics.ScopeScores:
         """Rejection of the off-topic set against the in-scope held-out messages plus the borderline set."""
-        in_scope = [p.intent for c, p in zip(self.holdout.scored.cases, self.holdout.scored.parses)
-                    if c.label != OUT_OF_SCOPE] + [p.intent for p in self.borderline.parses]
+        in_scope = [
+            p.intent for c, p in zip(self.holdout.scored.cases, self.holdout.scored.parses) if c.label != OUT_OF_SCOPE
+        ] + [p.intent for p in self.borderline.parses]
         return metrics.scope_scores(in_scope, [p.intent for p in self.out_of_scope.parses])
 
     def real_user_share(self, expect: str) -> float:
@@ -100,5 +102,6 @@ def evaluate(parse: Parser, consumer_questions: bool = True) -> Evaluation:
         robustness=score(parse, sets.load_robustness()),
         real_users=score(parse, sets.load_real_users(sets.REAL_USER_PHRASES)),
         consumer_questions=score(parse, sets.load_real_users(sets.CONSUMER_HEALTH_QUESTIONS))
-        if consumer_questions else None,
+        if consumer_questions
+        else None,
     )

@@ -28,8 +28,10 @@ def production_fallback() -> tuple[float, float]:
 
 def render(model: Path, rows: list[tuple[float, float, tuple[float, ...]]], command: str) -> str:
     chosen = production_fallback()
-    body = [(f"{threshold:.2f} / {ambiguity:.2f}" + (" (config.yml)" if (threshold, ambiguity) == chosen else ""),
-             *scores) for threshold, ambiguity, scores in rows]
+    body = [
+        (f"{threshold:.2f} / {ambiguity:.2f}" + (" (config.yml)" if (threshold, ambiguity) == chosen else ""), *scores)
+        for threshold, ambiguity, scores in rows
+    ]
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return (
         "# Fallback settings\n\n"
@@ -52,8 +54,9 @@ def main() -> None:
         model_parser.set_fallback(threshold, ambiguity)
         scores = figures(evaluate(model_parser.parse, consumer_questions=False))
         rows.append((threshold, ambiguity, scores))
-        print(f"{threshold} / {ambiguity}: macro-F1 {scores[FIGURE_COLUMNS.index('held-out macro-F1')]:.3f}",
-              flush=True)
+        print(
+            f"{threshold} / {ambiguity}: macro-F1 {scores[FIGURE_COLUMNS.index('held-out macro-F1')]:.3f}", flush=True
+        )
     args.out.write_text(render(args.model, rows, " ".join(["python -m nlu_eval.fallback_grid", *sys.argv[1:]])))
     print(f"wrote {args.out}")
 

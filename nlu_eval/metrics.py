@@ -7,8 +7,8 @@ tests/model are computed the same way and can be checked by hand in unit tests.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 # What the assistant does when it declines a message: both mean "no back-spasm guidance".
 REJECTING_INTENTS = frozenset({"out_of_scope", "nlu_fallback"})

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import Iterable
 
 import yaml
 
@@ -24,8 +24,9 @@ def training_examples(data_dir: Path) -> list[str]:
     for path in sorted(data_dir.rglob("*.yml")):
         for item in (yaml.safe_load(path.read_text()) or {}).get("nlu", []):
             if "intent" in item:
-                texts += [parse_annotated(line[2:])[0] for line in item["examples"].splitlines()
-                          if line.startswith("- ")]
+                texts += [
+                    parse_annotated(line[2:])[0] for line in item["examples"].splitlines() if line.startswith("- ")
+                ]
     return texts
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from nlu_eval.evaluate import Evaluation, Scored
 
@@ -27,10 +27,14 @@ def _mistakes(scored: Scored, limit: int = 15) -> str:
 
 def holdout_section(evaluation: Evaluation) -> str:
     holdout = evaluation.holdout
-    intents = table(("intent", "precision", "recall", "F1", "support"),
-                    [(name, s.precision, s.recall, s.f1, s.support) for name, s in holdout.intents.items()])
-    entities = table(("entity", "precision", "recall", "F1", "support"),
-                     [(name, s.precision, s.recall, s.f1, s.support) for name, s in holdout.entities.items()])
+    intents = table(
+        ("intent", "precision", "recall", "F1", "support"),
+        [(name, s.precision, s.recall, s.f1, s.support) for name, s in holdout.intents.items()],
+    )
+    entities = table(
+        ("entity", "precision", "recall", "F1", "support"),
+        [(name, s.precision, s.recall, s.f1, s.support) for name, s in holdout.entities.items()],
+    )
     entity_macro = sum(s.f1 for s in holdout.entities.values()) / max(len(holdout.entities), 1)
     confusions = table(("gold", "predicted", "count"), holdout.confusions)
     return (
@@ -43,8 +47,10 @@ def holdout_section(evaluation: Evaluation) -> str:
 
 def scope_section(evaluation: Evaluation) -> str:
     scope = evaluation.scope
-    groups = table(("theme", "messages", "rejected"),
-                   [(g, len(s.cases), s.accuracy) for g, s in evaluation.out_of_scope.by_group().items()])
+    groups = table(
+        ("theme", "messages", "rejected"),
+        [(g, len(s.cases), s.accuracy) for g, s in evaluation.out_of_scope.by_group().items()],
+    )
     return (
         "## Out of scope\n\n"
         f"Off-topic set (tests/nlu_sets/out_of_scope.yml, {scope.out_of_scope_count} messages) against the in-scope "
@@ -59,8 +65,10 @@ def scope_section(evaluation: Evaluation) -> str:
 
 
 def robustness_section(evaluation: Evaluation) -> str:
-    groups = table(("category", "messages", "accuracy"),
-                   [(g, len(s.cases), s.accuracy) for g, s in evaluation.robustness.by_group().items()])
+    groups = table(
+        ("category", "messages", "accuracy"),
+        [(g, len(s.cases), s.accuracy) for g, s in evaluation.robustness.by_group().items()],
+    )
     return (
         f"## Robustness (tests/nlu_sets/robustness.yml, {len(evaluation.robustness.cases)} messages)\n\n"
         f"Accuracy **{evaluation.robustness.accuracy:.3f}** (a message mixing two topics counts if either intent "
@@ -81,7 +89,8 @@ def real_user_section(evaluation: Evaluation) -> str:
             "`consumer-health-questions.tsv` (TREC 2017 LiveQA consumer questions, long and unpunctuated; "
             "reported, no threshold):\n\n"
             f"{table(('expect', 'messages', 'handled right'), rows(evaluation.consumer_questions))}\n\n"
-            if evaluation.consumer_questions else ""
+            if evaluation.consumer_questions
+            else ""
         )
         + f"Real-user mistakes:\n\n{_mistakes(evaluation.real_users, 25)}\n"
     )
@@ -93,7 +102,13 @@ def render(evaluation: Evaluation, model: Path, command: str, extra: str = "") -
         "# NLU report\n\n"
         f"Generated {stamp} by `{command}` for model `{model.name}`. Thresholds are enforced by "
         "tests/model/test_nlu_quality.py in `make test`; this report only describes.\n\n"
-        + "\n".join([holdout_section(evaluation), scope_section(evaluation), robustness_section(evaluation),
-                     real_user_section(evaluation)])
+        + "\n".join(
+            [
+                holdout_section(evaluation),
+                scope_section(evaluation),
+                robustness_section(evaluation),
+                real_user_section(evaluation),
+            ]
+        )
         + extra
     )

@@ -14,25 +14,37 @@ import tempfile
 from pathlib import Path
 
 from nlu_eval.dialogue import (
-    ReplyTexts, SetScore, TrackerReader, figures_table, load_writer_set, miss_lines, miss_summary, score_set,
-    topic_kinds, writer_set_paths,
+    ReplyTexts,
+    SetScore,
+    TrackerReader,
+    figures_table,
+    load_writer_set,
+    miss_lines,
+    miss_summary,
+    score_set,
+    topic_kinds,
+    writer_set_paths,
 )
 
-
 # Fixed answers the person can tell apart by their words.
-RESPONSE_KINDS = {"utter_greet": "greet", "utter_goodbye": "goodbye", "utter_you_are_welcome": "thanks",
-                  "utter_iamabot": "bot_challenge", "utter_out_of_scope": "out_of_scope"}
+RESPONSE_KINDS = {
+    "utter_greet": "greet",
+    "utter_goodbye": "goodbye",
+    "utter_you_are_welcome": "thanks",
+    "utter_iamabot": "bot_challenge",
+    "utter_out_of_scope": "out_of_scope",
+}
 
 
 def reply_texts() -> ReplyTexts:
+    import yaml
+
     from backcare.clarify import QUESTION
     from backcare.clinic import load_profile
     from backcare.clinic_answers import clinic_info, insurance_answer, price_text
     from backcare.sign_check import SIGN_CHECK_OPENING
     from backcare.triage.advice import load_advice
     from nlu_eval.sets import ROOT
-
-    import yaml
 
     domain = yaml.safe_load((ROOT / "domain.yml").read_text())
 
@@ -44,10 +56,20 @@ def reply_texts() -> ReplyTexts:
 
     profile = load_profile()
     answers = {response(name): kind for name, kind in RESPONSE_KINDS.items()}
-    answers.update({opening(clinic_info(profile).text): "clinic_info", opening(price_text(profile)): "clinic_info",
-                    opening(insurance_answer(profile, None).text): "insurance"})
-    return ReplyTexts(unclear=opening(load_advice().unclear.text), fallback=response("utter_default"),
-                      clarify=QUESTION, sign_check=SIGN_CHECK_OPENING, answers=answers)
+    answers.update(
+        {
+            opening(clinic_info(profile).text): "clinic_info",
+            opening(price_text(profile)): "clinic_info",
+            opening(insurance_answer(profile, None).text): "insurance",
+        }
+    )
+    return ReplyTexts(
+        unclear=opening(load_advice().unclear.text),
+        fallback=response("utter_default"),
+        clarify=QUESTION,
+        sign_check=SIGN_CHECK_OPENING,
+        answers=answers,
+    )
 
 
 def run(model: Path, paths: list[Path]) -> list[SetScore]:
@@ -55,12 +77,17 @@ def run(model: Path, paths: list[Path]) -> list[SetScore]:
     from tests.model.assistant import start_assistant
 
     texts, topics = reply_texts(), topic_kinds(KnowledgeBase.load())
-    with tempfile.TemporaryDirectory() as work, start_assistant(
-        model, Path(work), env={"BOOKING_DB": str(Path(work) / "bookings.db")}
-    ) as assistant:
+    with (
+        tempfile.TemporaryDirectory() as work,
+        start_assistant(model, Path(work), env={"BOOKING_DB": str(Path(work) / "bookings.db")}) as assistant,
+    ):
         tracker = TrackerReader(Path(work) / "tracker.db")
-        return [score_set(load_writer_set(path), lambda text, sender: assistant.send(text, sender=sender),
-                          tracker, texts, topics) for path in paths]
+        return [
+            score_set(
+                load_writer_set(path), lambda text, sender: assistant.send(text, sender=sender), tracker, texts, topics
+            )
+            for path in paths
+        ]
 
 
 def main() -> None:

@@ -8,8 +8,8 @@ Rasa's own code, so the error and its message are Rasa's.
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Any, Dict
+from functools import cache
+from typing import Any
 
 from jsonschema.exceptions import best_match
 from jsonschema.protocols import Validator
@@ -19,7 +19,7 @@ from rasa.core.actions.action import RemoteAction
 _RASA_VALIDATE = RemoteAction._validate_action_result
 
 
-@lru_cache(maxsize=None)
+@cache
 def response_validator(action_class: type[RemoteAction]) -> Validator:
     """The validator for `action_class`'s answer format, with the schema itself checked once."""
     schema = action_class.action_response_format_spec()
@@ -28,7 +28,7 @@ def response_validator(action_class: type[RemoteAction]) -> Validator:
     return validator_class(schema)
 
 
-def _validate_action_result(self: RemoteAction, result: Dict[str, Any]) -> bool:
+def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
     if best_match(response_validator(type(self)).iter_errors(result)) is None:
         return True
     return _RASA_VALIDATE(self, result)  # raises Rasa's own ValidationError with its explanation

@@ -37,9 +37,10 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Optional
 
 import aiohttp
 import psutil
@@ -47,7 +48,7 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from scripts.wait_for_port import wait_for_port  # noqa: E402
+from scripts.wait_for_port import wait_for_port
 
 RUN = ROOT / "scripts" / "run.sh"
 SERVICES = ROOT / "scripts" / "services.sh"
@@ -83,8 +84,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def patient(session: aiohttp.ClientSession, url: str, deadline: float, paced: bool, results: Results,
-                  rng: random.Random) -> None:
+async def patient(
+    session: aiohttp.ClientSession, url: str, deadline: float, paced: bool, results: Results, rng: random.Random
+) -> None:
     while time.monotonic() < deadline:
         sender = f"bench-{uuid.uuid4().hex}"
         for text in CONVERSATION:
@@ -115,8 +117,12 @@ async def drive(url: str, seconds: float, paced: bool, patients: int) -> tuple[R
         deadline = started + seconds
         rngs = [random.Random(number) for number in range(patients)]
         if paced:  # patients arrive spread over the first pause, not all at once
-            await asyncio.gather(*(delayed(patient(session, url, deadline, paced, results, rng), rng.uniform(
-                0, PAUSE_SECONDS[1])) for rng in rngs))
+            await asyncio.gather(
+                *(
+                    delayed(patient(session, url, deadline, paced, results, rng), rng.uniform(0, PAUSE_SECONDS[1]))
+                    for rng in rngs
+                )
+            )
         else:
             await asyncio.gather(*(patient(session, url, deadline, paced, results, rng) for rng in rngs))
         return results, time.monotonic() - started
@@ -140,7 +146,7 @@ class MemoryWatch:
     def _rss(self, pid: int) -> float:
         try:
             parent = psutil.Process(pid)
-            return sum(p.memory_info().rss for p in [parent, *parent.children(recursive=True)]) / 2 ** 20
+            return sum(p.memory_info().rss for p in [parent, *parent.children(recursive=True)]) / 2**20
         except psutil.Error:
             return 0.0
 
@@ -149,7 +155,7 @@ class MemoryWatch:
             for name, process in self.processes.items():
                 self.peaks[name] = max(self.peaks[name], self._rss(process.pid))
 
-    def __enter__(self) -> "MemoryWatch":
+    def __enter__(self) -> MemoryWatch:
         self._thread.start()
         return self
 
@@ -161,8 +167,14 @@ class MemoryWatch:
 def stores_environment(directory: Path) -> dict[str, str]:
     """Starts PostgreSQL and Redis (scripts/services.sh) in `directory`; their settings for endpoints-env.yml."""
     settings = {"SERVICES_DIR": str(directory), "PG_PORT": str(free_port()), "REDIS_PORT": str(free_port())}
-    output = subprocess.run([str(SERVICES), "start"], env={**os.environ, **settings}, check=True, text=True,
-                            capture_output=True, timeout=600).stdout
+    output = subprocess.run(
+        [str(SERVICES), "start"],
+        env={**os.environ, **settings},
+        check=True,
+        text=True,
+        capture_output=True,
+        timeout=600,
+    ).stdout
     lines = [line.removeprefix("export ") for line in output.splitlines()]
     return {**settings, **dict(line.split("=", 1) for line in lines if "=" in line)}
 
@@ -170,19 +182,27 @@ def stores_environment(directory: Path) -> dict[str, str]:
 @contextlib.contextmanager
 def servers(model: Path, setup: str, work_dir: Path) -> Iterator[tuple[str, dict[str, subprocess.Popen]]]:
     ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "GATEWAY_PORT": free_port()}
-    env = {**os.environ, **{name: str(port) for name, port in ports.items()},
-           "BOOKING_DB": str(work_dir / "bookings.db"), "TRACKER_STORE_URL": f"sqlite:///{work_dir / 'tracker.db'}",
-           "LOCK_STORE_TYPE": "in_memory", "SANIC_WORKERS": "1"}
+    env = {
+        **os.environ,
+        **{name: str(port) for name, port in ports.items()},
+        "BOOKING_DB": str(work_dir / "bookings.db"),
+        "TRACKER_STORE_URL": f"sqlite:///{work_dir / 'tracker.db'}",
+        "LOCK_STORE_TYPE": "in_memory",
+        "SANIC_WORKERS": "1",
+    }
     if setup == "scaled":
         env.update(stores_environment(work_dir / "stores"), SANIC_WORKERS="2")
     processes: dict[str, subprocess.Popen] = {}
     try:
-        for name, args, port in (("action server", ["actions"], "ACTION_PORT"),
-                                 ("action gateway", ["gateway"], "GATEWAY_PORT"),
-                                 ("rasa server", ["rasa", str(model)], "RASA_PORT")):
+        for name, args, port in (
+            ("action server", ["actions"], "ACTION_PORT"),
+            ("action gateway", ["gateway"], "GATEWAY_PORT"),
+            ("rasa server", ["rasa", str(model)], "RASA_PORT"),
+        ):
             log = (work_dir / f"{args[0]}.log").open("wb")
-            processes[name] = subprocess.Popen([str(RUN), *args], cwd=ROOT, env=env, stdout=log,
-                                               stderr=subprocess.STDOUT)
+            processes[name] = subprocess.Popen(
+                [str(RUN), *args], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+            )
             if not wait_for_port("127.0.0.1", ports[port], 600):
                 raise RuntimeError(f"{name} did not start; see {log.name}")
         yield f"http://127.0.0.1:{ports['RASA_PORT']}/webhooks/rest/webhook", processes
@@ -193,8 +213,13 @@ def servers(model: Path, setup: str, work_dir: Path) -> Iterator[tuple[str, dict
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=30)
         if setup == "scaled":
-            subprocess.run([str(SERVICES), "stop"], env={**os.environ, "SERVICES_DIR": str(work_dir / "stores")},
-                           check=False, capture_output=True, timeout=120)
+            subprocess.run(
+                [str(SERVICES), "stop"],
+                env={**os.environ, "SERVICES_DIR": str(work_dir / "stores")},
+                check=False,
+                capture_output=True,
+                timeout=120,
+            )
 
 
 def wait_until_answering(url: str, timeout: float = 300) -> None:
@@ -212,9 +237,24 @@ def wait_until_answering(url: str, timeout: float = 300) -> None:
 
 def start_profile(pid: int, seconds: float, out: Path) -> subprocess.Popen:
     py_spy = Path(sys.executable).with_name("py-spy")
-    return subprocess.Popen([str(py_spy), "record", "--pid", str(pid), "--duration", str(int(seconds)),
-                             "--subprocesses", "--format", "raw", "--output", str(out), "--nonblocking"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [
+            str(py_spy),
+            "record",
+            "--pid",
+            str(pid),
+            "--duration",
+            str(int(seconds)),
+            "--subprocesses",
+            "--format",
+            "raw",
+            "--output",
+            str(out),
+            "--nonblocking",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def top_functions(raw: Path, count: int = 40) -> list[str]:
@@ -237,16 +277,20 @@ def top_functions(raw: Path, count: int = 40) -> list[str]:
 
 
 def percentile(values: list[float], fraction: float) -> float:
-    return statistics.quantiles(values, n=1000, method="inclusive")[round(fraction * 1000) - 1] if len(
-        values) > 1 else (values[0] if values else float("nan"))
+    return (
+        statistics.quantiles(values, n=1000, method="inclusive")[round(fraction * 1000) - 1]
+        if len(values) > 1
+        else (values[0] if values else float("nan"))
+    )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", type=Path, required=True)
     parser.add_argument("--setup", choices=("single", "scaled"), default="single")
-    parser.add_argument("--modes", default="paced,saturation",
-                        help="comma-separated, run one after the other against the same servers")
+    parser.add_argument(
+        "--modes", default="paced,saturation", help="comma-separated, run one after the other against the same servers"
+    )
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--patients", type=int)
     parser.add_argument("--profile", type=Path, help="write py-spy's top functions of the Rasa server here")
@@ -262,15 +306,22 @@ def main() -> int:
             for mode in modes:
                 paced = mode == "paced"
                 patients = args.patients or (PACED_PATIENTS if paced else SATURATION_CLIENTS)
-                profile = args.profile.with_name(f"{args.profile.stem}-{mode}{args.profile.suffix}") \
-                    if args.profile else None
+                profile = (
+                    args.profile.with_name(f"{args.profile.stem}-{mode}{args.profile.suffix}") if args.profile else None
+                )
                 results, elapsed, memory = measure(url, processes, args.seconds, paced, patients, profile)
                 report(args.setup, mode, patients, results, elapsed, memory)
     return 0
 
 
-def measure(url: str, processes: dict[str, subprocess.Popen], seconds: float, paced: bool, patients: int,
-            profile: Optional[Path]) -> tuple[Results, float, "MemoryWatch"]:
+def measure(
+    url: str,
+    processes: dict[str, subprocess.Popen],
+    seconds: float,
+    paced: bool,
+    patients: int,
+    profile: Optional[Path],
+) -> tuple[Results, float, MemoryWatch]:
     raw = profile.with_suffix(".raw") if profile else None
     profiler = start_profile(processes["rasa server"].pid, seconds, raw) if raw else None
     with MemoryWatch(processes) as memory:
@@ -281,14 +332,17 @@ def measure(url: str, processes: dict[str, subprocess.Popen], seconds: float, pa
     return results, elapsed, memory
 
 
-def report(setup: str, mode: str, patients: int, results: Results, elapsed: float, memory: "MemoryWatch") -> None:
+def report(setup: str, mode: str, patients: int, results: Results, elapsed: float, memory: MemoryWatch) -> None:
     paced = mode == "paced"
     latencies = [1000 * latency for latency in results.latencies]
     errors = ", ".join(f"{n} {kind}" for kind, n in results.errors.items()) or "0"
     memory_text = ", ".join(f"{name} {peak:.0f}" for name, peak in memory.peaks.items())
-    print(f"| {setup} | {mode} ({patients} {'patients' if paced else 'clients'}) | {results.count} | "
-          f"{results.count / elapsed:.1f} | {percentile(latencies, 0.50):.0f} | {percentile(latencies, 0.95):.0f} | "
-          f"{percentile(latencies, 0.99):.0f} | {errors} | {memory_text} |", flush=True)
+    print(
+        f"| {setup} | {mode} ({patients} {'patients' if paced else 'clients'}) | {results.count} | "
+        f"{results.count / elapsed:.1f} | {percentile(latencies, 0.50):.0f} | {percentile(latencies, 0.95):.0f} | "
+        f"{percentile(latencies, 0.99):.0f} | {errors} | {memory_text} |",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

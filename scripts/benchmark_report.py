@@ -19,8 +19,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Optional
 
 ROOT = Path(__file__).resolve().parents[1]
 # Within the report's default 7 days (today and the 6 before), whatever the time of day.
@@ -77,8 +78,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     endpoints = make_store(directory, rows)
     print(f"{args.conversations} conversations ({len(rows)} events) from {len(recorded)} recorded ones")
     started = time.monotonic()
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "report.py"), "--endpoints", str(endpoints),
-                    "--out", str(directory / "report.html")], check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "report.py"),
+            "--endpoints",
+            str(endpoints),
+            "--out",
+            str(directory / "report.html"),
+        ],
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     print(f"report.py took {time.monotonic() - started:.1f} s wall clock (limit 30 s); files in {directory}")
     return 0
 

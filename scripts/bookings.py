@@ -22,31 +22,39 @@ import argparse
 import shutil
 import sys
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from backcare.booking.backends import make_backend  # noqa: E402
-from backcare.booking.desk import (  # noqa: E402
-    contact_of, delete_all, desk_order, desk_settings, is_urgent, references_to_delete, request_fields,
-    screening_lines, what_for,
+from backcare.booking.backends import make_backend
+from backcare.booking.desk import (
+    contact_of,
+    delete_all,
+    desk_order,
+    desk_settings,
+    is_urgent,
+    references_to_delete,
+    request_fields,
+    screening_lines,
+    what_for,
 )
-from backcare.booking.outbox import retry_outbox  # noqa: E402
-from backcare.booking.request import utc_now  # noqa: E402
-from backcare.booking.settings import load_booking_settings  # noqa: E402
-from backcare.booking.store import HANDLED, NEW, BookingStore  # noqa: E402
-from backcare.clinic import load_profile  # noqa: E402
+from backcare.booking.outbox import retry_outbox
+from backcare.booking.request import utc_now
+from backcare.booking.settings import load_booking_settings
+from backcare.booking.store import HANDLED, NEW, BookingStore
+from backcare.clinic import load_profile
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[int]) -> str:
     """A plain text table that fits the terminal; long cells are cut with an ellipsis."""
+
     def cell(text: str, width: int) -> str:
         text = " ".join(str(text).split())
         return (text[: width - 1] + "\u2026") if len(text) > width else text.ljust(width)
 
-    lines = ["  ".join(cell(h, w) for h, w in zip(headers, widths)).rstrip(),
-             "  ".join("-" * w for w in widths)]
+    lines = ["  ".join(cell(h, w) for h, w in zip(headers, widths)).rstrip(), "  ".join("-" * w for w in widths)]
     lines += ["  ".join(cell(c, w) for c, w in zip(row, widths)).rstrip() for row in rows]
     return "\n".join(lines)
 
@@ -63,10 +71,26 @@ def cmd_list(store: BookingStore, args: argparse.Namespace) -> int:
     for item in stored:
         r = item.request
         status = item.status + (" URGENT" if is_urgent(item) else "")
-        rows.append([r.reference, r.created_at[:16].replace("T", " "), status, r.name or "-", contact_of(item),
-                     what_for(item), r.preferred_time or "-", r.payment_text() or "-", r.reason or r.summary or "-"])
-    print(table(["Ref", "Received (UTC)", "Status", "Name", "Contact", "For", "When", "Payment", "Reason / note"],
-                rows, [9, 16, 14, 16, 15, 16, 18, 14, reason_width]))
+        rows.append(
+            [
+                r.reference,
+                r.created_at[:16].replace("T", " "),
+                status,
+                r.name or "-",
+                contact_of(item),
+                what_for(item),
+                r.preferred_time or "-",
+                r.payment_text() or "-",
+                r.reason or r.summary or "-",
+            ]
+        )
+    print(
+        table(
+            ["Ref", "Received (UTC)", "Status", "Name", "Contact", "For", "When", "Payment", "Reason / note"],
+            rows,
+            [9, 16, 14, 16, 15, 16, 18, 14, reason_width],
+        )
+    )
     print(f"\n{len(stored)} request(s). `scripts/bookings.py show REF` for one in full.")
     return 0
 
@@ -76,8 +100,10 @@ def cmd_show(store: BookingStore, args: argparse.Namespace) -> int:
     if not item:
         print(f"No request {args.reference}.", file=sys.stderr)
         return 1
-    fields = request_fields(item) + [("Screening " + str(n), f"{line.question} {line.answer}")
-                                     for n, line in enumerate(screening_lines(item), start=1)]
+    fields = request_fields(item) + [
+        ("Screening " + str(n), f"{line.question} {line.answer}")
+        for n, line in enumerate(screening_lines(item), start=1)
+    ]
     for label, value in fields:
         wrapped = textwrap.fill(str(value), width=90, subsequent_indent=" " * 17)
         print(f"{label + ':':<16} {wrapped}")
@@ -124,8 +150,17 @@ def cmd_outbox(store: BookingStore, args: argparse.Namespace) -> int:
     if not items:
         print("The outbox is empty: every request has reached the clinic's system.")
         return 0
-    rows = [[i.reference, i.backend, i.status, str(i.attempts), i.next_attempt_at[:16].replace("T", " "),
-             i.last_error or "-"] for i in items]
+    rows = [
+        [
+            i.reference,
+            i.backend,
+            i.status,
+            str(i.attempts),
+            i.next_attempt_at[:16].replace("T", " "),
+            i.last_error or "-",
+        ]
+        for i in items
+    ]
     print(table(["Ref", "Backend", "Status", "Tries", "Next try (UTC)", "Last error"], rows, [9, 8, 15, 5, 16, 50]))
     return 0
 
@@ -149,8 +184,9 @@ def cmd_purge(store: BookingStore, args: argparse.Namespace, days: int) -> int:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command")
     listing = sub.add_parser("list", help="requests to act on")
     listing.add_argument("--all", action="store_true")
@@ -178,8 +214,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     command = args.command or "list"
     if command == "list" and not args.command:
         args = parser.parse_args(["list"])
-    handlers = {"list": cmd_list, "show": cmd_show, "handled": cmd_handled, "export": cmd_export,
-                "delete": cmd_delete, "outbox": cmd_outbox, "retry": cmd_retry}
+    handlers = {
+        "list": cmd_list,
+        "show": cmd_show,
+        "handled": cmd_handled,
+        "export": cmd_export,
+        "delete": cmd_delete,
+        "outbox": cmd_outbox,
+        "retry": cmd_retry,
+    }
     if command == "purge":
         return cmd_purge(store, args, config.retention_days)
     return handlers[command](store, args)

@@ -25,8 +25,9 @@ import contextlib
 import sys
 import tempfile
 import textwrap
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Optional, TextIO, Union
+from typing import Any, Optional, TextIO, Union
 from urllib.parse import urlparse
 
 import yaml
@@ -34,11 +35,14 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from channels.local_platform import (  # noqa: E402
-    FakePlatform, TelegramPatient, WhatsAppPatient, local_credentials,
+from channels.local_platform import (
+    FakePlatform,
+    TelegramPatient,
+    WhatsAppPatient,
+    local_credentials,
 )
-from channels.telegram import TelegramSettings  # noqa: E402
-from channels.whatsapp import WhatsAppSettings  # noqa: E402
+from channels.telegram import TelegramSettings
+from channels.whatsapp import WhatsAppSettings
 
 Patient = Union[WhatsAppPatient, TelegramPatient]
 
@@ -132,9 +136,11 @@ def main(argv: list[str]) -> int:
             return 2
         base = urlparse(settings.api_base_url)
         if base.hostname not in ("127.0.0.1", "localhost") or not base.port:
-            print(f"The {args.channel} API address is {settings.api_base_url}: point it at this script's stand-in "
-                  f"(http://127.0.0.1:5099) when starting the server, so nothing goes to real patients.",
-                  file=sys.stderr)
+            print(
+                f"The {args.channel} API address is {settings.api_base_url}: point it at this script's stand-in "
+                f"(http://127.0.0.1:5099) when starting the server, so nothing goes to real patients.",
+                file=sys.stderr,
+            )
             return 2
         with FakePlatform(base.port) as fake:
             converse(patient_for(args.channel, fake, args.server, settings), messages)

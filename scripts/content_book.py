@@ -14,13 +14,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from backcare.clinic import load_profile  # noqa: E402
-from backcare.insight.content_book import all_entries, is_overdue, render_content_book, review_months  # noqa: E402
+from backcare.clinic import load_profile
+from backcare.insight.content_book import all_entries, is_overdue, render_content_book, review_months
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -15,9 +15,10 @@ import json
 import logging
 import os
 import warnings
+from collections.abc import Iterable
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Optional
 
 from backcare.insight.records import Conversation, conversations_of_sender, in_range
 
@@ -59,8 +60,9 @@ async def _events_one_by_one(store: Any, senders: Optional[Iterable[str]]) -> di
     return found
 
 
-def _events_in_one_query(store: Any, since: Optional[dt.datetime], until: Optional[dt.datetime],
-                         senders: Optional[Iterable[str]]) -> dict[str, list[dict[str, Any]]]:
+def _events_in_one_query(
+    store: Any, since: Optional[dt.datetime], until: Optional[dt.datetime], senders: Optional[Iterable[str]]
+) -> dict[str, list[dict[str, Any]]]:
     """Every event of the senders who said or did anything in [since, until), oldest first per sender."""
     table = store.SQLEvent
     with store.session_scope() as session:
@@ -75,13 +77,18 @@ def _events_in_one_query(store: Any, since: Optional[dt.datetime], until: Option
                 active = active.filter(table.timestamp < until.timestamp())
             query = query.filter(table.sender_id.in_(active.subquery().select()))
         rows = query.order_by(table.sender_id, table.id).yield_per(10_000)
-        return {sender: [json.loads(data) for _, data in group]
-                for sender, group in itertools.groupby(rows, key=itemgetter(0))}
+        return {
+            sender: [json.loads(data) for _, data in group]
+            for sender, group in itertools.groupby(rows, key=itemgetter(0))
+        }
 
 
-def load_conversations(endpoints: Path = DEFAULT_ENDPOINTS, since: Optional[dt.datetime] = None,
-                       until: Optional[dt.datetime] = None, senders: Optional[Iterable[str]] = None,
-                       ) -> list[Conversation]:
+def load_conversations(
+    endpoints: Path = DEFAULT_ENDPOINTS,
+    since: Optional[dt.datetime] = None,
+    until: Optional[dt.datetime] = None,
+    senders: Optional[Iterable[str]] = None,
+) -> list[Conversation]:
     """Every conversation (session) that started in [since, until), oldest first."""
     store = open_tracker_store(endpoints)
     from rasa.core.tracker_store import SQLTrackerStore
@@ -90,8 +97,9 @@ def load_conversations(endpoints: Path = DEFAULT_ENDPOINTS, since: Optional[dt.d
         events = _events_in_one_query(store, since, until, senders)
     else:
         events = asyncio.run(_events_one_by_one(store, senders))
-    conversations = [c for sender, sender_events in events.items()
-                     for c in conversations_of_sender(sender, sender_events)]
+    conversations = [
+        c for sender, sender_events in events.items() for c in conversations_of_sender(sender, sender_events)
+    ]
     return sorted((c for c in conversations if in_range(c, since, until)), key=lambda c: c.started)
 
 

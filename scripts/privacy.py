@@ -24,19 +24,20 @@ import json
 import os
 import sys
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Optional
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import sqlalchemy as sa  # noqa: E402
+import sqlalchemy as sa
 
-from backcare import privacy  # noqa: E402
-from backcare.booking.settings import DEFAULT_DB  # noqa: E402
-from backcare.booking.store import BookingStore  # noqa: E402
-from backcare.insight.audit import audit_log_path  # noqa: E402
-from backcare.shared_redis import redis_url  # noqa: E402
+from backcare import privacy
+from backcare.booking.settings import DEFAULT_DB
+from backcare.booking.store import BookingStore
+from backcare.insight.audit import audit_log_path
+from backcare.shared_redis import redis_url
 
 
 def stores_from_environment(endpoints: Path) -> privacy.Stores:
@@ -99,10 +100,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
             out.chmod(0o600)
-            print(f"Wrote {out}: {len(document['conversations'])} conversation(s), {len(document['requests'])} "
-                  f"booking/call-back request(s), {len(document['outbox'])} outbox entr(y/ies), "
-                  f"{len(document['staff_files'])} staff file(s) naming them. Send it to the person securely, "
-                  f"then delete it.")
+            print(
+                f"Wrote {out}: {len(document['conversations'])} conversation(s), {len(document['requests'])} "
+                f"booking/call-back request(s), {len(document['outbox'])} outbox entr(y/ies), "
+                f"{len(document['staff_files'])} staff file(s) naming them. Send it to the person securely, "
+                f"then delete it."
+            )
         else:
             result = privacy.erase(stores, args.who, erasure_log(), staff=args.staff or getpass.getuser())
             for line in result.summary_lines():

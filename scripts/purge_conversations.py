@@ -19,7 +19,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from backcare.retention import purge_conversations  # noqa: E402
+from backcare.retention import purge_conversations
 
 DEFAULT_DAYS = 90
 
@@ -34,11 +34,18 @@ def tracker_database_url(endpoints: Path) -> str:
         raise SystemExit(f"{endpoints} has no SQL tracker store: nothing this job can purge.")
     settings = config.kwargs
     # The database may be given as `url` or as `host` (both may hold a complete database URL).
-    return str(SQLTrackerStore.get_db_url(
-        dialect=settings.get("dialect", "sqlite"), host=config.url or settings.get("host"), port=settings.get("port"),
-        db=settings.get("db", "rasa.db"), username=settings.get("username"), password=settings.get("password"),
-        login_db=settings.get("login_db"), query=settings.get("query"),
-    ))
+    return str(
+        SQLTrackerStore.get_db_url(
+            dialect=settings.get("dialect", "sqlite"),
+            host=config.url or settings.get("host"),
+            port=settings.get("port"),
+            db=settings.get("db", "rasa.db"),
+            username=settings.get("username"),
+            password=settings.get("password"),
+            login_db=settings.get("login_db"),
+            query=settings.get("query"),
+        )
+    )
 
 
 def is_sql_store(store_type: str) -> bool:
@@ -64,8 +71,11 @@ def positive_days(value: str) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--days", type=positive_days,
-                        default=positive_days(os.environ.get("CONVERSATION_RETENTION_DAYS") or str(DEFAULT_DAYS)))
+    parser.add_argument(
+        "--days",
+        type=positive_days,
+        default=positive_days(os.environ.get("CONVERSATION_RETENTION_DAYS") or str(DEFAULT_DAYS)),
+    )
     parser.add_argument("--endpoints", type=Path, default=ROOT / "endpoints-env.yml")
     parser.add_argument("--dry-run", action="store_true", help="count what would be deleted, delete nothing")
     args = parser.parse_args(argv)
@@ -74,8 +84,10 @@ def main(argv: list[str] | None = None) -> int:
     engine = sa.create_engine(tracker_database_url(args.endpoints))
     result = purge_conversations(engine, cutoff=time.time() - args.days * 86400, dry_run=args.dry_run)
     verb = "Would delete" if args.dry_run else "Deleted"
-    print(f"{verb} {result.conversations} conversation(s) ({result.events} events) with no message in the last "
-          f"{args.days:g} days.")
+    print(
+        f"{verb} {result.conversations} conversation(s) ({result.events} events) with no message in the last "
+        f"{args.days:g} days."
+    )
     return 0
 
 

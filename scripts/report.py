@@ -13,16 +13,17 @@ import argparse
 import datetime as dt
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from backcare.clinic import load_profile  # noqa: E402
-from backcare.insight.figures import report_figures  # noqa: E402
-from backcare.insight.period import DEFAULT_DAYS, date_range, utc_midnight  # noqa: E402
-from backcare.insight.report_html import render_report  # noqa: E402
-from scripts.conversation_store import DEFAULT_ENDPOINTS, ROOT, NoTrackerStore, load_conversations  # noqa: E402
+from backcare.clinic import load_profile
+from backcare.insight.figures import report_figures
+from backcare.insight.period import DEFAULT_DAYS, date_range, utc_midnight
+from backcare.insight.report_html import render_report
+from scripts.conversation_store import DEFAULT_ENDPOINTS, ROOT, NoTrackerStore, load_conversations
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -44,8 +45,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     out = args.out or ROOT / "reports" / f"report-{since}.html"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render_report(figures, load_profile().name, dt.datetime.now(dt.timezone.utc)), encoding="utf-8")
-    print(f"{figures.conversations} conversations, {figures.messages} messages, {since} to "
-          f"{until - dt.timedelta(days=1)}: wrote {out} in {time.monotonic() - started:.1f} s")
+    print(
+        f"{figures.conversations} conversations, {figures.messages} messages, {since} to "
+        f"{until - dt.timedelta(days=1)}: wrote {out} in {time.monotonic() - started:.1f} s"
+    )
     return 0
 
 

@@ -23,25 +23,38 @@ import csv
 import getpass
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from rich.console import Console  # noqa: E402
-from rich.table import Table  # noqa: E402
+from rich.console import Console
+from rich.table import Table
 
-from backcare.insight import audit  # noqa: E402
-from backcare.insight.flags import flags_of  # noqa: E402
-from backcare.insight.period import DEFAULT_DAYS, date_range, utc_midnight  # noqa: E402
-from backcare.insight.records import Conversation  # noqa: E402
-from backcare.insight.review_file import DEFAULT_REVIEW_FILE  # noqa: E402
-from backcare.insight.review import (  # noqa: E402
-    ADDED, DUPLICATE, FLAG_TESTS, NOT_FOUND, conversation_rows, label_miss, miss_rows, nlu_files, parse_mark,
-    transcript, when,
+from backcare.insight import audit
+from backcare.insight.flags import flags_of
+from backcare.insight.period import DEFAULT_DAYS, date_range, utc_midnight
+from backcare.insight.records import Conversation
+from backcare.insight.review import (
+    ADDED,
+    DUPLICATE,
+    FLAG_TESTS,
+    NOT_FOUND,
+    conversation_rows,
+    label_miss,
+    miss_rows,
+    nlu_files,
+    parse_mark,
+    transcript,
+    when,
 )
-from scripts.conversation_store import (  # noqa: E402
-    DEFAULT_ENDPOINTS, ROOT, NoTrackerStore, load_conversation, load_conversations,
+from backcare.insight.review_file import DEFAULT_REVIEW_FILE
+from scripts.conversation_store import (
+    DEFAULT_ENDPOINTS,
+    NoTrackerStore,
+    load_conversation,
+    load_conversations,
 )
 
 REVIEW_FILE = Path(os.environ.get("REVIEW_FILE", DEFAULT_REVIEW_FILE))
@@ -62,8 +75,10 @@ def conversations_in(args: argparse.Namespace) -> list[Conversation]:
 
 
 def list_conversations(args: argparse.Namespace) -> int:
-    rows = [(row.id, when(row.started), str(row.messages), ", ".join(row.flags) or "-", row.first_message[:60])
-            for row in conversation_rows(conversations_in(args), args.flag)]
+    rows = [
+        (row.id, when(row.started), str(row.messages), ", ".join(row.flags) or "-", row.first_message[:60])
+        for row in conversation_rows(conversations_in(args), args.flag)
+    ]
     headers = ("Conversation", "Started (UTC)", "Msgs", "Flags", "First message (masked)")
     if args.csv:
         with args.csv.open("w", newline="", encoding="utf-8") as handle:
@@ -88,9 +103,11 @@ def show(args: argparse.Namespace) -> int:
     if args.unredacted:
         audit.record(args.staff, getpass.getuser(), f"unredacted transcript of {conversation.id}", AUDIT_LOG)
     flags = flags_of(conversation)
-    console.print(f"Conversation {conversation.id}, {when(conversation.started)} UTC. "
-                  f"Flags: {', '.join(flags.labels()) or 'none'}"
-                  + ("  [UNMASKED: this view is in the audit log]" if args.unredacted else ""))
+    console.print(
+        f"Conversation {conversation.id}, {when(conversation.started)} UTC. "
+        f"Flags: {', '.join(flags.labels()) or 'none'}"
+        + ("  [UNMASKED: this view is in the audit log]" if args.unredacted else "")
+    )
     table = Table("Time", "Who", "Message", "Understood as", show_lines=False)
     for line in transcript(conversation, unmasked=args.unredacted):
         buttons = f"  [{' | '.join(line.buttons)}]" if line.buttons else ""
@@ -101,21 +118,23 @@ def show(args: argparse.Namespace) -> int:
 
 
 def misses(args: argparse.Namespace) -> int:
-    table = Table("REF", "When (UTC)", "Message (masked)", "Understood as", title="Messages not understood",
-                  title_justify="left")
+    table = Table(
+        "REF", "When (UTC)", "Message (masked)", "Understood as", title="Messages not understood", title_justify="left"
+    )
     rows = miss_rows(conversations_in(args))
     for row in rows:
         table.add_row(row.ref, when(row.at), row.text, row.understood_as)
     console.print(table)
-    console.print(f"{len(rows)} messages. Add one with: make review ARGS=\"add REF --intent INTENT\"")
+    console.print(f'{len(rows)} messages. Add one with: make review ARGS="add REF --intent INTENT"')
     return 0
 
 
 def add(args: argparse.Namespace) -> int:
     marks = [parse_mark(text) for text in args.entity]
     conversation_id = args.ref.rpartition(":")[0]
-    result = label_miss(load_conversation(conversation_id, args.endpoints), args.ref, args.intent, marks,
-                        args.review_file, nlu_files())
+    result = label_miss(
+        load_conversation(conversation_id, args.endpoints), args.ref, args.intent, marks, args.review_file, nlu_files()
+    )
     console.print(result.message + (" `make review ARGS=misses` lists them." if result.outcome == NOT_FOUND else ""))
     return 0 if result.outcome in (ADDED, DUPLICATE) else 1 if result.outcome == NOT_FOUND else 2
 

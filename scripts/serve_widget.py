@@ -35,16 +35,18 @@ def origin_of(url: str) -> str:
 
 
 def content_security_policy(endpoint: str) -> str:
-    return "; ".join([
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        f"connect-src 'self' {origin_of(endpoint)}",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            f"connect-src 'self' {origin_of(endpoint)}",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 class WidgetServer(ThreadingHTTPServer):
@@ -77,7 +79,7 @@ class WidgetHandler(SimpleHTTPRequestHandler):
             return None
         return super().send_head()
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         path = urlsplit(self.path).path
         if self.endpoint and path != "/":
             page = Path(self.translate_path(path))
@@ -97,13 +99,18 @@ class WidgetHandler(SimpleHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (signature of the base class)
+    def log_message(self, format: str, *args: object) -> None:
         if not self.server.quiet:
             super().log_message(format, *args)
 
 
-def make_server(port: int, bind: str = "127.0.0.1", endpoint: Optional[str] = None,
-                directory: Path = WIDGET_DIR, quiet: bool = False) -> WidgetServer:
+def make_server(
+    port: int,
+    bind: str = "127.0.0.1",
+    endpoint: Optional[str] = None,
+    directory: Path = WIDGET_DIR,
+    quiet: bool = False,
+) -> WidgetServer:
     """Binds the port (0: any free one, see server.server_address) without serving yet: call serve_forever()."""
     if endpoint:
         origin_of(endpoint)  # refuse anything but an http(s) URL
@@ -117,7 +124,9 @@ def main(argv: Optional[list[str]] = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--bind", default="127.0.0.1")
-    parser.add_argument("--endpoint", default=None, help=f"the Rasa server's URL (default in the pages: {DEFAULT_ENDPOINT})")
+    parser.add_argument(
+        "--endpoint", default=None, help=f"the Rasa server's URL (default in the pages: {DEFAULT_ENDPOINT})"
+    )
     parser.add_argument("--quiet", action="store_true", help="do not log each request")
     args = parser.parse_args(argv)
     server = make_server(args.port, args.bind, args.endpoint, quiet=args.quiet)

@@ -62,8 +62,9 @@ class Shell:
 
     def show(self, reply: dict[str, Any]) -> None:
         if reply.get("text"):
-            print(f"\033[1mBot:\033[0m {reply['text']}" if self.out.isatty() else f"Bot: {reply['text']}",
-                  file=self.out)
+            print(
+                f"\033[1mBot:\033[0m {reply['text']}" if self.out.isatty() else f"Bot: {reply['text']}", file=self.out
+            )
         if reply.get("image"):
             print(f"  (image: {reply['image']})", file=self.out)
         for button in reply.get("buttons") or ():
@@ -84,8 +85,9 @@ def rest_sender(url: str, sender: str, session: Optional[requests.Session] = Non
     http = session or requests.Session()
 
     def send(message: str) -> list[dict[str, Any]]:
-        response = http.post(url.rstrip("/") + WEBHOOK, json={"sender": sender, "message": message},
-                             timeout=TIMEOUT_SECONDS)
+        response = http.post(
+            url.rstrip("/") + WEBHOOK, json={"sender": sender, "message": message}, timeout=TIMEOUT_SECONDS
+        )
         response.raise_for_status()
         return list(response.json())
 
@@ -131,8 +133,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if not wait_until_ready(args.url, args.wait):
             print(f"The assistant did not answer at {args.url} within {args.wait:.0f} s.", file=sys.stderr)
             return 1
-    print(f"Talking to the assistant at {args.url}. Type a message; a number picks a button; {STOP} or Ctrl-D "
-          "ends.", flush=True)
+    print(
+        f"Talking to the assistant at {args.url}. Type a message; a number picks a button; {STOP} or Ctrl-D ends.",
+        flush=True,
+    )
     Shell(rest_sender(args.url, f"staff-shell-{uuid.uuid4().hex[:12]}")).run(typed_lines(sys.stdin))
     return 0
 

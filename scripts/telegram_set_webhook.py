@@ -23,7 +23,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from channels.telegram import TELEGRAM_API, TelegramApiError, TelegramSettings, call_bot_api  # noqa: E402
+from channels.telegram import TELEGRAM_API, TelegramApiError, TelegramSettings, call_bot_api
 
 WEBHOOK_PATH = "/webhooks/telegram/webhook"
 ALLOWED_UPDATES = ["message", "callback_query"]
@@ -41,14 +41,14 @@ async def main(argv: list[str]) -> int:
     action = parser.add_mutually_exclusive_group()
     action.add_argument("--info", action="store_true", help="only show the current webhook")
     action.add_argument("--delete", action="store_true", help="remove the webhook (deliveries stop)")
-    parser.add_argument("--drop-pending", action="store_true",
-                        help="discard messages Telegram is still holding for the bot")
+    parser.add_argument(
+        "--drop-pending", action="store_true", help="discard messages Telegram is still holding for the bot"
+    )
     args = parser.parse_args(argv)
 
     settings = TelegramSettings.from_credentials(None)
     if settings is None:
-        print("Set TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET (1-256 of A-Z a-z 0-9 _ -) first.",
-              file=sys.stderr)
+        print("Set TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET (1-256 of A-Z a-z 0-9 _ -) first.", file=sys.stderr)
         return 2
     try:
         if args.delete:
@@ -57,19 +57,26 @@ async def main(argv: list[str]) -> int:
         elif not args.info:
             url = os.environ.get("TELEGRAM_WEBHOOK_URL", "").strip()
             if not url:
-                print(f"Set TELEGRAM_WEBHOOK_URL to the public https address ending in {WEBHOOK_PATH}.",
-                      file=sys.stderr)
+                print(
+                    f"Set TELEGRAM_WEBHOOK_URL to the public https address ending in {WEBHOOK_PATH}.", file=sys.stderr
+                )
                 return 2
             if not url.startswith("https://") and settings.api_base_url == TELEGRAM_API:
                 print("Telegram only delivers to https addresses (ports 443, 80, 88 or 8443).", file=sys.stderr)
                 return 2
             if not url.rstrip("/").endswith(WEBHOOK_PATH):
-                print(f"Warning: the assistant listens at {WEBHOOK_PATH}; {url} does not end with it.",
-                      file=sys.stderr)
-            await call_bot_api(settings, "setWebhook", {
-                "url": url, "secret_token": settings.secret_token, "allowed_updates": ALLOWED_UPDATES,
-                "drop_pending_updates": args.drop_pending, "max_connections": 10,
-            })
+                print(f"Warning: the assistant listens at {WEBHOOK_PATH}; {url} does not end with it.", file=sys.stderr)
+            await call_bot_api(
+                settings,
+                "setWebhook",
+                {
+                    "url": url,
+                    "secret_token": settings.secret_token,
+                    "allowed_updates": ALLOWED_UPDATES,
+                    "drop_pending_updates": args.drop_pending,
+                    "max_connections": 10,
+                },
+            )
             print("Webhook set.")
         show(await call_bot_api(settings, "getWebhookInfo", {}) or {})
     except TelegramApiError as error:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 import redis
 import sqlalchemy
@@ -30,8 +30,12 @@ def database_ready(url: str) -> bool:
 
 
 def redis_ready(environ: Mapping[str, str]) -> bool:
-    client = redis.Redis(host=environ["REDIS_HOST"], port=int(environ["REDIS_PORT"]),
-                         password=environ.get("REDIS_PASSWORD") or None, socket_timeout=2)
+    client = redis.Redis(
+        host=environ["REDIS_HOST"],
+        port=int(environ["REDIS_PORT"]),
+        password=environ.get("REDIS_PASSWORD") or None,
+        socket_timeout=2,
+    )
     try:
         return bool(client.ping())
     except redis.exceptions.ConnectionError:

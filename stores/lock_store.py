@@ -11,8 +11,9 @@ endpoints.yml:  lock_store: {type: stores.lock_store.OrderedRedisLockStore, url:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 from rasa.core.lock_store import LOCK_LIFETIME, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
@@ -29,8 +30,12 @@ class OrderedRedisLockStore(RedisLockStore):
 
     @contextmanager
     def _queue_mutex(self, conversation_id: str) -> Iterator[None]:
-        with self.red.lock(f"{self.key_prefix}mutex:{conversation_id}", timeout=MUTEX_LIFETIME_SECONDS,
-                           blocking_timeout=MUTEX_WAIT_SECONDS, sleep=MUTEX_POLL_SECONDS):
+        with self.red.lock(
+            f"{self.key_prefix}mutex:{conversation_id}",
+            timeout=MUTEX_LIFETIME_SECONDS,
+            blocking_timeout=MUTEX_WAIT_SECONDS,
+            sleep=MUTEX_POLL_SECONDS,
+        ):
             yield
 
     def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:

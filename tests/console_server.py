@@ -9,9 +9,10 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Mapping, Optional
+from typing import Optional
 
 import requests
 
@@ -37,20 +38,41 @@ class RunningConsole:
 
 
 @contextlib.contextmanager
-def start_console(work_dir: Path, endpoints: Path, bookings: Path, env: Optional[Mapping[str, str]] = None,
-                  ) -> Iterator[RunningConsole]:
+def start_console(
+    work_dir: Path,
+    endpoints: Path,
+    bookings: Path,
+    env: Optional[Mapping[str, str]] = None,
+) -> Iterator[RunningConsole]:
     work_dir.mkdir(parents=True, exist_ok=True)
-    files = {"db": work_dir / "console.db", "bookings": bookings, "endpoints": endpoints,
-             "review_file": work_dir / "review" / "misses.yml", "audit_log": work_dir / "audit.log",
-             "log": work_dir / "console.log"}
+    files = {
+        "db": work_dir / "console.db",
+        "bookings": bookings,
+        "endpoints": endpoints,
+        "review_file": work_dir / "review" / "misses.yml",
+        "audit_log": work_dir / "audit.log",
+        "log": work_dir / "console.log",
+    }
     Accounts(files["db"], scrypt_n=2**12).add_staff(STAFF, PASSWORD)
     port = free_port()
-    process_env = {**os.environ, "PYTHONPATH": str(ROOT), "CONSOLE_DB": str(files["db"]),
-                   "BOOKING_DB": str(bookings), "ENDPOINTS": str(endpoints), "REVIEW_FILE": str(files["review_file"]),
-                   "REVIEW_AUDIT_LOG": str(files["audit_log"]), **(env or {})}
+    process_env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "CONSOLE_DB": str(files["db"]),
+        "BOOKING_DB": str(bookings),
+        "ENDPOINTS": str(endpoints),
+        "REVIEW_FILE": str(files["review_file"]),
+        "REVIEW_AUDIT_LOG": str(files["audit_log"]),
+        **(env or {}),
+    }
     with files["log"].open("wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "console", "--host", "127.0.0.1", "--port", str(port)],
-                                   cwd=ROOT, env=process_env, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "console", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT,
+            env=process_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     try:
         wait_until_ready(f"http://127.0.0.1:{port}/signin", process, timeout=120)
         yield RunningConsole(f"http://127.0.0.1:{port}", files)
@@ -88,8 +110,9 @@ class Client:
         return self._keep(requests.get(self.base + path, headers=self._headers(), allow_redirects=False, timeout=60))
 
     def post(self, path: str, data: Mapping[str, object]) -> requests.Response:
-        return self._keep(requests.post(self.base + path, data=data, headers=self._headers(), allow_redirects=False,
-                                        timeout=60))
+        return self._keep(
+            requests.post(self.base + path, data=data, headers=self._headers(), allow_redirects=False, timeout=60)
+        )
 
     def sign_in(self, name: str = STAFF, password: str = PASSWORD) -> requests.Response:
         token = form_token(self.get("/signin").text)

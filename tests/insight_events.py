@@ -16,25 +16,30 @@ class Events:
         self.time = start
         self.events: list[dict[str, Any]] = [{"event": "session_started", "timestamp": start}]
 
-    def _add(self, event: dict[str, Any], gap: float = 1.0) -> "Events":
+    def _add(self, event: dict[str, Any], gap: float = 1.0) -> Events:
         self.time += gap
         self.events.append({**event, "timestamp": self.time})
         return self
 
-    def user(self, text: str, intent: str, confidence: float = 0.95) -> "Events":
-        return self._add({"event": "user", "text": text,
-                          "parse_data": {"intent": {"name": intent, "confidence": confidence}, "entities": []}})
+    def user(self, text: str, intent: str, confidence: float = 0.95) -> Events:
+        return self._add(
+            {
+                "event": "user",
+                "text": text,
+                "parse_data": {"intent": {"name": intent, "confidence": confidence}, "entities": []},
+            }
+        )
 
-    def bot(self, text: str, gap: float = 1.0) -> "Events":
+    def bot(self, text: str, gap: float = 1.0) -> Events:
         return self._add({"event": "bot", "text": text, "data": {}}, gap)
 
-    def action(self, name: str) -> "Events":
+    def action(self, name: str) -> Events:
         return self._add({"event": "action", "name": name}, 0)
 
-    def slot(self, name: str, value: Any) -> "Events":
+    def slot(self, name: str, value: Any) -> Events:
         return self._add({"event": "slot", "name": name, "value": value}, 0)
 
-    def loop(self, name: Any) -> "Events":
+    def loop(self, name: Any) -> Events:
         return self._add({"event": "active_loop", "name": name}, 0)
 
 

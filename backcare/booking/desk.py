@@ -4,8 +4,9 @@ the red-flag screening answers included."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Optional
 
 from backcare.booking.settings import BookingSettings, load_booking_settings
 from backcare.booking.store import NEW, BookingStore, StoredRequest
@@ -62,20 +63,36 @@ def screening_lines(stored: StoredRequest) -> list[ScreeningLine]:
     from backcare.triage import screening_questions  # the red-flag content loads only when a request is read
 
     texts = {question.id: question.text for question in screening_questions()}
-    return [ScreeningLine(texts.get(question_id, question_id.replace("_", " ")), ANSWER_WORDS.get(answer, answer),
-                          answer in ("yes", "unsure"))
-            for question_id, answer in stored.request.screening_answers]
+    return [
+        ScreeningLine(
+            texts.get(question_id, question_id.replace("_", " ")),
+            ANSWER_WORDS.get(answer, answer),
+            answer in ("yes", "unsure"),
+        )
+        for question_id, answer in stored.request.screening_answers
+    ]
 
 
 def request_fields(stored: StoredRequest) -> list[tuple[str, str]]:
     """(label, value) for every detail of one request, in the order reception reads them."""
     r = stored.request
-    return [("Reference", r.reference), ("Kind", r.kind), ("Received", r.created_at), ("Status", stored.status),
-            ("Handled", stored.handled_at or "-"), ("Name", r.name),
-            ("Phone", phone_for_reading(r.phone) if r.phone else "-"), ("Email", r.email or "-"),
-            ("Appointment", r.appointment_type or "-"), ("When", r.preferred_time or "-"),
-            ("Picked time", r.slot.label if r.slot else "-"), ("Payment", r.payment_text() or "-"),
-            ("Reason", r.reason or "-"), ("Red-flag screen", r.screening or "-"), ("Conversation", r.summary or "-")]
+    return [
+        ("Reference", r.reference),
+        ("Kind", r.kind),
+        ("Received", r.created_at),
+        ("Status", stored.status),
+        ("Handled", stored.handled_at or "-"),
+        ("Name", r.name),
+        ("Phone", phone_for_reading(r.phone) if r.phone else "-"),
+        ("Email", r.email or "-"),
+        ("Appointment", r.appointment_type or "-"),
+        ("When", r.preferred_time or "-"),
+        ("Picked time", r.slot.label if r.slot else "-"),
+        ("Payment", r.payment_text() or "-"),
+        ("Reason", r.reason or "-"),
+        ("Red-flag screen", r.screening or "-"),
+        ("Conversation", r.summary or "-"),
+    ]
 
 
 def references_to_delete(store: BookingStore, reference: Optional[str], contact: Optional[str]) -> list[str]:

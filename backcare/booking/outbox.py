@@ -28,8 +28,13 @@ def next_attempt(attempts: int, now: dt.datetime, retry_at: Optional[dt.datetime
     return max(when, retry_at) if retry_at else when
 
 
-def submit_with_outbox(backend: BookingBackend, store: BookingStore, request: BookingRequest,
-                       now: Optional[dt.datetime] = None, deadline: Deadline = NO_DEADLINE) -> Submission:
+def submit_with_outbox(
+    backend: BookingBackend,
+    store: BookingStore,
+    request: BookingRequest,
+    now: Optional[dt.datetime] = None,
+    deadline: Deadline = NO_DEADLINE,
+) -> Submission:
     """Hand the request to the backend; if that fails, or does not finish by the deadline, keep it in the outbox
     and say so ("queued"). Blocking (HTTP, SQLite): the action server runs it in a worker thread."""
     moment = _now(now)
@@ -54,8 +59,9 @@ class RetryReport:
     needs_attention: int = 0
 
 
-def retry_outbox(backend: BookingBackend, store: BookingStore, now: Optional[dt.datetime] = None,
-                 everything: bool = False) -> RetryReport:
+def retry_outbox(
+    backend: BookingBackend, store: BookingStore, now: Optional[dt.datetime] = None, everything: bool = False
+) -> RetryReport:
     """Try every request that is due (or every pending one, with `everything`) once more."""
     moment = _now(now)
     due_by = (moment + dt.timedelta(days=36500)) if everything else moment
@@ -66,7 +72,9 @@ def retry_outbox(backend: BookingBackend, store: BookingStore, now: Optional[dt.
         try:
             backend.submit(item.request)
         except BackendUnavailable as error:
-            store.requeue(item.reference, str(error), next_attempt(item.attempts + 1, moment, error.retry_at).isoformat())
+            store.requeue(
+                item.reference, str(error), next_attempt(item.attempts + 1, moment, error.retry_at).isoformat()
+            )
             waiting += 1
         except BackendRejected as error:
             store.requeue(item.reference, str(error), moment.isoformat(), NEEDS_ATTENTION)

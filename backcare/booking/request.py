@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any, Mapping, Optional
+from typing import Any, Optional
 
 BOOKING = "booking"
 CALLBACK = "callback"
@@ -41,9 +42,13 @@ class SlotChoice:
     business_id: str
 
     @classmethod
-    def from_dict(cls, raw: Mapping[str, Any]) -> "SlotChoice":
-        return cls(**{key: str(raw[key]) for key in ("starts_at", "label", "appointment_type_id", "practitioner_id",
-                                                      "business_id")})
+    def from_dict(cls, raw: Mapping[str, Any]) -> SlotChoice:
+        return cls(
+            **{
+                key: str(raw[key])
+                for key in ("starts_at", "label", "appointment_type_id", "practitioner_id", "business_id")
+            }
+        )
 
 
 @dataclass(frozen=True)
@@ -90,7 +95,7 @@ class BookingRequest:
         return data
 
     @classmethod
-    def from_dict(cls, raw: Mapping[str, Any]) -> "BookingRequest":
+    def from_dict(cls, raw: Mapping[str, Any]) -> BookingRequest:
         known = {name for name in cls.__dataclass_fields__}
         data = {key: value for key, value in raw.items() if key in known}
         if data.get("slot"):

@@ -13,9 +13,10 @@ Environment variables:
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any, Optional
 
 from backcare.content import ContentError
 
@@ -101,7 +102,9 @@ def load_booking_settings(
         secret=environ.get("BOOKING_WEBHOOK_SECRET", ""),
         timeout_seconds=float(webhook_raw.get("timeout_seconds") or 10),
         attempts=max(1, int(webhook_raw.get("attempts") or 3)),
-        backoff_seconds=float(webhook_raw.get("backoff_seconds") if webhook_raw.get("backoff_seconds") is not None else 1),
+        backoff_seconds=float(
+            webhook_raw.get("backoff_seconds") if webhook_raw.get("backoff_seconds") is not None else 1
+        ),
     )
     if cliniko.mode not in CLINIKO_MODES:
         raise ContentError(f"{where}: cliniko.mode must be one of {CLINIKO_MODES}")
@@ -113,8 +116,10 @@ def load_booking_settings(
         if cliniko.mode == "link" and not cliniko.booking_link:
             raise ContentError(f"{where}: cliniko.mode 'link' needs cliniko.booking_link")
     if backend == "webhook" and not (webhook.url and webhook.secret):
-        raise ContentError("booking backend 'webhook' needs booking.webhook.url (or BOOKING_WEBHOOK_URL) "
-                           "and the BOOKING_WEBHOOK_SECRET environment variable")
+        raise ContentError(
+            "booking backend 'webhook' needs booking.webhook.url (or BOOKING_WEBHOOK_URL) "
+            "and the BOOKING_WEBHOOK_SECRET environment variable"
+        )
     db = environ.get("BOOKING_DB")
     return BookingSettings(
         backend=backend,

@@ -13,9 +13,10 @@ import datetime as dt
 import io
 import json
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Optional
 
 from backcare.booking.request import BookingRequest, utc_now
 from backcare.booking.validation import normalise_uk_phone, validate_email
@@ -43,8 +44,24 @@ CREATE TABLE IF NOT EXISTS outbox (
 """
 NEW, HANDLED = "new", "handled"
 PENDING, DELIVERED, NEEDS_ATTENTION = "pending", "delivered", "needs_attention"
-CSV_FIELDS = ("reference", "kind", "created_at", "status", "handled_at", "name", "phone", "email", "preferred_time",
-              "appointment_type", "payment", "reason", "screening", "screening_answers", "summary", "slot")
+CSV_FIELDS = (
+    "reference",
+    "kind",
+    "created_at",
+    "status",
+    "handled_at",
+    "name",
+    "phone",
+    "email",
+    "preferred_time",
+    "appointment_type",
+    "payment",
+    "reason",
+    "screening",
+    "screening_answers",
+    "summary",
+    "slot",
+)
 
 
 @dataclass(frozen=True)
@@ -137,7 +154,9 @@ class BookingStore:
             for table in ("requests", "outbox"):
                 for row in db.execute(f"SELECT reference, payload FROM {table} WHERE payload IS NOT NULL"):
                     data = json.loads(row["payload"])
-                    if (phone and data.get("phone") == phone) or (email and (data.get("email") or "").lower() == email.lower()):
+                    if (phone and data.get("phone") == phone) or (
+                        email and (data.get("email") or "").lower() == email.lower()
+                    ):
                         found.append(row["reference"])
         return sorted(set(found))
 
@@ -146,7 +165,9 @@ class BookingStore:
         cutoff = ((now or dt.datetime.now(dt.timezone.utc)) - dt.timedelta(days=older_than_days)).isoformat()
         with self._connect() as db:
             count = db.execute("DELETE FROM requests WHERE status = ? AND handled_at < ?", (HANDLED, cutoff)).rowcount
-            count += db.execute("DELETE FROM outbox WHERE status = ? AND delivered_at < ?", (DELIVERED, cutoff)).rowcount
+            count += db.execute(
+                "DELETE FROM outbox WHERE status = ? AND delivered_at < ?", (DELIVERED, cutoff)
+            ).rowcount
         return count
 
     def export_csv(self, status: Optional[str] = None) -> str:
@@ -155,16 +176,21 @@ class BookingStore:
         writer.writeheader()
         for stored in self.list(status=status):
             data = stored.request.to_dict()
-            data.update(status=stored.status, handled_at=stored.handled_at or "", payment=stored.request.payment_text(),
-                        slot=stored.request.slot.label if stored.request.slot else "",
-                        screening_answers="; ".join(f"{q}: {a}" for q, a in stored.request.screening_answers))
+            data.update(
+                status=stored.status,
+                handled_at=stored.handled_at or "",
+                payment=stored.request.payment_text(),
+                slot=stored.request.slot.label if stored.request.slot else "",
+                screening_answers="; ".join(f"{q}: {a}" for q, a in stored.request.screening_answers),
+            )
             writer.writerow({key: _csv_safe(data.get(key)) for key in CSV_FIELDS})
         return out.getvalue()
 
     # --- outbox ---------------------------------------------------------------------------------------------
 
-    def queue(self, request: BookingRequest, backend: str, error: str, next_attempt_at: str,
-              status: str = PENDING) -> None:
+    def queue(
+        self, request: BookingRequest, backend: str, error: str, next_attempt_at: str, status: str = PENDING
+    ) -> None:
         """Keep a request that a backend could not take; queueing the same reference again only updates it."""
         with self._connect() as db:
             db.execute(
@@ -172,8 +198,15 @@ class BookingStore:
                 " VALUES (?, ?, ?, ?, 1, ?, ?, ?)"
                 " ON CONFLICT(reference) DO UPDATE SET status = excluded.status, attempts = outbox.attempts + 1,"
                 " next_attempt_at = excluded.next_attempt_at, last_error = excluded.last_error",
-                (request.reference, backend, utc_now(), status, next_attempt_at, error[:500],
-                 json.dumps(request.to_dict())),
+                (
+                    request.reference,
+                    backend,
+                    utc_now(),
+                    status,
+                    next_attempt_at,
+                    error[:500],
+                    json.dumps(request.to_dict()),
+                ),
             )
 
     def outbox(self, status: Optional[str] = None) -> list[OutboxItem]:
@@ -224,8 +257,16 @@ def _stored(row: sqlite3.Row) -> StoredRequest:
 
 def _outbox_item(row: sqlite3.Row) -> OutboxItem:
     request = BookingRequest.from_dict(json.loads(row["payload"])) if row["payload"] else None
-    return OutboxItem(request, row["reference"], row["backend"], row["status"], row["attempts"],
-                      row["next_attempt_at"], row["last_error"], row["created_at"])
+    return OutboxItem(
+        request,
+        row["reference"],
+        row["backend"],
+        row["status"],
+        row["attempts"],
+        row["next_attempt_at"],
+        row["last_error"],
+        row["created_at"],
+    )
 
 
 def _csv_safe(value: object) -> str:

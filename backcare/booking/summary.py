@@ -5,16 +5,28 @@ the call-back slots; the person's own words are included only when they consente
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from collections.abc import Sequence
+from typing import Optional
 
 from backcare.redaction import mask_details
+
 MAX_SUMMARY = 600
 TOPIC_WORDS = {
-    "ask_what_is_spasm": "what a back spasm is", "ask_symptoms": "symptoms", "ask_causes": "causes",
-    "ask_diagnosis": "scans and diagnosis", "ask_treatment": "treatment", "ask_medication": "medicines",
-    "ask_prevention": "prevention", "ask_recovery": "recovery time", "ask_when_to_seek_help": "when to get help",
-    "ask_which_professional": "who to see", "report_red_flag": "a possible red-flag sign", "ask_nhs": "NHS options",
-    "find_physio": "finding a physio", "book_appointment": "booking", "ask_insurance": "insurance",
+    "ask_what_is_spasm": "what a back spasm is",
+    "ask_symptoms": "symptoms",
+    "ask_causes": "causes",
+    "ask_diagnosis": "scans and diagnosis",
+    "ask_treatment": "treatment",
+    "ask_medication": "medicines",
+    "ask_prevention": "prevention",
+    "ask_recovery": "recovery time",
+    "ask_when_to_seek_help": "when to get help",
+    "ask_which_professional": "who to see",
+    "report_red_flag": "a possible red-flag sign",
+    "ask_nhs": "NHS options",
+    "find_physio": "finding a physio",
+    "book_appointment": "booking",
+    "ask_insurance": "insurance",
     "ask_clinic_info": "clinic details",
 }
 
@@ -34,7 +46,9 @@ def conversation_summary(
     if triage_level in ("emergency", "urgent"):
         parts.append(f"Red-flag triage: {triage_level} advice was given.")
     if include_messages:
-        said = [mask_details(" ".join(m.split()), personal)[:160] for m in messages if m and not m.startswith("/")][-last:]
+        said = [mask_details(" ".join(m.split()), personal)[:160] for m in messages if m and not m.startswith("/")][
+            -last:
+        ]
         if said:
             parts.append("Last messages: " + " / ".join(f'"{m}"' for m in said) + ".")
     summary = " ".join(parts)

@@ -7,45 +7,72 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Optional, Sequence
+from typing import Optional
 
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 WEEKDAYS = DAYS[:5]
 WEEKEND = DAYS[5:]
 _DAY_WORDS = {
-    "monday": ("mon", "mondays", "monday"), "tuesday": ("tue", "tues", "tuesdays", "tuesday"),
+    "monday": ("mon", "mondays", "monday"),
+    "tuesday": ("tue", "tues", "tuesdays", "tuesday"),
     "wednesday": ("wed", "weds", "wednesdays", "wednesday", "wensday"),
-    "thursday": ("thu", "thur", "thurs", "thursdays", "thursday"), "friday": ("fri", "fridays", "friday"),
-    "saturday": ("sat", "sats", "saturdays", "saturday"), "sunday": ("sun", "sundays", "sunday"),
+    "thursday": ("thu", "thur", "thurs", "thursdays", "thursday"),
+    "friday": ("fri", "fridays", "friday"),
+    "saturday": ("sat", "sats", "saturdays", "saturday"),
+    "sunday": ("sun", "sundays", "sunday"),
 }
-_DAY_PATTERN = {day: re.compile(r"\b(?:" + "|".join(words) + r")\b\.?", re.IGNORECASE) for day, words in _DAY_WORDS.items()}
+_DAY_PATTERN = {
+    day: re.compile(r"\b(?:" + "|".join(words) + r")\b\.?", re.IGNORECASE) for day, words in _DAY_WORDS.items()
+}
 # Parts of the day as Cliniko's online bookings splits them: morning before 12, afternoon 12-5, evening 5 on.
-PERIODS = {"morning": (0, 12 * 60), "lunchtime": (12 * 60, 14 * 60), "afternoon": (12 * 60, 17 * 60),
-           "evening": (17 * 60, 24 * 60)}
+PERIODS = {
+    "morning": (0, 12 * 60),
+    "lunchtime": (12 * 60, 14 * 60),
+    "afternoon": (12 * 60, 17 * 60),
+    "evening": (17 * 60, 24 * 60),
+}
 _PERIOD_PATTERN = {
     "morning": re.compile(r"\b(?:mornings?|morn|a\.?m\.?(?=\s|$)|first\s+thing|early)\b", re.IGNORECASE),
     "lunchtime": re.compile(r"\b(?:lunch\s*times?|lunch|midday|noon)\b", re.IGNORECASE),
     "afternoon": re.compile(r"\b(?:afternoons?|arvo|p\.?m\.?(?=\s|$))\b", re.IGNORECASE),
     "evening": re.compile(r"\b(?:evenings?|after\s+work|late|tonight|night)\b", re.IGNORECASE),
 }
-_ANY_DAY = re.compile(r"\b(?:any\s*(?:day|time|when)|anytime|whenever|flexible|don'?t\s+mind|no\s+preference|"
-                      r"any\s+of\s+them|asap|as\s+soon\s+as\s+possible|soonest|earliest)\b", re.IGNORECASE)
-_WEEKDAY_WORDS = re.compile(r"\b(?:week\s*days?|weekdays?|during\s+the\s+week|mon(?:day)?\s*(?:-|to|till|until)\s*fri(?:day)?)\b",
-                            re.IGNORECASE)
+_ANY_DAY = re.compile(
+    r"\b(?:any\s*(?:day|time|when)|anytime|whenever|flexible|don'?t\s+mind|no\s+preference|"
+    r"any\s+of\s+them|asap|as\s+soon\s+as\s+possible|soonest|earliest)\b",
+    re.IGNORECASE,
+)
+_WEEKDAY_WORDS = re.compile(
+    r"\b(?:week\s*days?|weekdays?|during\s+the\s+week|mon(?:day)?\s*(?:-|to|till|until)\s*fri(?:day)?)\b", re.IGNORECASE
+)
 _WEEKEND_WORDS = re.compile(r"\b(?:week\s*ends?|weekends?)\b", re.IGNORECASE)
-_RELATIVE = re.compile(r"\b(today|tomorrow|tmrw|tmr|this\s+week|next\s+week|this\s+weekend|next\s+weekend)\b", re.IGNORECASE)
+_RELATIVE = re.compile(
+    r"\b(today|tomorrow|tmrw|tmr|this\s+week|next\s+week|this\s+weekend|next\s+weekend)\b", re.IGNORECASE
+)
 _NOT = re.compile(r"\b(?:not|except|apart\s+from|but\s+not|no)\s+(?:on\s+)?(\w+)", re.IGNORECASE)
 _HOUR = r"(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?"
 _HALF = re.compile(r"\bhalf\s+(\d{1,2})\b", re.IGNORECASE)
 _AFTER = re.compile(r"\b(?:after|from|past|later\s+than|not\s+before)\s+" + _HOUR, re.IGNORECASE)
 _BEFORE = re.compile(r"\b(?:before|by|until|till|til|earlier\s+than|not\s+after)\s+" + _HOUR, re.IGNORECASE)
 _BETWEEN = re.compile(r"\bbetween\s+" + _HOUR + r"\s*(?:and|-|to)\s*" + _HOUR, re.IGNORECASE)
-_AT = re.compile(r"\b(?:at|around|about|@)\s+" + _HOUR + r"|\b(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)\b"
-                 r"|\b(\d{1,2})[:.](\d{2})()(?!\d)", re.IGNORECASE)
-_NOON = re.compile(r"\b(before|after|by|until|till|from|at|around)\s+(?:noon|midday|lunch\s*time|lunch)\b", re.IGNORECASE)
-_RANGE = re.compile(r"\b(" + "|".join(w for words in _DAY_WORDS.values() for w in words) + r")\s*(?:-|to|till|until|through)\s*("
-                    + "|".join(w for words in _DAY_WORDS.values() for w in words) + r")\b", re.IGNORECASE)
+_AT = re.compile(
+    r"\b(?:at|around|about|@)\s+" + _HOUR + r"|\b(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)\b"
+    r"|\b(\d{1,2})[:.](\d{2})()(?!\d)",
+    re.IGNORECASE,
+)
+_NOON = re.compile(
+    r"\b(before|after|by|until|till|from|at|around)\s+(?:noon|midday|lunch\s*time|lunch)\b", re.IGNORECASE
+)
+_RANGE = re.compile(
+    r"\b("
+    + "|".join(w for words in _DAY_WORDS.values() for w in words)
+    + r")\s*(?:-|to|till|until|through)\s*("
+    + "|".join(w for words in _DAY_WORDS.values() for w in words)
+    + r")\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -124,7 +151,9 @@ def _describe_days(days: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
-def _to_minutes(hour_text: str, minute_text: Optional[str], suffix: Optional[str], default_pm_below: int = 8) -> Optional[int]:
+def _to_minutes(
+    hour_text: str, minute_text: Optional[str], suffix: Optional[str], default_pm_below: int = 8
+) -> Optional[int]:
     hour = int(hour_text)
     minute = int(minute_text) if minute_text else 0
     if hour > 23 or minute > 59:
@@ -148,7 +177,7 @@ def _days_in(text: str) -> list[str]:
         first, last = (_day_of(match.group(1)), _day_of(match.group(2)))
         if first and last:
             i, j = DAYS.index(first), DAYS.index(last)
-            found.extend(DAYS[i:j + 1] if i <= j else DAYS[i:] + DAYS[:j + 1])
+            found.extend(DAYS[i : j + 1] if i <= j else DAYS[i:] + DAYS[: j + 1])
     if _WEEKDAY_WORDS.search(text):
         found.extend(WEEKDAYS)
     if _WEEKEND_WORDS.search(text):
@@ -202,7 +231,9 @@ def parse_preferred_time(text: str) -> Optional[TimePreference]:
     if "lunchtime" in periods and "afternoon" in periods and len(periods) == 2 and "lunch" in lowered:
         periods = ("lunchtime",)
     relative_match = _RELATIVE.search(lowered)
-    relative = relative_match.group(1).replace("tmrw", "tomorrow").replace("tmr", "tomorrow") if relative_match else None
+    relative = (
+        relative_match.group(1).replace("tmrw", "tomorrow").replace("tmr", "tomorrow") if relative_match else None
+    )
     flexible = bool(_ANY_DAY.search(lowered))
     if not (days or periods or after is not None or before is not None or relative or flexible):
         return None
@@ -218,7 +249,7 @@ class OpeningTimes:
     hours: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @classmethod
-    def from_profile(cls, slots: Iterable[tuple[str, str]]) -> "OpeningTimes":
+    def from_profile(cls, slots: Iterable[tuple[str, str]]) -> OpeningTimes:
         """From the profile's (days, hours) pairs: ("Monday to Friday", "8am to 8pm"), ("Sunday", "closed")."""
         hours: dict[str, tuple[int, int]] = {}
         for days_text, hours_text in slots:
@@ -250,7 +281,9 @@ class OpeningTimes:
         start, end = preference.window()
         fits = [day for day in open_days if max(start, self.hours[day][0]) < min(end, self.hours[day][1])]
         if not fits:
-            spans = "; ".join(f"{day.title()} {clock(self.hours[day][0])} to {clock(self.hours[day][1])}" for day in open_days)
+            spans = "; ".join(
+                f"{day.title()} {clock(self.hours[day][0])} to {clock(self.hours[day][1])}" for day in open_days
+            )
             return f"That is outside the clinic's opening hours ({spans})."
         return None
 

@@ -46,10 +46,56 @@ _NAME_TAIL = re.compile(r"\s*(?:,?\s*(?:thanks|thank\s+you|cheers|ta|please|pls)
 _NAME_CHARS = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ '\u2019.-])*$")
 # Words that show the answer is not a name ("yes", "no idea", "why do you need it?").
 _NOT_A_NAME = {
-    "yes", "yeah", "yep", "no", "nope", "nah", "ok", "okay", "sure", "fine", "hi", "hello", "hey", "thanks",
-    "why", "what", "who", "how", "idk", "dunno", "skip", "none", "nothing", "anonymous", "stop", "cancel",
-    "help", "back", "pain", "spasm", "physio", "book", "booking", "appointment", "test", "asdf", "na", "n/a",
-    "bye", "goodbye", "cheers", "thank", "sorry", "please", "pardon", "huh", "not", "maybe", "unsure", "anon",
+    "yes",
+    "yeah",
+    "yep",
+    "no",
+    "nope",
+    "nah",
+    "ok",
+    "okay",
+    "sure",
+    "fine",
+    "hi",
+    "hello",
+    "hey",
+    "thanks",
+    "why",
+    "what",
+    "who",
+    "how",
+    "idk",
+    "dunno",
+    "skip",
+    "none",
+    "nothing",
+    "anonymous",
+    "stop",
+    "cancel",
+    "help",
+    "back",
+    "pain",
+    "spasm",
+    "physio",
+    "book",
+    "booking",
+    "appointment",
+    "test",
+    "asdf",
+    "na",
+    "n/a",
+    "bye",
+    "goodbye",
+    "cheers",
+    "thank",
+    "sorry",
+    "please",
+    "pardon",
+    "huh",
+    "not",
+    "maybe",
+    "unsure",
+    "anon",
 }
 _AUTH_NUMBER = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{0,4}[-/ ]?\d[\dA-Za-z/-]{3,24})(?![A-Za-z0-9])")
 
@@ -146,7 +192,9 @@ def clean_name(text: str) -> Optional[str]:
 
 
 def _capitalise(word: str) -> str:
-    return "-".join("'".join(part[:1].upper() + part[1:].lower() for part in piece.split("'")) for piece in word.split("-"))
+    return "-".join(
+        "'".join(part[:1].upper() + part[1:].lower() for part in piece.split("'")) for piece in word.split("-")
+    )
 
 
 def first_name(name: str) -> str:

@@ -20,8 +20,7 @@ def one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def record(staff: str, login: str, what: str, log: Optional[Path] = None,
-           now: Optional[dt.datetime] = None) -> str:
+def record(staff: str, login: str, what: str, log: Optional[Path] = None, now: Optional[dt.datetime] = None) -> str:
     """Append who (the staff member's own name, and the login or channel used), when and what was seen."""
     path = log or audit_log_path()
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -6,11 +6,12 @@ import datetime as dt
 import math
 import statistics
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Optional
 
 from backcare.booking.summary import TOPIC_WORDS
-from backcare.insight.flags import ESCALATION_LEVELS, Flags, LOW_CONFIDENCE, flags_of
+from backcare.insight.flags import ESCALATION_LEVELS, LOW_CONFIDENCE, Flags, flags_of
 from backcare.insight.records import BotMessage, Conversation, UserMessage
 from backcare.insight.redaction import redactor_for
 
@@ -75,8 +76,9 @@ def _funnel(outcomes: Sequence) -> Funnel:
     return Funnel(sum(o.started for o in outcomes), sum(o.completed for o in outcomes), dict(stopped.most_common()))
 
 
-def report_figures(conversations: Sequence[Conversation], since: dt.date, until: dt.date,
-                   threshold: float = LOW_CONFIDENCE) -> ReportFigures:
+def report_figures(
+    conversations: Sequence[Conversation], since: dt.date, until: dt.date, threshold: float = LOW_CONFIDENCE
+) -> ReportFigures:
     flags: list[Flags] = [flags_of(c, threshold) for c in conversations]
     per_day: dict[dt.date, list[int]] = {since + dt.timedelta(days=n): [0, 0] for n in range((until - since).days)}
     topics: Counter[str] = Counter()
@@ -96,7 +98,10 @@ def report_figures(conversations: Sequence[Conversation], since: dt.date, until:
         times += response_times(conversation)
     levels = Counter(flag.escalation for flag in flags if flag.escalation)
     return ReportFigures(
-        since=since, until=until, conversations=len(conversations), messages=messages,
+        since=since,
+        until=until,
+        conversations=len(conversations),
+        messages=messages,
         per_day={day: (counts[0], counts[1]) for day, counts in sorted(per_day.items())},
         top_topics=topics.most_common(TOP),
         fallback_rate=missed / messages if messages else 0.0,

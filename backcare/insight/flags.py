@@ -88,8 +88,11 @@ def _asks_again(item: object) -> bool:
 
 
 def highest_escalation(conversation: Conversation) -> Optional[str]:
-    levels = [str(v) for v in conversation.slot_values("triage_level") + conversation.slot_values("red_flag_screen")
-              if v in ESCALATION_LEVELS]
+    levels = [
+        str(v)
+        for v in conversation.slot_values("triage_level") + conversation.slot_values("red_flag_screen")
+        if v in ESCALATION_LEVELS
+    ]
     return min(levels, key=ESCALATION_LEVELS.index) if levels else None
 
 

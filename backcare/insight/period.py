@@ -8,8 +8,9 @@ from typing import Optional
 DEFAULT_DAYS = 7
 
 
-def date_range(since: Optional[str], until: Optional[str], days: int = DEFAULT_DAYS,
-               today: Optional[dt.date] = None) -> tuple[dt.date, dt.date]:
+def date_range(
+    since: Optional[str], until: Optional[str], days: int = DEFAULT_DAYS, today: Optional[dt.date] = None
+) -> tuple[dt.date, dt.date]:
     """(first day, day after the last) from YYYY-MM-DD strings; `until` is inclusive, as staff say it."""
     today = today or dt.datetime.now(dt.timezone.utc).date()
     end = dt.date.fromisoformat(until) + dt.timedelta(days=1) if until else today + dt.timedelta(days=1)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
+from typing import Any, Optional
 
 FALLBACK_INTENT = "nlu_fallback"
 
@@ -100,11 +101,17 @@ def _user_message(event: Mapping[str, Any], index: int, answering: Optional[str]
     intent = parse.get("intent") or {}
     entities = tuple(
         (str(entity.get("entity")), str(entity.get("value")))
-        for entity in parse.get("entities") or () if entity.get("entity")
+        for entity in parse.get("entities") or ()
+        if entity.get("entity")
     )
     return UserMessage(
-        index=index, text=str(event.get("text") or ""), intent=str(intent.get("name") or ""),
-        confidence=float(intent.get("confidence") or 0.0), entities=entities, at=_time(event), answering=answering,
+        index=index,
+        text=str(event.get("text") or ""),
+        intent=str(intent.get("name") or ""),
+        confidence=float(intent.get("confidence") or 0.0),
+        entities=entities,
+        at=_time(event),
+        answering=answering,
     )
 
 
@@ -125,8 +132,9 @@ def split_sessions(events: Sequence[Mapping[str, Any]]) -> Iterator[list[Mapping
         yield session
 
 
-def conversation_from_events(sender_id: str, events: Iterable[Mapping[str, Any]],
-                             conversation_id: Optional[str] = None) -> Conversation:
+def conversation_from_events(
+    sender_id: str, events: Iterable[Mapping[str, Any]], conversation_id: Optional[str] = None
+) -> Conversation:
     conversation = Conversation(id=conversation_id or sender_id, sender_id=sender_id)
     requested: Optional[str] = None
     users = 0

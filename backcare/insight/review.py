@@ -5,10 +5,11 @@ review command (scripts/review.py) and the staff console (console/), which only 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Optional, Sequence
+from typing import Optional
 
 import yaml
 
@@ -89,9 +90,16 @@ def conversation_rows(conversations: Sequence[Conversation], flag: Optional[str]
         flags = flags_of(conversation)
         if flag and not FLAG_TESTS[flag](flags):
             continue
-        rows.append(ConversationRow(conversation.id, conversation.started, len(conversation.user_messages),
-                                    tuple(flags.labels()), first_question(conversation, redactor_for(conversation)),
-                                    flags.escalation in ("emergency", "urgent")))
+        rows.append(
+            ConversationRow(
+                conversation.id,
+                conversation.started,
+                len(conversation.user_messages),
+                tuple(flags.labels()),
+                first_question(conversation, redactor_for(conversation)),
+                flags.escalation in ("emergency", "urgent"),
+            )
+        )
     return rows
 
 
@@ -104,8 +112,15 @@ def transcript(conversation: Conversation, unmasked: bool = False) -> list[Trans
     for item in conversation.timeline:
         if isinstance(item, UserMessage):
             text = redactor.user_message(item) if redactor else item.text
-            lines.append(TranscriptLine(item.at, f"patient #{item.index}", text,
-                                        f"{item.intent} {item.confidence:.2f}", item.index in missed))
+            lines.append(
+                TranscriptLine(
+                    item.at,
+                    f"patient #{item.index}",
+                    text,
+                    f"{item.intent} {item.confidence:.2f}",
+                    item.index in missed,
+                )
+            )
         elif isinstance(item, BotMessage):
             text = redactor.text(item.text) if redactor else item.text
             lines.append(TranscriptLine(item.at, "assistant", text, "", False, item.buttons))
@@ -117,8 +132,14 @@ def miss_rows(conversations: Sequence[Conversation]) -> list[MissRow]:
     for conversation in conversations:
         redactor = redactor_for(conversation)
         for message in flags_of(conversation).misunderstood:
-            rows.append(MissRow(f"{conversation.id}:{message.index}", message.at, redactor.user_message(message),
-                                f"{message.intent} {message.confidence:.2f}"))
+            rows.append(
+                MissRow(
+                    f"{conversation.id}:{message.index}",
+                    message.at,
+                    redactor.user_message(message),
+                    f"{message.intent} {message.confidence:.2f}",
+                )
+            )
     return rows
 
 
@@ -131,8 +152,7 @@ def split_ref(ref: str) -> tuple[str, str]:
 @lru_cache(maxsize=4)
 def domain_names(kind: str, domain_file: Path = ROOT / "domain.yml") -> frozenset[str]:
     domain = yaml.safe_load(domain_file.read_text(encoding="utf-8"))
-    return frozenset(str(name) if not isinstance(name, dict) else next(iter(name))
-                     for name in domain.get(kind) or ())
+    return frozenset(str(name) if not isinstance(name, dict) else next(iter(name)) for name in domain.get(kind) or ())
 
 
 def parse_mark(text: str) -> EntityMark:
@@ -144,8 +164,14 @@ def parse_mark(text: str) -> EntityMark:
     return EntityMark(entity.strip(), words.strip(), value.strip() or None)
 
 
-def label_miss(conversation: Optional[Conversation], ref: str, intent: str, marks: Sequence[EntityMark],
-               review_file: Path, nlu_files: Sequence[Path]) -> Labelled:
+def label_miss(
+    conversation: Optional[Conversation],
+    ref: str,
+    intent: str,
+    marks: Sequence[EntityMark],
+    review_file: Path,
+    nlu_files: Sequence[Path],
+) -> Labelled:
     """Write message REF, masked, under INTENT into the review file. Refuses an unknown intent or entity, a
     message that answered a personal question or was a button, and a message already there or in the data."""
     if intent not in domain_names("intents"):
@@ -159,12 +185,14 @@ def label_miss(conversation: Optional[Conversation], ref: str, intent: str, mark
         return Labelled(NOT_FOUND, f"No message {ref}.")
     masked = redactor_for(conversation).user_message(messages[0])
     if messages[0].answering in PERSONAL_QUESTIONS or masked.startswith("/"):
-        return Labelled(REFUSED, "That message answered a personal question (or was a button): "
-                               "it cannot become training data.")
+        return Labelled(
+            REFUSED, "That message answered a personal question (or was a button): it cannot become training data."
+        )
     example = annotate(masked, marks)
     if not add_example(review_file, intent, example, nlu_files):
-        return Labelled(DUPLICATE, f"Already there: \"{masked}\" is in the training data or the review file. "
-                               "Nothing added.")
+        return Labelled(
+            DUPLICATE, f'Already there: "{masked}" is in the training data or the review file. Nothing added.'
+        )
     return Labelled(ADDED, f"Added to {review_file.name} under {intent}: {example}")
 
 

@@ -7,9 +7,10 @@ training data"), so nothing a patient typed reaches the model unchecked."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping, Optional, Sequence
+from typing import Optional
 
 import yaml
 
@@ -48,9 +49,12 @@ def annotate(text: str, marks: Sequence[EntityMark]) -> str:
         if not match:
             raise ValueError(f"'{mark.words}' is not in the message, so it cannot be marked as {mark.entity}")
         found = match.group(0)
-        label = (f'{{"entity": "{mark.entity}", "value": "{mark.value}"}}' if mark.value and mark.value != found
-                 else f"({mark.entity})")
-        text = f"{text[:match.start()]}[{found}]{label}{text[match.end():]}"
+        label = (
+            f'{{"entity": "{mark.entity}", "value": "{mark.value}"}}'
+            if mark.value and mark.value != found
+            else f"({mark.entity})"
+        )
+        text = f"{text[: match.start()]}[{found}]{label}{text[match.end() :]}"
     return text
 
 
@@ -61,7 +65,8 @@ def examples_by_intent(document: Optional[Mapping]) -> dict[str, list[str]]:
         if "intent" in block:
             lines = str(block.get("examples") or "").splitlines()
             found.setdefault(block["intent"], []).extend(
-                line.strip()[2:].strip() for line in lines if line.strip().startswith("- "))
+                line.strip()[2:].strip() for line in lines if line.strip().startswith("- ")
+            )
     return found
 
 
@@ -70,8 +75,7 @@ def read_nlu_file(path: Path) -> dict[str, list[str]]:
 
 
 def known_examples(files: Iterable[Path]) -> set[str]:
-    return {normalised(example) for path in files for examples in read_nlu_file(path).values()
-            for example in examples}
+    return {normalised(example) for path in files for examples in read_nlu_file(path).values() for example in examples}
 
 
 def render(examples: Mapping[str, Sequence[str]]) -> str:

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Optional
 
 from backcare.content import (
     ContentError,
@@ -27,8 +28,20 @@ from backcare.reply import Button
 CONTENT_DIR = Path(__file__).parent
 CONTENT_FILES = (CONTENT_DIR / "topics.yml", CONTENT_DIR / "treatments.yml", CONTENT_DIR / "everyday.yml")
 ENTRY_KEYS = (
-    "id", "intents", "treatments", "medications", "title", "answer", "detail", "buttons", "sources", "reviewed",
-    "subject_words", "ages_under", "clinic_guidance", "over_help_list",
+    "id",
+    "intents",
+    "treatments",
+    "medications",
+    "title",
+    "answer",
+    "detail",
+    "buttons",
+    "sources",
+    "reviewed",
+    "subject_words",
+    "ages_under",
+    "clinic_guidance",
+    "over_help_list",
 )
 
 
@@ -121,7 +134,7 @@ class KnowledgeBase:
         self._by_medication = _index(self.entries, "medications")
 
     @classmethod
-    def load(cls, paths: Iterable[Path] = CONTENT_FILES) -> "KnowledgeBase":
+    def load(cls, paths: Iterable[Path] = CONTENT_FILES) -> KnowledgeBase:
         entries = []
         for path in paths:
             document = load_yaml(path) or {}

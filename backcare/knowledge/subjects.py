@@ -6,8 +6,9 @@ young person's age for the entry whose advice is "the guidance is for over-16s".
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 from backcare.content import plain_words
 
@@ -26,7 +27,9 @@ _AGE_PATTERNS = (
 
 # The young person is the one with the back pain ("my son is 14 and has back spasms", "her back"), not the
 # person writing ("I lifted my son (3 years) and my back went", "my toddler's had a temperature, now my own back").
-_OWN_BACK = re.compile(r"\b(?:my|my\s+own)\s+(?:\w+\s+)?back\b|\bi\s+(?:\w+\s+){0,3}?(?:hurt|pulled|put\s+out|did)\s+my\s+back")
+_OWN_BACK = re.compile(
+    r"\b(?:my|my\s+own)\s+(?:\w+\s+)?back\b|\bi\s+(?:\w+\s+){0,3}?(?:hurt|pulled|put\s+out|did)\s+my\s+back"
+)
 _YOUNG_PERSONS_BACK = re.compile(
     rf"\b(?:{YOUNG_PERSON}|teenager|toddler|baby)s?(?:'s)?\b[^.?!]{{0,60}}?\b(?:back|spine|spasms?)\b"
     r"|\b(?:his|her|their)\s+(?:\w+\s+)?(?:back|spine)\b"
@@ -49,7 +52,7 @@ def _ages(text: str) -> Iterator[int]:
             yield int(match.group(1))
 
 
-def names_subject(entry: "Entry", text: str) -> bool:
+def names_subject(entry: Entry, text: str) -> bool:
     lowered = plain_words(text)
     if not lowered:
         return False

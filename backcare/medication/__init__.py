@@ -8,6 +8,15 @@ from backcare.medication.catalogue import Catalogue, Condition, Medicine, load_c
 from backcare.medication.reading import MedicineReading, mentions_medicine, named_medicines, read_medicine_words
 
 __all__ = [
-    "Catalogue", "Condition", "MedicationAdvice", "has_general_answer_for", "Medicine", "MedicineReading", "load_catalogue", "mentions_medicine",
-    "medication_advice", "named_medicines", "read_medicine_words",
+    "Catalogue",
+    "Condition",
+    "MedicationAdvice",
+    "Medicine",
+    "MedicineReading",
+    "has_general_answer_for",
+    "load_catalogue",
+    "medication_advice",
+    "mentions_medicine",
+    "named_medicines",
+    "read_medicine_words",
 ]

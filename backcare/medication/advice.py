@@ -5,9 +5,9 @@ this module only chooses and orders them, and never gives a dose beyond "never m
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Iterable, Sequence
 
 from backcare.content import LIST_ITEM
 from backcare.medication.catalogue import Catalogue, Condition, Medicine, load_catalogue, normalise
@@ -69,8 +69,9 @@ def _cautions_for(medicine: Medicine, person: _Person) -> list[tuple[str, str]]:
 def _personal_block(book: Catalogue, medicine: Medicine, person: _Person) -> str:
     """The person's own cautions under a bold heading; then, honestly, the conditions we have no checked
     advice on (never "no specific warning", which reads as reassurance)."""
-    block = _bullets(book.messages.for_you.format(name=medicine.name),
-                     [text for _, text in _cautions_for(medicine, person)])
+    block = _bullets(
+        book.messages.for_you.format(name=medicine.name), [text for _, text in _cautions_for(medicine, person)]
+    )
     uncovered = [c.label for c in person.conditions if c.id not in medicine.condition_cautions]
     uncovered += person.unrecognised
     if not uncovered:
@@ -81,9 +82,13 @@ def _personal_block(book: Catalogue, medicine: Medicine, person: _Person) -> str
 
 def _who_must_check(book: Catalogue, medicines: Sequence[Medicine]) -> str:
     """For someone who named no conditions: who must not use these medicines, and who should ask first."""
-    never = [_bullets(book.messages.do_not_use.format(name=medicine.name),
-                      [c.who for c in book.conditions.values() if c.id in medicine.rules_out])
-             for medicine in medicines]
+    never = [
+        _bullets(
+            book.messages.do_not_use.format(name=medicine.name),
+            [c.who for c in book.conditions.values() if c.id in medicine.rules_out],
+        )
+        for medicine in medicines
+    ]
     # A condition that rules out one of the medicines still needs a check for the others.
     cautioned = {key for medicine in medicines for key in set(medicine.condition_cautions) - medicine.rules_out}
     check = _bullets(book.messages.check_first, [c.who for c in book.conditions.values() if c.id in cautioned])

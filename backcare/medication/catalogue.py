@@ -7,10 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import string
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Optional, TypeVar
+from typing import Any, Optional, TypeVar
 
 from backcare.content import (
     ContentError,
@@ -27,14 +28,37 @@ MEDICINES_FILE = Path(__file__).with_name("medicines.yml")
 FILE_KEYS = ("conditions", "messages", "buttons", "kinds", "medicines", "pairs")
 CONDITION_KEYS = ("label", "who", "aliases")
 MESSAGE_KEYS = (
-    "for_you", "no_checked_advice", "check_first", "do_not_use", "tell_pharmacist", "dose", "next_steps",
-    "unknown", "pair_fallback", "general", "general_for", "sources", "reviewed",
+    "for_you",
+    "no_checked_advice",
+    "check_first",
+    "do_not_use",
+    "tell_pharmacist",
+    "dose",
+    "next_steps",
+    "unknown",
+    "pair_fallback",
+    "general",
+    "general_for",
+    "sources",
+    "reviewed",
 )
 GENERAL_FOR_KEYS = ("text", "sources", "reviewed")
 KIND_KEYS = ("dose", "condition_cautions", "rules_out", "sources", "reviewed")
 MEDICINE_KEYS = (
-    "id", "name", "kind", "aliases", "contains", "what_it_is", "how_it_may_help", "nice_position", "cautions",
-    "condition_cautions", "rules_out", "next_step", "sources", "reviewed",
+    "id",
+    "name",
+    "kind",
+    "aliases",
+    "contains",
+    "what_it_is",
+    "how_it_may_help",
+    "nice_position",
+    "cautions",
+    "condition_cautions",
+    "rules_out",
+    "next_step",
+    "sources",
+    "reviewed",
 )
 PAIR_KEYS = ("id", "a", "b", "text", "sources", "reviewed")
 
@@ -95,6 +119,7 @@ class PairRule:
 @dataclass(frozen=True)
 class GeneralAnswer:
     """What to say to "what painkiller can I take?" when no medicine is named."""
+
     text: str
     sources: tuple[str, ...]
     reviewed: dt.date
@@ -207,8 +232,9 @@ def _parse_general_for(raw: Any, conditions: Mapping[str, Condition], where: str
             raise ContentError(f"{here}: unknown condition")
         entry = _mapping(entry, here)
         check_keys(entry, GENERAL_FOR_KEYS, here)
-        answers[condition_id] = GeneralAnswer(_text(entry, "text", here), require_sources(entry, here),
-                                               require_reviewed(entry, here))
+        answers[condition_id] = GeneralAnswer(
+            _text(entry, "text", here), require_sources(entry, here), require_reviewed(entry, here)
+        )
     return answers
 
 
@@ -245,7 +271,9 @@ def _rules_out(raw: Any, cautions: Mapping[str, str], where: str) -> frozenset[s
     """Conditions that rule a medicine out: each needs its own "do not use" caution to say so."""
     ruled_out = frozenset(raw or ())
     if ruled_out - set(cautions):
-        raise ContentError(f"{where}: 'rules_out' names condition(s) without a caution {sorted(ruled_out - set(cautions))}")
+        raise ContentError(
+            f"{where}: 'rules_out' names condition(s) without a caution {sorted(ruled_out - set(cautions))}"
+        )
     return ruled_out
 
 
@@ -263,8 +291,11 @@ def _parse_kinds(raw: Any, conditions: Mapping[str, Condition], where: str) -> d
 
 
 def _parse_medicine(
-    raw: Mapping[str, Any], kinds: Mapping[str, _Kind], conditions: Mapping[str, Condition],
-    next_steps: Iterable[str], where: str,
+    raw: Mapping[str, Any],
+    kinds: Mapping[str, _Kind],
+    conditions: Mapping[str, Condition],
+    next_steps: Iterable[str],
+    where: str,
 ) -> Medicine:
     check_keys(raw, MEDICINE_KEYS, where)
     medicine_id = require_text(raw, "id", where)
@@ -315,7 +346,7 @@ def _parse_pair(raw: Mapping[str, Any], known_tags: frozenset[str], where: str) 
     return PairRule(rule_id, sides[0], sides[1], text, require_sources(raw, where), reviewed)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_catalogue(path: Path = MEDICINES_FILE) -> Catalogue:
     document = load_yaml(path)
     where = path.name

@@ -5,9 +5,9 @@ lookup table, data/nlu/lookups/medication.yml, with its sources) may be named ba
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
 
 import yaml
 
@@ -22,8 +22,9 @@ def medicine_names(path: Path = MEDICINE_NAMES_FILE) -> frozenset[str]:
     names = set()
     for item in document.get("nlu") or ():
         if item.get("lookup") == "medication" or "synonym" in item:
-            names.update(normalise(line.strip()[2:]) for line in item["examples"].splitlines()
-                         if line.strip().startswith("- "))
+            names.update(
+                normalise(line.strip()[2:]) for line in item["examples"].splitlines() if line.strip().startswith("- ")
+            )
     return frozenset(names)
 
 

@@ -11,9 +11,10 @@ The reading only adds cautions or corrects what was asked; it never removes a co
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Optional, Sequence
+from typing import Optional
 
 from backcare.content import plain_words
 from backcare.medication.catalogue import Catalogue, Medicine, load_catalogue, normalise
@@ -31,7 +32,9 @@ _OWN_CONDITION_WORDS = {
 _SKIN_FORMS = r"(?:gel|cream|spray|foam|rub|patch(?:es)?)"
 _PERSON = r"(?:i'?m|i\s+am|aged?|my\s+(?:mum|mom|mother|dad|father|nan|gran|grandma|grandad|husband|wife|partner)\s+is)"
 _AGE_PATTERNS = (
-    re.compile(rf"\b{_PERSON}\s+(\d{{2,3}})\b(?!\s*(?:kg|kilos?|lbs?|stone|st|cm|mg|%|percent|hours?|hrs?|days?|weeks?|mins?))"),
+    re.compile(
+        rf"\b{_PERSON}\s+(\d{{2,3}})\b(?!\s*(?:kg|kilos?|lbs?|stone|st|cm|mg|%|percent|hours?|hrs?|days?|weeks?|mins?))"
+    ),
     re.compile(r"\b(\d{2,3})\s*(?:-\s*)?(?:years?|yrs?|y\.?o\.?)(?:\s+old)?\b"),
 )
 _ALLERGY_PATTERNS = (
@@ -84,8 +87,10 @@ def _name_patterns() -> dict[str, re.Pattern[str]]:
 @lru_cache(maxsize=1)
 def _allergy_patterns() -> dict[str, tuple[re.Pattern[str], ...]]:
     book = load_catalogue()
-    return {m.id: tuple(re.compile(pattern.format(name=_names(m))) for pattern in _ALLERGY_PATTERNS)
-            for m in book.medicines.values()}
+    return {
+        m.id: tuple(re.compile(pattern.format(name=_names(m))) for pattern in _ALLERGY_PATTERNS)
+        for m in book.medicines.values()
+    }
 
 
 @lru_cache(maxsize=1)
@@ -111,8 +116,11 @@ def _age_conditions(text: str) -> list[str]:
 
 
 def _allergens(text: str) -> list[str]:
-    return [medicine_id for medicine_id, patterns in _allergy_patterns().items()
-            if any(pattern.search(text) for pattern in patterns)]
+    return [
+        medicine_id
+        for medicine_id, patterns in _allergy_patterns().items()
+        if any(pattern.search(text) for pattern in patterns)
+    ]
 
 
 def _is_nsaid_family(medicine: Optional[Medicine]) -> bool:
@@ -178,14 +186,20 @@ def named_medicines(text: str) -> list[str]:
 def _named_in(lowered: str) -> list[str]:
     """Medicine ids named in the text; a name found only inside a longer one ("nurofen" in "nurofen plus")
     names the longer medicine, not the shorter."""
-    spans = {medicine_id: [match.span() for match in pattern.finditer(lowered)]
-             for medicine_id, pattern in _name_patterns().items()}
+    spans = {
+        medicine_id: [match.span() for match in pattern.finditer(lowered)]
+        for medicine_id, pattern in _name_patterns().items()
+    }
 
     def inside_another(medicine_id: str, span: tuple[int, int]) -> bool:
-        return any(other != medicine_id and start <= span[0] and span[1] <= end and (end - start) > (span[1] - span[0])
-                   for other, found in spans.items() for start, end in found)
+        return any(
+            other != medicine_id and start <= span[0] and span[1] <= end and (end - start) > (span[1] - span[0])
+            for other, found in spans.items()
+            for start, end in found
+        )
 
-    return [medicine_id for medicine_id, found in spans.items()
-            if any(not inside_another(medicine_id, span) for span in found)]
-
-
+    return [
+        medicine_id
+        for medicine_id, found in spans.items()
+        if any(not inside_another(medicine_id, span) for span in found)
+    ]

@@ -16,7 +16,13 @@ from backcare.triage.advice import (
     triage_message,
 )
 from backcare.triage.detector import (
-    Level, RedFlag, RedFlagMatch, detect_red_flags, highest_level, load_red_flags, names_a_red_flag,
+    Level,
+    RedFlag,
+    RedFlagMatch,
+    detect_red_flags,
+    highest_level,
+    load_red_flags,
+    names_a_red_flag,
 )
 
 __all__ = [

@@ -7,10 +7,11 @@ right next step in an emergency is 999 or A&E.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Optional, Sequence
+from typing import Any, Optional
 
 from backcare.content import (
     ContentError,
@@ -23,7 +24,13 @@ from backcare.content import (
 )
 from backcare.reply import Button
 from backcare.triage.detector import (
-    RED_FLAGS_FILE, Level, RedFlagMatch, detect_red_flags, highest, highest_level, load_red_flags,
+    RED_FLAGS_FILE,
+    Level,
+    RedFlagMatch,
+    detect_red_flags,
+    highest,
+    highest_level,
+    load_red_flags,
 )
 
 ADVICE_FILE = Path(__file__).with_name("advice.yml")
@@ -132,7 +139,7 @@ def _check_concerns_exist(named: Iterable[Optional[str]], concerns: Mapping[str,
         raise ContentError(f"{where}: no 'concerns' entry for {sorted(missing)}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_advice(path: Path = ADVICE_FILE, flags_path: Path = RED_FLAGS_FILE) -> TriageAdvice:
     """Read and check the advice file once; a broken file raises ContentError (a ValueError)."""
     document = load_yaml(path)

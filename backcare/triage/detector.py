@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Optional
+from typing import Any, Optional
 
 from backcare.content import (
     ContentError,
@@ -26,8 +27,20 @@ from backcare.content import (
 
 RED_FLAGS_FILE = Path(__file__).with_name("red_flags.yml")
 FILE_KEYS = ("vocabulary", "flags")
-FLAG_KEYS = ("id", "level", "label", "concern", "patterns", "unless", "unless_own", "note", "check", "history",
-             "sources", "reviewed")
+FLAG_KEYS = (
+    "id",
+    "level",
+    "label",
+    "concern",
+    "patterns",
+    "unless",
+    "unless_own",
+    "note",
+    "check",
+    "history",
+    "sources",
+    "reviewed",
+)
 # The vocabulary word that says a message is about someone else's back (red_flags.yml).
 THEIR_BACK = "THEIR_BACK"
 
@@ -152,7 +165,7 @@ def _vocabulary(raw: Any, where: str) -> dict[str, str]:
     return vocabulary
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_red_flags(path: Path = RED_FLAGS_FILE) -> tuple[RedFlag, ...]:
     """Read and check the red-flag file once; a broken file raises ContentError (a ValueError)."""
     document = load_yaml(path)
@@ -214,7 +227,7 @@ def is_negated(before: str, after: str) -> bool:
         return False
     cues = list(_NEGATION.finditer(before))
     if cues:
-        between = before[cues[-1].end():]
+        between = before[cues[-1].end() :]
         if not _NEW_SUBJECT.search(between) and len(between.split()) <= _MAX_NEGATION_REACH:
             return True
     return bool(_AFTER_NEGATION.match(after))
@@ -272,7 +285,7 @@ _PAIN_LIMITED_CHECK = "legs"
 def _sentence(text: str, start: int, end: int) -> str:
     left = max((b.end() for b in _SENTENCE.finditer(text, 0, start)), default=0)
     after = _SENTENCE.search(text, end)
-    return text[left:after.start() if after else len(text)]
+    return text[left : after.start() if after else len(text)]
 
 
 def _next_clause_end(text: str, end: int) -> int:
@@ -318,8 +331,8 @@ def _affirmed(flag: RedFlag, text: str) -> Optional[tuple[re.Match[str], bool]]:
             continue
         if _own_veto(flag, text, match.start(), match.end()):
             continue
-        before = text[left:match.start()]
-        if _HYPOTHETICAL.search(before) or is_negated(before, text[match.end():right]):
+        before = text[left : match.start()]
+        if _HYPOTHETICAL.search(before) or is_negated(before, text[match.end() : right]):
             continue
         setting = _setting(flag, text, match, left, right)
         if setting == "definite":
@@ -349,8 +362,12 @@ def detect_red_flags(text: str, flags: Optional[Iterable[RedFlag]] = None) -> li
     kept = sorted(
         ((span, flag) for span, flag in found if not _outranked(span, flag.level, found)), key=lambda item: item[0]
     )
-    return [RedFlagMatch(flag.id, flag.level, flag.label, text[start:end], flag.concern,
-                         flag.check if flag.id in to_check else None) for (start, end), flag in kept]
+    return [
+        RedFlagMatch(
+            flag.id, flag.level, flag.label, text[start:end], flag.concern, flag.check if flag.id in to_check else None
+        )
+        for (start, end), flag in kept
+    ]
 
 
 def highest_level(matches: Iterable[RedFlagMatch]) -> Level:

@@ -9,7 +9,8 @@ whether a sign is present, only what the classifier looks at.
 from __future__ import annotations
 
 import re
-from typing import Iterator, Optional
+from collections.abc import Iterator
+from typing import Optional
 
 from backcare.triage.detector import BOUNDARY, UNCERTAIN
 
@@ -65,7 +66,7 @@ def _settled_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]
         return
     for sign in SIGN_WORDS.finditer(clause):
         cue = _last(ABSENT.finditer(clause, 0, sign.start()))
-        if cue and len(clause[cue.end():sign.start()].split()) <= _REACH:
+        if cue and len(clause[cue.end() : sign.start()].split()) <= _REACH:
             yield start + cue.start(), start + sign.end()
         clear = ALL_CLEAR.match(clause, sign.end())
         if clear:

@@ -23,7 +23,7 @@ class Chat:
         self.retry: Locator = page.get_by_role("button", name="Retry")
         self.typing: Locator = page.locator(".bsw-typing")
 
-    def goto(self, url: str) -> "Chat":
+    def goto(self, url: str) -> Chat:
         self.page.goto(url)
         expect(self.launcher).to_be_visible()
         return self
@@ -59,7 +59,9 @@ class Chat:
         )
 
     def sender_id(self) -> str:
-        return str(self.page.evaluate(
-            "() => { for (const k of Object.keys(localStorage)) if (k.startsWith('backspasm-widget:'))"
-            " return JSON.parse(localStorage.getItem(k)).sender; return null; }"
-        ))
+        return str(
+            self.page.evaluate(
+                "() => { for (const k of Object.keys(localStorage)) if (k.startsWith('backspasm-widget:'))"
+                " return JSON.parse(localStorage.getItem(k)).sender; return null; }"
+            )
+        )

@@ -9,11 +9,12 @@ import json
 import os
 import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Optional
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
@@ -24,8 +25,12 @@ from tests.model.assistant import RunningAssistant, start_assistant
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("BACKSPASM_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "results" / "screenshots"
@@ -58,8 +63,12 @@ class PageProblems:
 
     def watch(self, page: Page) -> None:
         page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
-        page.on("console", lambda message: self.errors.append(f"console: {message.text}")
-                if "Content Security Policy" in message.text else None)
+        page.on(
+            "console",
+            lambda message: (
+                self.errors.append(f"console: {message.text}") if "Content Security Policy" in message.text else None
+            ),
+        )
 
 
 @pytest.fixture
@@ -121,8 +130,9 @@ def live_site(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     with serve_site() as site:
         url = origin(site)
         # Booking requests made in the widget go to a file of this run, where the staff console's tests read them.
-        with start_assistant(model_path, work_dir, timeout=300, cors_origins=[url],
-                             env={"BOOKING_DB": str(work_dir / "bookings.db")}) as assistant:
+        with start_assistant(
+            model_path, work_dir, timeout=300, cors_origins=[url], env={"BOOKING_DB": str(work_dir / "bookings.db")}
+        ) as assistant:
             site.endpoint = assistant.rasa_url
             yield LiveSite(url, assistant)
 
@@ -160,12 +170,12 @@ def fake_handler(fake: FakeRasa) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Access-Control-Allow-Headers", "content-type, accept")
                 self.send_header("Access-Control-Allow-Methods", "POST, OPTIONS")
 
-        def do_OPTIONS(self) -> None:  # noqa: N802
+        def do_OPTIONS(self) -> None:
             self.send_response(HTTPStatus.NO_CONTENT)
             self.cors()
             self.end_headers()
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             if self.path.split("?")[0] != "/webhooks/rest/webhook":
                 self.send_error(HTTPStatus.NOT_FOUND)
                 return
@@ -179,7 +189,7 @@ def fake_handler(fake: FakeRasa) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(data)
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             pass
 
     return Handler

@@ -6,7 +6,8 @@ content book, and signs out. Every page is checked with axe-core on a desktop an
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
@@ -34,8 +35,11 @@ def axe_violations(page: Page) -> list[str]:
     Content-Security-Policy (no script at all) stays on while it runs."""
     page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
     results: dict[str, Any] = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [f"{page.url}: {v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-            for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    return [
+        f"{page.url}: {v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def check_page(page: Page, width: int) -> None:
@@ -57,9 +61,17 @@ def book_through_the_widget(page: Page, site: LiveSite) -> str:
     """A booking whose first screening answer is "not sure" (urgent); returns the booking reference."""
     chat = Chat(page).goto(site.url + "/demo/")
     chat.open_and_wait_for_welcome()
-    for message in ("i'd like to book an appointment for my back", "/affirm", NAME, PHONE_NUMBER,
-                    "free assessment", "thursday mornings", "self pay", "my lower back keeps going into spasm",
-                    "not sure"):
+    for message in (
+        "i'd like to book an appointment for my back",
+        "/affirm",
+        NAME,
+        PHONE_NUMBER,
+        "free assessment",
+        "thursday mornings",
+        "self pay",
+        "my lower back keeps going into spasm",
+        "not sure",
+    ):
         chat.say(message)
     for _ in screening_questions()[1:]:
         chat.say("/deny")
@@ -70,8 +82,9 @@ def book_through_the_widget(page: Page, site: LiveSite) -> str:
     return reference.group(0)
 
 
-def test_reception_handles_a_booking_made_in_the_widget(new_context: Callable[..., BrowserContext],
-                                                        live_site: LiveSite, console: RunningConsole) -> None:
+def test_reception_handles_a_booking_made_in_the_widget(
+    new_context: Callable[..., BrowserContext], live_site: LiveSite, console: RunningConsole
+) -> None:
     patient = new_context().new_page()
     reference = book_through_the_widget(patient, live_site)
     sender = Chat(patient).sender_id()
@@ -142,7 +155,8 @@ def test_reception_handles_a_booking_made_in_the_widget(new_context: Callable[..
 
 @pytest.mark.parametrize("viewport", [PHONE, TABLET], ids=["phone", "tablet"])
 def test_every_page_reads_on_a_phone_and_a_tablet_without_serious_axe_findings(
-        new_context: Callable[..., BrowserContext], console: RunningConsole, viewport: dict[str, int]) -> None:
+    new_context: Callable[..., BrowserContext], console: RunningConsole, viewport: dict[str, int]
+) -> None:
     page = new_context(viewport=viewport, is_mobile=True, has_touch=True).new_page()
     page.goto(console.url + "/signin")
     check_page(page, viewport["width"])
@@ -159,8 +173,9 @@ def test_every_page_reads_on_a_phone_and_a_tablet_without_serious_axe_findings(
         page.screenshot(path=str(SCREENSHOTS / "console-phone.png"), full_page=True)
 
 
-def test_the_console_works_from_the_keyboard(new_context: Callable[..., BrowserContext],
-                                             console: RunningConsole) -> None:
+def test_the_console_works_from_the_keyboard(
+    new_context: Callable[..., BrowserContext], console: RunningConsole
+) -> None:
     page = new_context(viewport=DESKTOP).new_page()
     page.goto(console.url + "/requests")
     page.keyboard.press("Tab")
@@ -185,12 +200,14 @@ def test_the_console_works_from_the_keyboard(new_context: Callable[..., BrowserC
     expect(skip).to_be_focused()
     box = skip.bounding_box()
     assert box is not None and box["x"] >= 0, "the skip link shows when it has the focus"
-    assert page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle") == "solid", \
+    assert page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle") == "solid", (
         "the focus is visible"
+    )
 
 
-def test_screenshot_of_the_requests_page_on_a_tablet(new_context: Callable[..., BrowserContext],
-                                                     console: RunningConsole) -> None:
+def test_screenshot_of_the_requests_page_on_a_tablet(
+    new_context: Callable[..., BrowserContext], console: RunningConsole
+) -> None:
     """The picture in the README (docs/console.png is a copy of it), taken from the live console."""
     page = new_context(viewport=TABLET).new_page()
     sign_in(page, console, "/requests?show=all")

@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from playwright.sync_api import BrowserContext, Page, expect
 
@@ -18,16 +19,18 @@ WIDGET_DIR = Path(__file__).resolve().parents[2] / "widget"
 WIDGET_JS = "backspasm-widget-1.0.0.js"
 WIDGET_CSS = "backspasm-widget-1.0.0.css"
 
-GREETING = [{
-    "text": "Hello, I'm the clinic's assistant. I give general guidance, not a diagnosis. "
-            "If you can't control your bladder, call 999 now.",
-    "buttons": [{"title": title, "payload": f"/topic_{i}"} for i, title in enumerate(TOPICS)],
-}]
+GREETING = [
+    {
+        "text": "Hello, I'm the clinic's assistant. I give general guidance, not a diagnosis. "
+        "If you can't control your bladder, call 999 now.",
+        "buttons": [{"title": title, "payload": f"/topic_{i}"} for i, title in enumerate(TOPICS)],
+    }
+]
 
 HOSTILE = (
     "<script>alert('script')</script> <img src=x onerror=\"alert('img')\"> "
     "[click](javascript:alert('md')) javascript:alert('bare') data:text/html,<b>x</b> "
-    "<a href=\"https://evil.example\">a tag</a> **strong words** and https://www.nhs.uk/conditions/back-pain/. "
+    '<a href="https://evil.example">a tag</a> **strong words** and https://www.nhs.uk/conditions/back-pain/. '
     "(see https://example.org/a_(b)) &amp; &lt;b&gt;"
 )
 
@@ -72,8 +75,11 @@ def test_bot_text_is_rendered_as_text_with_safe_links_and_bold(page: Page, fake_
     hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
     # Only http(s) URLs written out in the text become links, and a link always shows its own address.
     assert hrefs == ["https://evil.example/", "https://www.nhs.uk/conditions/back-pain/", "https://example.org/a_(b)"]
-    assert links.all_inner_texts() == ["https://evil.example", "https://www.nhs.uk/conditions/back-pain/",
-                                       "https://example.org/a_(b)"]
+    assert links.all_inner_texts() == [
+        "https://evil.example",
+        "https://www.nhs.uk/conditions/back-pain/",
+        "https://example.org/a_(b)",
+    ]
     for i in range(links.count()):
         expect(links.nth(i)).to_have_attribute("rel", "noopener noreferrer")
         expect(links.nth(i)).to_have_attribute("target", "_blank")
@@ -98,8 +104,11 @@ def test_user_text_is_shown_exactly_as_typed(page: Page, fake_site: FakeSite) ->
 
 
 def test_button_sends_its_payload_and_shows_its_title(page: Page, fake_site: FakeSite) -> None:
-    chat = start(page, fake_site, {"/topic_2": [{"text": "About medicines", "buttons": [
-        {"title": "<b>Next</b>", "payload": "/next"}]}]})
+    chat = start(
+        page,
+        fake_site,
+        {"/topic_2": [{"text": "About medicines", "buttons": [{"title": "<b>Next</b>", "payload": "/next"}]}]},
+    )
     chat.choose("Medicines")
     assert fake_site.rasa.received[-1][1] == "/topic_2"
     expect(chat.user.last).to_have_text("You said: Medicines")
@@ -110,12 +119,22 @@ def test_button_sends_its_payload_and_shows_its_title(page: Page, fake_site: Fak
 
 
 def test_emergency_reply_stands_out_as_an_alert(page: Page, fake_site: FakeSite) -> None:
-    chat = start(page, fake_site, {
-        "red flag": [{"text": "Call 999 now or go to A&E. These signs need checking straight away.",
-                      "buttons": [{"title": "Find A&E", "payload": "/ae"}]}],
-        "marked": [{"text": "Please get help now."}, {"custom": {"urgency": "emergency"}}],
-        "not urgent": [{"text": "A pharmacist can help. If you need help urgently, call NHS 111, or 999 in an emergency."}],
-    })
+    chat = start(
+        page,
+        fake_site,
+        {
+            "red flag": [
+                {
+                    "text": "Call 999 now or go to A&E. These signs need checking straight away.",
+                    "buttons": [{"title": "Find A&E", "payload": "/ae"}],
+                }
+            ],
+            "marked": [{"text": "Please get help now."}, {"custom": {"urgency": "emergency"}}],
+            "not urgent": [
+                {"text": "A pharmacist can help. If you need help urgently, call NHS 111, or 999 in an emergency."}
+            ],
+        },
+    )
     chat.say("red flag")
     alert = chat.log.get_by_role("alert")
     expect(alert).to_have_count(1)
@@ -168,8 +187,9 @@ def test_failed_message_can_be_retried_after_a_reload(page: Page, fake_site: Fak
     expect(chat.bot.last).to_have_text(re.compile("You said: still there"))
 
 
-def test_sender_id_is_random_128_bit_and_kept(page: Page, fake_site: FakeSite,
-                                               new_context: Callable[..., BrowserContext]) -> None:
+def test_sender_id_is_random_128_bit_and_kept(
+    page: Page, fake_site: FakeSite, new_context: Callable[..., BrowserContext]
+) -> None:
     chat = start(page, fake_site, {})
     sender = chat.sender_id()
     assert re.fullmatch(r"[0-9a-f]{32}", sender)

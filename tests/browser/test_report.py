@@ -4,8 +4,9 @@ console error, its charts show on a phone without sideways scrolling, and axe-co
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from playwright.sync_api import BrowserContext, Request
 
@@ -27,8 +28,11 @@ def week_of_conversations() -> list:
     emergency = Events(T0 + 3 * DAY).user("numb down there", "report_red_flag").slot("triage_level", "emergency")
     emergency.bot("Call 999", 1)
     abandoned = booking_started(Events(T0 + 2 * DAY)).loop(None)
-    return [conversation for number, events in enumerate([helped, urgent, emergency, abandoned])
-            for conversation in conversations_of_sender(f"patient-{number}", events.events)]
+    return [
+        conversation
+        for number, events in enumerate([helped, urgent, emergency, abandoned])
+        for conversation in conversations_of_sender(f"patient-{number}", events.events)
+    ]
 
 
 def write_report(directory: Path) -> Path:
@@ -48,15 +52,20 @@ def open_offline(context: BrowserContext, page_file: Path) -> tuple[Any, list[st
 
     context.route("http*://**", refuse)
     page = context.new_page()
-    page.on("console", lambda message: problems.append(f"console {message.type}: {message.text}")
-            if message.type in ("error", "warning") else None)
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(f"console {message.type}: {message.text}") if message.type in ("error", "warning") else None
+        ),
+    )
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
     page.goto(page_file.as_uri())
     return page, problems
 
 
-def test_the_report_opens_offline_on_a_phone_without_errors(new_context: Callable[..., BrowserContext],
-                                                             tmp_path: Path) -> None:
+def test_the_report_opens_offline_on_a_phone_without_errors(
+    new_context: Callable[..., BrowserContext], tmp_path: Path
+) -> None:
     context = new_context(viewport=PHONE, is_mobile=True, device_scale_factor=2)
     page, problems = open_offline(context, write_report(tmp_path))
     charts = page.locator("svg[role=img]")
@@ -71,13 +80,17 @@ def test_the_report_opens_offline_on_a_phone_without_errors(new_context: Callabl
     assert not problems, problems
 
 
-def test_the_report_has_no_serious_accessibility_violations(new_context: Callable[..., BrowserContext],
-                                                            tmp_path: Path) -> None:
+def test_the_report_has_no_serious_accessibility_violations(
+    new_context: Callable[..., BrowserContext], tmp_path: Path
+) -> None:
     assert AXE.is_file(), "run `npm ci` (scripts/install-browser.sh does)"
     page, problems = open_offline(new_context(viewport=DESKTOP), write_report(tmp_path))
     page.add_script_tag(path=str(AXE))
     results: dict[str, Any] = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    serious = [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-               for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert not serious, "\n".join(serious)
     assert not problems, problems

@@ -4,7 +4,8 @@ the REST channel, in headless Chromium: what a visitor on the clinic's website s
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
@@ -85,8 +86,9 @@ def test_history_survives_reload_and_moving_to_another_page(page: Page, live_sit
     chat.choose(chat.options.first.inner_text())
 
 
-def test_history_is_there_after_closing_the_browser_tab(new_context: Callable[..., BrowserContext],
-                                                          live_site: LiveSite) -> None:
+def test_history_is_there_after_closing_the_browser_tab(
+    new_context: Callable[..., BrowserContext], live_site: LiveSite
+) -> None:
     context = new_context()
     first = context.new_page()
     chat = open_demo(first, live_site)
@@ -146,8 +148,10 @@ def test_keyboard_only(page: Page, live_site: LiveSite) -> None:
 
 def test_focus_is_visible(page: Page, live_site: LiveSite) -> None:
     chat = open_demo(page, live_site)
-    style = page.evaluate("() => { const s = getComputedStyle(document.activeElement); "
-                          "return [s.outlineStyle, s.outlineWidth, s.outlineColor]; }")
+    style = page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement); "
+        "return [s.outlineStyle, s.outlineWidth, s.outlineColor]; }"
+    )
     assert style == ["solid", "3px", "rgb(255, 191, 71)"]
     assert chat.input.evaluate("el => el === document.activeElement")
 
@@ -194,8 +198,9 @@ def test_page_from_an_origin_not_allowed_cannot_get_a_reply(page: Page, live_sit
 
 
 @pytest.mark.parametrize("viewport_name", ["phone", "desktop"])
-def test_no_serious_accessibility_violations(new_context: Callable[..., BrowserContext], live_site: LiveSite,
-                                             viewport_name: str) -> None:
+def test_no_serious_accessibility_violations(
+    new_context: Callable[..., BrowserContext], live_site: LiveSite, viewport_name: str
+) -> None:
     assert AXE.is_file(), "run `npm ci` (scripts/install-browser.sh does)"
     viewport = PHONE if viewport_name == "phone" else None
     # bypass_csp: axe is injected as an inline script, which the demo site's policy rightly refuses.
@@ -204,12 +209,11 @@ def test_no_serious_accessibility_violations(new_context: Callable[..., BrowserC
     chat.choose("What is a back spasm?")
     chat.say(RED_FLAG)
     page.add_script_tag(path=str(AXE))
-    results: dict[str, Any] = page.evaluate(
-        "async () => await axe.run(document, {resultTypes: ['violations']})"
-    )
+    results: dict[str, Any] = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     serious = [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in results["violations"] if v["impact"] in ("serious", "critical")
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
     ]
     assert not serious, "\n".join(serious)
 

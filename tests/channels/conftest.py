@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import yaml
@@ -28,8 +28,9 @@ def fake() -> Iterator[FakePlatform]:
 
 
 @contextlib.contextmanager
-def channel_assistant_running(model_path: Path, fake: FakePlatform, work_dir: Path,
-                              debug: bool = False) -> Iterator[RunningAssistant]:
+def channel_assistant_running(
+    model_path: Path, fake: FakePlatform, work_dir: Path, debug: bool = False
+) -> Iterator[RunningAssistant]:
     credentials_file = work_dir / "credentials.yml"
     credentials_file.write_text(yaml.safe_dump(credentials(fake.url)))
     # Booking requests made over the channels go to a temporary file, never the clinic's bookings or systems.
@@ -62,18 +63,21 @@ _patients = itertools.count(100)
 @pytest.fixture
 def whatsapp(channel_assistant: RunningAssistant, fake: FakePlatform) -> WhatsAppPatient:
     """A new patient (own number, so own conversation) for each test."""
-    return WhatsAppPatient(fake, channel_assistant.rasa_url, whatsapp_settings(fake.url),
-                           f"whatsapp:+447700900{next(_patients):03d}")
+    return WhatsAppPatient(
+        fake, channel_assistant.rasa_url, whatsapp_settings(fake.url), f"whatsapp:+447700900{next(_patients):03d}"
+    )
 
 
 @pytest.fixture
 def telegram(channel_assistant: RunningAssistant, fake: FakePlatform) -> TelegramPatient:
     """A new patient (own private chat) for each test."""
-    return TelegramPatient(fake, channel_assistant.rasa_url, telegram_settings(fake.url),
-                           chat_id=50_000_000 + next(_patients))
+    return TelegramPatient(
+        fake, channel_assistant.rasa_url, telegram_settings(fake.url), chat_id=50_000_000 + next(_patients)
+    )
 
 
 # The connectors alone, in-process, with a stand-in dialogue (no trained model needed) -------------------------
+
 
 @pytest.fixture
 def dialogue() -> StandInDialogue:
@@ -83,8 +87,10 @@ def dialogue() -> StandInDialogue:
 @pytest.fixture
 def connectors(fake: FakePlatform, dialogue: StandInDialogue) -> Iterator[str]:
     """Fresh WhatsApp and Telegram connectors (real platform limits) served in-process; yields the base URL."""
-    channels = [WhatsAppInput(whatsapp_settings(fake.url)),
-                TelegramInput(telegram_settings(fake.url, limit=TELEGRAM_MAX_LENGTH))]
+    channels = [
+        WhatsAppInput(whatsapp_settings(fake.url)),
+        TelegramInput(telegram_settings(fake.url, limit=TELEGRAM_MAX_LENGTH)),
+    ]
     with serve(channels, dialogue) as url:
         yield url
 
@@ -96,5 +102,6 @@ def whatsapp_alone(connectors: str, fake: FakePlatform) -> WhatsAppPatient:
 
 @pytest.fixture
 def telegram_alone(connectors: str, fake: FakePlatform) -> TelegramPatient:
-    return TelegramPatient(fake, connectors, telegram_settings(fake.url, limit=TELEGRAM_MAX_LENGTH),
-                           chat_id=50_000_000 + next(_patients))
+    return TelegramPatient(
+        fake, connectors, telegram_settings(fake.url, limit=TELEGRAM_MAX_LENGTH), chat_id=50_000_000 + next(_patients)
+    )

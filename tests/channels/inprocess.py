@@ -7,8 +7,9 @@ import asyncio
 import contextlib
 import threading
 import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Optional
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Sanic

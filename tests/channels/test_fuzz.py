@@ -9,15 +9,22 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import requests
 
 from channels.local_platform import (
-    FakePlatform, TelegramPatient, WhatsAppPatient, post_telegram, post_twilio, telegram_message_update,
-    twilio_incoming_form, twilio_signature,
+    FakePlatform,
+    TelegramPatient,
+    WhatsAppPatient,
+    post_telegram,
+    post_twilio,
+    telegram_message_update,
+    twilio_incoming_form,
+    twilio_signature,
 )
 from tests.channels import fuzz_corpus
 from tests.channels.settings import telegram_settings, whatsapp_settings
@@ -46,18 +53,22 @@ class Outcomes:
 
 def rest_sender(assistant: RunningAssistant) -> Callable[[str, str], str]:
     def send(sender: str, text: str) -> str:
-        response = requests.post(f"{assistant.rasa_url}/webhooks/rest/webhook",
-                                 json={"sender": sender, "message": text}, timeout=60)
+        response = requests.post(
+            f"{assistant.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60
+        )
         if response.status_code != 200:
             return f"refused {response.status_code}"
         return "answered" if response.json() else "no reply"
+
     return send
 
 
-def platform_sender(fake: FakePlatform, post: Callable[[str, str], requests.Response],
-                    recipient: Callable[[dict[str, Any]], Any]) -> Callable[[str, str], str]:
+def platform_sender(
+    fake: FakePlatform, post: Callable[[str, str], requests.Response], recipient: Callable[[dict[str, Any]], Any]
+) -> Callable[[str, str], str]:
     """Posts one platform message and checks that at least one reply went out to that sender through the fake
     (the connectors send before they answer the webhook, so the reply is there when the post returns)."""
+
     def send(sender: str, text: str) -> str:
         mark = fake.mark()
         response = post(sender, text)
@@ -65,6 +76,7 @@ def platform_sender(fake: FakePlatform, post: Callable[[str, str], requests.Resp
             return f"refused {response.status_code}"
         replies = [call for call in fake.since(mark) if recipient(call) == sender]
         return "answered" if replies else "no reply"
+
     return send
 
 
@@ -94,8 +106,11 @@ def telegram_sender(assistant: RunningAssistant, fake: FakePlatform) -> Callable
 
 def conversations(channel: str, count: int, seed: int) -> list[tuple[str, list[tuple[str, str]]]]:
     """The channel's share of generated messages, dealt round-robin to senders, MESSAGES_PER_CONVERSATION each."""
-    senders = {"rest": lambda n: f"fuzz-{n}", "whatsapp": lambda n: f"whatsapp:+4477009{n:05d}",
-               "telegram": lambda n: str(70_000_000 + n)}[channel]
+    senders = {
+        "rest": lambda n: f"fuzz-{n}",
+        "whatsapp": lambda n: f"whatsapp:+4477009{n:05d}",
+        "telegram": lambda n: str(70_000_000 + n),
+    }[channel]
     conversation_count = -(-count // MESSAGES_PER_CONVERSATION)
     dealt: list[tuple[str, list[tuple[str, str]]]] = [(senders(n), []) for n in range(conversation_count)]
     for number, message in enumerate(fuzz_corpus.messages(count, seed)):
@@ -106,8 +121,11 @@ def conversations(channel: str, count: int, seed: int) -> list[tuple[str, list[t
 def test_five_thousand_generated_messages_on_every_channel_are_answered_or_refused_with_4xx(
     channel_assistant: RunningAssistant, fake: FakePlatform
 ) -> None:
-    send = {"rest": rest_sender(channel_assistant), "whatsapp": whatsapp_sender(channel_assistant, fake),
-            "telegram": telegram_sender(channel_assistant, fake)}
+    send = {
+        "rest": rest_sender(channel_assistant),
+        "whatsapp": whatsapp_sender(channel_assistant, fake),
+        "telegram": telegram_sender(channel_assistant, fake),
+    }
     outcomes = Outcomes()
 
     def converse(channel: str, sender: str, messages: list[tuple[str, str]]) -> None:
@@ -120,9 +138,11 @@ def test_five_thousand_generated_messages_on_every_channel_are_answered_or_refus
 
     started = time.monotonic()
     with ThreadPoolExecutor(PARALLEL_CONVERSATIONS) as pool:
-        jobs = [pool.submit(converse, channel, sender, messages)
-                for seed, (channel, count) in enumerate(SHARE.items())
-                for sender, messages in conversations(channel, count, seed)]
+        jobs = [
+            pool.submit(converse, channel, sender, messages)
+            for seed, (channel, count) in enumerate(SHARE.items())
+            for sender, messages in conversations(channel, count, seed)
+        ]
         for job in jobs:
             job.result()
     seconds = time.monotonic() - started
@@ -143,28 +163,42 @@ def test_malformed_webhook_bodies_on_every_channel_get_4xx_or_are_ignored_never_
     statuses: dict[str, list[int]] = {"rest": [], "whatsapp": [], "telegram": [], "unsigned": []}
     rest = f"{channel_assistant.rasa_url}/webhooks/rest/webhook"
     for body in fuzz_corpus.malformed_rest_bodies():
-        statuses["rest"].append(requests.post(rest, data=body, timeout=60,
-                                              headers={"Content-Type": "application/json"}).status_code)
+        statuses["rest"].append(
+            requests.post(rest, data=body, timeout=60, headers={"Content-Type": "application/json"}).status_code
+        )
 
-    whatsapp = WhatsAppPatient(fake, channel_assistant.rasa_url, whatsapp_settings(fake.url),
-                               "whatsapp:+447700900999")
+    whatsapp = WhatsAppPatient(fake, channel_assistant.rasa_url, whatsapp_settings(fake.url), "whatsapp:+447700900999")
     settings = whatsapp.settings
     for form in fuzz_corpus.malformed_twilio_forms(whatsapp.sender, settings.whatsapp_number, settings.account_sid):
         statuses["whatsapp"].append(whatsapp.post(form).status_code)
     for form in ({"From": whatsapp.sender, "Body": "hi"}, {}):
-        statuses["unsigned"] += [whatsapp.post(form, signature=None).status_code,
-                                 whatsapp.post(form, signature="forged").status_code]
-    statuses["unsigned"].append(requests.post(whatsapp.post_url, data=b"\xff\x00=&&==", timeout=60,
-                                              headers={"X-Twilio-Signature": "x"}).status_code)
+        statuses["unsigned"] += [
+            whatsapp.post(form, signature=None).status_code,
+            whatsapp.post(form, signature="forged").status_code,
+        ]
+    statuses["unsigned"].append(
+        requests.post(
+            whatsapp.post_url, data=b"\xff\x00=&&==", timeout=60, headers={"X-Twilio-Signature": "x"}
+        ).status_code
+    )
 
     telegram = TelegramPatient(fake, channel_assistant.rasa_url, telegram_settings(fake.url), chat_id=71_000_001)
     for update in fuzz_corpus.malformed_telegram_updates(telegram.chat_id):
-        statuses["telegram"].append(post_telegram(telegram.post_url, update,
-                                                  telegram.settings.secret_token).status_code)
-    statuses["telegram"].append(requests.post(telegram.post_url, data=b"{not json", timeout=60, headers={
-        "X-Telegram-Bot-Api-Secret-Token": telegram.settings.secret_token}).status_code)
-    statuses["unsigned"] += [telegram.post({"update_id": 1}, secret=None).status_code,
-                             telegram.post({"update_id": 1}, secret="wrong").status_code]
+        statuses["telegram"].append(
+            post_telegram(telegram.post_url, update, telegram.settings.secret_token).status_code
+        )
+    statuses["telegram"].append(
+        requests.post(
+            telegram.post_url,
+            data=b"{not json",
+            timeout=60,
+            headers={"X-Telegram-Bot-Api-Secret-Token": telegram.settings.secret_token},
+        ).status_code
+    )
+    statuses["unsigned"] += [
+        telegram.post({"update_id": 1}, secret=None).status_code,
+        telegram.post({"update_id": 1}, secret="wrong").status_code,
+    ]
 
     print(f"\nmalformed bodies: { {channel: dict(Counter(codes)) for channel, codes in statuses.items()} }")
     assert all(code < 500 for codes in statuses.values() for code in codes), statuses

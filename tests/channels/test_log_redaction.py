@@ -14,12 +14,23 @@ NAME = "Marigold Featherstone"
 PHONE = "07400 271828"
 EMAIL = "marigold.featherstone@example.org"
 WHATSAPP_NUMBER = "+447400271829"
-SECRETS = (NAME, "Marigold", "Featherstone", PHONE, "07400271828", "+447400271828", "7400 271828", EMAIL,
-           WHATSAPP_NUMBER, "7400271829")
+SECRETS = (
+    NAME,
+    "Marigold",
+    "Featherstone",
+    PHONE,
+    "07400271828",
+    "+447400271828",
+    "7400 271828",
+    EMAIL,
+    WHATSAPP_NUMBER,
+    "7400271829",
+)
 
 
-def test_no_phone_email_or_name_reaches_either_servers_log(debug_channel_assistant: RunningAssistant,
-                                                           fake: FakePlatform) -> None:
+def test_no_phone_email_or_name_reaches_either_servers_log(
+    debug_channel_assistant: RunningAssistant, fake: FakePlatform
+) -> None:
     sender = f"booking-{uuid.uuid4().hex}"
 
     def say(message: str) -> str:
@@ -42,12 +53,15 @@ def test_no_phone_email_or_name_reaches_either_servers_log(debug_channel_assista
             break
     assert NAME in readback and PHONE in readback  # the details did reach the assistant
     say("/affirm")
-    whatsapp = WhatsAppPatient(fake, debug_channel_assistant.rasa_url, whatsapp_settings(fake.url),
-                               f"whatsapp:{WHATSAPP_NUMBER}")
+    whatsapp = WhatsAppPatient(
+        fake, debug_channel_assistant.rasa_url, whatsapp_settings(fake.url), f"whatsapp:{WHATSAPP_NUMBER}"
+    )
     assert whatsapp.say(f"I'm {NAME}, call me on {PHONE} or email {EMAIL}")
 
-    logs = {name: (debug_channel_assistant.work_dir / name).read_text(encoding="utf-8", errors="replace")
-            for name in ("rasa.log", "actions.log")}
+    logs = {
+        name: (debug_channel_assistant.work_dir / name).read_text(encoding="utf-8", errors="replace")
+        for name in ("rasa.log", "actions.log")
+    }
     # Rasa's debug log repeats every message, slot and tracker, so there redaction must have happened. The action
     # server logs no personal details of its own even at debug level; the notice shows it redacts all the same.
     assert f'"parse_data_text": "{REDACTED}"' in logs["rasa.log"]

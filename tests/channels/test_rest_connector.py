@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 import requests
@@ -41,23 +41,26 @@ def test_the_client_cannot_claim_another_input_channel(rest_url: str, dialogue: 
     assert dialogue.received[0].input_channel == "rest"
 
 
-@pytest.mark.parametrize("body, problem", [
-    (b"", "Expected a JSON object"),
-    (b"{not json", "not valid JSON"),
-    (b"\xff\xfe\x00", "not valid JSON"),
-    (b"null", "Expected a JSON object"),
-    (b"[1, 2]", "Expected a JSON object"),
-    (b'"hello"', "Expected a JSON object"),
-    (b'{"message": "hi"}', '"sender"'),
-    (b'{"sender": "", "message": "hi"}', '"sender"'),
-    (b'{"sender": "\\u0000", "message": "hi"}', '"sender"'),
-    (b'{"sender": 12, "message": "hi"}', '"sender"'),
-    (b'{"sender": "' + b"x" * 129 + b'", "message": "hi"}', '"sender"'),
-    (b'{"sender": "abc"}', '"message"'),
-    (b'{"sender": "abc", "message": 5}', '"message"'),
-    (b'{"sender": "abc", "message": ["hi"]}', '"message"'),
-    (b'{"sender": "abc", "message": "hi", "metadata": "x"}', '"metadata"'),
-])
+@pytest.mark.parametrize(
+    "body, problem",
+    [
+        (b"", "Expected a JSON object"),
+        (b"{not json", "not valid JSON"),
+        (b"\xff\xfe\x00", "not valid JSON"),
+        (b"null", "Expected a JSON object"),
+        (b"[1, 2]", "Expected a JSON object"),
+        (b'"hello"', "Expected a JSON object"),
+        (b'{"message": "hi"}', '"sender"'),
+        (b'{"sender": "", "message": "hi"}', '"sender"'),
+        (b'{"sender": "\\u0000", "message": "hi"}', '"sender"'),
+        (b'{"sender": 12, "message": "hi"}', '"sender"'),
+        (b'{"sender": "' + b"x" * 129 + b'", "message": "hi"}', '"sender"'),
+        (b'{"sender": "abc"}', '"message"'),
+        (b'{"sender": "abc", "message": 5}', '"message"'),
+        (b'{"sender": "abc", "message": ["hi"]}', '"message"'),
+        (b'{"sender": "abc", "message": "hi", "metadata": "x"}', '"metadata"'),
+    ],
+)
 def test_malformed_bodies_get_400_saying_what_is_wrong_and_never_reach_the_dialogue(
     rest_url: str, dialogue: StandInDialogue, body: bytes, problem: str
 ) -> None:

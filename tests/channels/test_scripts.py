@@ -15,7 +15,13 @@ from channels.whatsapp import WhatsAppInput
 from scripts.channel_try import converse
 from tests.channels.inprocess import StandInDialogue, serve
 from tests.channels.settings import (
-    ACCOUNT_SID, AUTH_TOKEN, BOT_TOKEN, CLINIC_NUMBER, PUBLIC_WEBHOOK_URL, SECRET, telegram_settings,
+    ACCOUNT_SID,
+    AUTH_TOKEN,
+    BOT_TOKEN,
+    CLINIC_NUMBER,
+    PUBLIC_WEBHOOK_URL,
+    SECRET,
+    telegram_settings,
     whatsapp_settings,
 )
 from tests.model.assistant import free_port
@@ -30,15 +36,26 @@ def script_env(**variables: str) -> dict[str, str]:
 
 
 def run_script(name: str, *args: str, **variables: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "scripts" / name), *args], env=script_env(**variables),
-                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / name), *args],
+        env=script_env(**variables),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
 
 
 def test_set_webhook_registers_the_url_with_the_secret_token(fake: FakePlatform) -> None:
     mark = fake.mark()
     url = "https://assistant.example-clinic.co.uk/webhooks/telegram/webhook"
-    result = run_script("telegram_set_webhook.py", TELEGRAM_BOT_TOKEN=BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET=SECRET,
-                        TELEGRAM_WEBHOOK_URL=url, TELEGRAM_API_BASE_URL=fake.url)
+    result = run_script(
+        "telegram_set_webhook.py",
+        TELEGRAM_BOT_TOKEN=BOT_TOKEN,
+        TELEGRAM_WEBHOOK_SECRET=SECRET,
+        TELEGRAM_WEBHOOK_URL=url,
+        TELEGRAM_API_BASE_URL=fake.url,
+    )
     assert result.returncode == 0, result.stderr
     [call] = fake.telegram_calls("setWebhook", mark=mark)
     assert call["token"] == BOT_TOKEN
@@ -54,14 +71,20 @@ def test_set_webhook_refuses_without_its_settings(fake: FakePlatform) -> None:
     assert result.returncode == 2 and "TELEGRAM_BOT_TOKEN" in result.stderr
     result = run_script("telegram_set_webhook.py", TELEGRAM_BOT_TOKEN=BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET=SECRET)
     assert result.returncode == 2 and "TELEGRAM_WEBHOOK_URL" in result.stderr
-    result = run_script("telegram_set_webhook.py", TELEGRAM_BOT_TOKEN=BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET=SECRET,
-                        TELEGRAM_WEBHOOK_URL="http://insecure.example/webhooks/telegram/webhook")
+    result = run_script(
+        "telegram_set_webhook.py",
+        TELEGRAM_BOT_TOKEN=BOT_TOKEN,
+        TELEGRAM_WEBHOOK_SECRET=SECRET,
+        TELEGRAM_WEBHOOK_URL="http://insecure.example/webhooks/telegram/webhook",
+    )
     assert result.returncode == 2 and "https" in result.stderr
     assert fake.since(mark) == []
 
 
-YES_NO = {"text": "Shall I explain?", "buttons": [{"title": "Yes", "payload": "/affirm"},
-                                                   {"title": "No", "payload": "/deny"}]}
+YES_NO = {
+    "text": "Shall I explain?",
+    "buttons": [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}],
+}
 
 
 def test_channel_try_prints_the_whatsapp_conversation(
@@ -94,13 +117,36 @@ def test_channel_try_against_a_running_server(dialogue: StandInDialogue) -> None
     dialogue.reply = {"text": "Hello. How can I help?"}
     with serve([WhatsAppInput(whatsapp_settings(api)), TelegramInput(telegram_settings(api))], dialogue) as server:
         whatsapp = run_script(
-            "channel_try.py", "whatsapp", "my back hurts", "--server", server,
-            TWILIO_ACCOUNT_SID=ACCOUNT_SID, TWILIO_AUTH_TOKEN=AUTH_TOKEN, TWILIO_WHATSAPP_NUMBER=CLINIC_NUMBER,
-            TWILIO_WEBHOOK_URL=PUBLIC_WEBHOOK_URL, TWILIO_API_BASE_URL=api)
-        telegram = run_script("channel_try.py", "telegram", "/start", "--server", server,
-                              TELEGRAM_BOT_TOKEN=BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET=SECRET, TELEGRAM_API_BASE_URL=api)
-        refused = run_script("channel_try.py", "telegram", "hi", "--server", server, TELEGRAM_BOT_TOKEN=BOT_TOKEN,
-                             TELEGRAM_WEBHOOK_SECRET=SECRET)
+            "channel_try.py",
+            "whatsapp",
+            "my back hurts",
+            "--server",
+            server,
+            TWILIO_ACCOUNT_SID=ACCOUNT_SID,
+            TWILIO_AUTH_TOKEN=AUTH_TOKEN,
+            TWILIO_WHATSAPP_NUMBER=CLINIC_NUMBER,
+            TWILIO_WEBHOOK_URL=PUBLIC_WEBHOOK_URL,
+            TWILIO_API_BASE_URL=api,
+        )
+        telegram = run_script(
+            "channel_try.py",
+            "telegram",
+            "/start",
+            "--server",
+            server,
+            TELEGRAM_BOT_TOKEN=BOT_TOKEN,
+            TELEGRAM_WEBHOOK_SECRET=SECRET,
+            TELEGRAM_API_BASE_URL=api,
+        )
+        refused = run_script(
+            "channel_try.py",
+            "telegram",
+            "hi",
+            "--server",
+            server,
+            TELEGRAM_BOT_TOKEN=BOT_TOKEN,
+            TELEGRAM_WEBHOOK_SECRET=SECRET,
+        )
     assert whatsapp.returncode == 0, whatsapp.stderr
     assert "you  > my back hurts\nbot  > Hello. How can I help?" in whatsapp.stdout
     assert telegram.returncode == 0, telegram.stderr

@@ -20,9 +20,7 @@ def words(text: str) -> list[str]:
     return text.replace("**", "").split()
 
 
-def test_start_greets_with_an_inline_keyboard(
-    telegram: TelegramPatient, channel_assistant: RunningAssistant
-) -> None:
+def test_start_greets_with_an_inline_keyboard(telegram: TelegramPatient, channel_assistant: RunningAssistant) -> None:
     calls = telegram.say("/start")
     [rest] = channel_assistant.send("hello")
     messages = [call for call in calls if call["method"] == "sendMessage"]
@@ -31,7 +29,8 @@ def test_start_greets_with_an_inline_keyboard(
     assert [("reply_markup" in call["payload"]) for call in messages] == [False] * (len(messages) - 1) + [True]
     keyboard = messages[-1]["payload"]["reply_markup"]["inline_keyboard"]
     assert [(row[0]["text"], row[0]["callback_data"]) for row in keyboard] == [
-        (button["title"], button["payload"]) for button in rest["buttons"]]
+        (button["title"], button["payload"]) for button in rest["buttons"]
+    ]
 
 
 def test_a_long_answer_is_split_at_sentence_boundaries(
@@ -79,12 +78,14 @@ def test_a_sticker_is_answered_kindly(telegram: TelegramPatient) -> None:
     assert sent_texts(telegram.say(None)) == [NO_TEXT_REPLY]
 
 
-def test_red_flags_get_999_with_the_emphasis_kept(telegram: TelegramPatient,
-                                                  channel_assistant: RunningAssistant) -> None:
+def test_red_flags_get_999_with_the_emphasis_kept(
+    telegram: TelegramPatient, channel_assistant: RunningAssistant
+) -> None:
     message = "my back hurts and i cant feel my bum and i wet myself"
     calls = telegram.say(message)
     texts = " ".join(sent_texts(calls))
     assert "999" in texts and "**" not in texts
     if "**" in channel_assistant.texts(channel_assistant.send(message)):
-        assert any(call["payload"].get("entities") for call in calls if call["method"] == "sendMessage"), \
+        assert any(call["payload"].get("entities") for call in calls if call["method"] == "sendMessage"), (
             "the website's **bold** is bold on Telegram"
+        )

@@ -7,16 +7,22 @@ import pytest
 import requests
 
 from channels.common import NO_TEXT_REPLY, SORRY_REPLY, TELEGRAM_MAX_LENGTH, text_length
-from channels.local_platform import (
-    FakePlatform, TelegramPatient, sent_texts, telegram_callback_update, telegram_message_update,
-)
 from channels.limits import RATE_LIMITED_REPLY, LimitSettings, MessageGate
+from channels.local_platform import (
+    FakePlatform,
+    TelegramPatient,
+    sent_texts,
+    telegram_callback_update,
+    telegram_message_update,
+)
 from channels.telegram import TelegramInput, telegram_messages
 from tests.channels.inprocess import StandInDialogue, serve
 from tests.channels.settings import BOT_TOKEN, SECRET, telegram_settings
 
-YES_NO = {"text": "Would you like some tips?", "buttons": [{"title": "Yes", "payload": "/affirm"},
-                                                            {"title": "No thanks", "payload": "/deny"}]}
+YES_NO = {
+    "text": "Would you like some tips?",
+    "buttons": [{"title": "Yes", "payload": "/affirm"}, {"title": "No thanks", "payload": "/deny"}],
+}
 
 
 def test_a_message_reaches_the_dialogue_and_the_reply_is_plain_text(
@@ -27,8 +33,10 @@ def test_a_message_reaches_the_dialogue_and_the_reply_is_plain_text(
     assert dialogue.texts == ["my back hurts"]
     assert dialogue.received[0].sender_id == f"telegram:{telegram_alone.chat_id}"
     assert call["method"] == "sendMessage" and call["token"] == BOT_TOKEN
-    assert call["payload"] == {"chat_id": telegram_alone.chat_id,
-                               "text": "See https://www.nhs.uk/conditions/back-pain/ <b>for more</b>."}
+    assert call["payload"] == {
+        "chat_id": telegram_alone.chat_id,
+        "text": "See https://www.nhs.uk/conditions/back-pain/ <b>for more</b>.",
+    }
     assert "parse_mode" not in call["payload"], "plain text: Telegram links the URL, markup stays literal"
 
 
@@ -75,8 +83,12 @@ def test_buttons_become_an_inline_keyboard_and_a_tap_sends_the_payload(
 ) -> None:
     dialogue.reply = YES_NO
     [call] = telegram_alone.say("hi")
-    assert call["payload"]["reply_markup"] == {"inline_keyboard": [
-        [{"text": "Yes", "callback_data": "/affirm"}], [{"text": "No thanks", "callback_data": "/deny"}]]}
+    assert call["payload"]["reply_markup"] == {
+        "inline_keyboard": [
+            [{"text": "Yes", "callback_data": "/affirm"}],
+            [{"text": "No thanks", "callback_data": "/deny"}],
+        ]
+    }
     calls = telegram_alone.tap("No thanks")
     assert calls[0]["method"] == "answerCallbackQuery" and calls[0]["payload"]["callback_query_id"]
     assert dialogue.texts == ["hi", "/deny"]
@@ -87,8 +99,10 @@ def test_a_payload_too_long_for_callback_data_goes_by_number(
     telegram_alone: TelegramPatient, dialogue: StandInDialogue
 ) -> None:
     long_payload = '/inform{"condition": "a very long condition name that will not fit in sixty-four bytes"}'
-    dialogue.reply = {"text": "Which one?", "buttons": [{"title": "Short", "payload": "/affirm"},
-                                                        {"title": "Long", "payload": long_payload}]}
+    dialogue.reply = {
+        "text": "Which one?",
+        "buttons": [{"title": "Short", "payload": "/affirm"}, {"title": "Long", "payload": long_payload}],
+    }
     [call] = telegram_alone.say("hi")
     keyboard = call["payload"]["reply_markup"]["inline_keyboard"]
     assert [row[0]["callback_data"] for row in keyboard] == ["/affirm", "#2"]
@@ -101,8 +115,12 @@ def test_callback_data_we_never_offered_is_ignored(
 ) -> None:
     dialogue.reply = YES_NO
     telegram_alone.say("hi")
-    update = telegram_callback_update(telegram_alone.next_update_id(), telegram_alone.chat_id,
-                                      '/inform{"conditions": ["x"]}', telegram_alone.last_keyboard_message)
+    update = telegram_callback_update(
+        telegram_alone.next_update_id(),
+        telegram_alone.chat_id,
+        '/inform{"conditions": ["x"]}',
+        telegram_alone.last_keyboard_message,
+    )
     calls = telegram_alone.deliver(update)
     assert [call["method"] for call in calls] == ["answerCallbackQuery"], "the spinner stops, nothing else"
     assert dialogue.texts == ["hi"]
@@ -113,8 +131,9 @@ def test_a_tap_on_a_message_too_old_to_be_included_still_works(
 ) -> None:
     dialogue.reply = YES_NO
     telegram_alone.say("hi")
-    telegram_alone.deliver(telegram_callback_update(telegram_alone.next_update_id(), telegram_alone.chat_id,
-                                                    "/affirm", message=None))
+    telegram_alone.deliver(
+        telegram_callback_update(telegram_alone.next_update_id(), telegram_alone.chat_id, "/affirm", message=None)
+    )
     assert dialogue.texts == ["hi", "/affirm"]
 
 
@@ -143,9 +162,7 @@ def test_a_repeated_update_is_answered_once(
     assert len(sent_texts(telegram_alone.calls(mark))) == 1
 
 
-def test_a_message_without_text_is_answered_kindly(
-    telegram_alone: TelegramPatient, dialogue: StandInDialogue
-) -> None:
+def test_a_message_without_text_is_answered_kindly(telegram_alone: TelegramPatient, dialogue: StandInDialogue) -> None:
     assert sent_texts(telegram_alone.say(None)) == [NO_TEXT_REPLY]
     assert dialogue.received == []
 
@@ -164,8 +181,9 @@ def test_group_chats_and_edited_messages_are_not_served(
 
 
 def test_a_body_that_is_not_an_update_is_a_bad_request(telegram_alone: TelegramPatient) -> None:
-    response = requests.post(telegram_alone.post_url, data="not json", timeout=10,
-                             headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+    response = requests.post(
+        telegram_alone.post_url, data="not json", timeout=10, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    )
     assert response.status_code == 400
 
 
@@ -179,8 +197,9 @@ def test_a_failing_dialogue_gets_an_apology_not_silence(
 def test_rate_limiting_is_waited_out_once(
     telegram_alone: TelegramPatient, dialogue: StandInDialogue, fake: FakePlatform
 ) -> None:
-    fake.telegram_errors.append({"error_code": 429, "description": "Too Many Requests: retry after 1",
-                                 "parameters": {"retry_after": 1}})
+    fake.telegram_errors.append(
+        {"error_code": 429, "description": "Too Many Requests: retry after 1", "parameters": {"retry_after": 1}}
+    )
     calls = telegram_alone.say("hello")
     assert [call.get("error", {}).get("error_code") for call in calls] == [429, None]
     assert sent_texts(calls) == ["Hello. How can I help?"]

@@ -61,8 +61,11 @@ def test_the_patient_picks_an_option_by_number_or_words(
 ) -> None:
     [greeting] = channel_assistant.send("hello", sender=uuid.uuid4().hex)
     whatsapp.say("hello")
-    index, button = next((index, button) for index, button in enumerate(greeting["buttons"])
-                         if KB.for_intent(button["payload"].lstrip("/")) and index > 0)
+    index, button = next(
+        (index, button)
+        for index, button in enumerate(greeting["buttons"])
+        if KB.for_intent(button["payload"].lstrip("/")) and index > 0
+    )
     reply = str(index + 1) if choose == "number" else button["title"].lower().rstrip("?")
     assert first_sentence(button["payload"]) in " ".join(whatsapp.say(reply))
 
@@ -71,8 +74,12 @@ def test_a_forged_request_is_refused_and_nothing_is_sent(whatsapp: WhatsAppPatie
     form = whatsapp.form("my back hurts and i cant feel my bum")
     mark = fake.mark()
     assert whatsapp.post(form, signature=None).status_code == 403
-    assert whatsapp.post(form, signature=twilio_signature("not-our-token", whatsapp.settings.webhook_url, form)
-                         ).status_code == 403
+    assert (
+        whatsapp.post(
+            form, signature=twilio_signature("not-our-token", whatsapp.settings.webhook_url, form)
+        ).status_code
+        == 403
+    )
     assert whatsapp.post(form, signature=twilio_signature(AUTH_TOKEN, whatsapp.post_url, form)).status_code == 403
     assert fake.since(mark) == []
 
@@ -149,8 +156,11 @@ def test_a_patient_books_over_whatsapp_answering_options_by_number_and_by_words(
         assert detail in " ".join(readback), detail
     handoff = " ".join(whatsapp.say(option_number(readback[-1], "yes")))
 
-    stored = [saved.request for saved in BookingStore(channel_assistant.work_dir / "bookings.db").list()
-              if saved.request.name == "Harriet Cole"]
+    stored = [
+        saved.request
+        for saved in BookingStore(channel_assistant.work_dir / "bookings.db").list()
+        if saved.request.name == "Harriet Cole"
+    ]
     assert len(stored) == 1
     request = stored[0]
     assert request.reference in handoff and "what happens next" in handoff.lower()

@@ -16,8 +16,10 @@ from channels.whatsapp import WhatsAppInput
 from tests.channels.inprocess import StandInDialogue, serve
 from tests.channels.settings import ACCOUNT_SID, AUTH_TOKEN, CLINIC_NUMBER, PUBLIC_WEBHOOK_URL, whatsapp_settings
 
-YES_NO = {"text": "Would you like some tips?", "buttons": [{"title": "Yes", "payload": "/affirm"},
-                                                            {"title": "No thanks", "payload": "/deny"}]}
+YES_NO = {
+    "text": "Would you like some tips?",
+    "buttons": [{"title": "Yes", "payload": "/affirm"}, {"title": "No thanks", "payload": "/deny"}],
+}
 
 
 def test_a_signed_message_reaches_the_dialogue_and_the_reply_goes_back_through_twilio(
@@ -34,13 +36,16 @@ def test_a_signed_message_reaches_the_dialogue_and_the_reply_goes_back_through_t
     assert call["account_sid"] == ACCOUNT_SID and call["user"] == ACCOUNT_SID
 
 
-@pytest.mark.parametrize("signature", [
-    None,  # unsigned
-    "",
-    "bm90IGEgc2lnbmF0dXJl",  # made up
-    "wrong-token",  # signed with another account's token
-    "local-url",  # signed over the address the server sees, not the public URL Twilio was given
-])
+@pytest.mark.parametrize(
+    "signature",
+    [
+        None,  # unsigned
+        "",
+        "bm90IGEgc2lnbmF0dXJl",  # made up
+        "wrong-token",  # signed with another account's token
+        "local-url",  # signed over the address the server sees, not the public URL Twilio was given
+    ],
+)
 def test_an_unsigned_or_forged_request_is_refused_and_never_reaches_the_dialogue(
     whatsapp_alone: WhatsAppPatient, dialogue: StandInDialogue, fake: FakePlatform, signature: str
 ) -> None:
@@ -78,8 +83,9 @@ def test_buttons_become_one_numbered_message(whatsapp_alone: WhatsAppPatient, di
     assert whatsapp_alone.say("hi") == [f"Would you like some tips?\n\n1. Yes\n2. No thanks\n{BUTTONS_HINT}"]
 
 
-@pytest.mark.parametrize("answer, payload", [("1", "/affirm"), ("2", "/deny"), ("2.", "/deny"),
-                                             ("no thanks", "/deny"), ("YES", "/affirm")])
+@pytest.mark.parametrize(
+    "answer, payload", [("1", "/affirm"), ("2", "/deny"), ("2.", "/deny"), ("no thanks", "/deny"), ("YES", "/affirm")]
+)
 def test_the_number_or_the_words_pick_the_button(
     whatsapp_alone: WhatsAppPatient, dialogue: StandInDialogue, answer: str, payload: str
 ) -> None:
@@ -105,8 +111,9 @@ def test_buttons_are_remembered_per_patient(
 ) -> None:
     dialogue.reply = YES_NO
     whatsapp_alone.say("hi")
-    other = WhatsAppPatient(fake, whatsapp_alone.post_url.rsplit("/webhooks", 1)[0], whatsapp_alone.settings,
-                            "whatsapp:+447700900999")
+    other = WhatsAppPatient(
+        fake, whatsapp_alone.post_url.rsplit("/webhooks", 1)[0], whatsapp_alone.settings, "whatsapp:+447700900999"
+    )
     dialogue.reply = {"text": "Hello."}
     other.say("1")
     assert dialogue.texts[-1] == "1", "another patient's buttons do not apply"
@@ -133,7 +140,8 @@ def test_a_long_answer_is_split_at_sentence_boundaries_under_twilios_limit(
 def test_bold_becomes_whatsapp_bold(whatsapp_alone: WhatsAppPatient, dialogue: StandInDialogue) -> None:
     dialogue.reply = {"text": "**Please call 999 or go to A&E now.** You told me about numbness."}
     assert whatsapp_alone.say("i cant feel my bum") == [
-        "*Please call 999 or go to A&E now.* You told me about numbness."]
+        "*Please call 999 or go to A&E now.* You told me about numbness."
+    ]
 
 
 @pytest.mark.parametrize("body, media", [(None, 1), ("", 0), ("   ", 0), (None, 0)])
@@ -149,8 +157,14 @@ def test_a_message_without_text_is_answered_kindly(
 def test_a_status_callback_about_our_own_message_is_ignored(
     whatsapp_alone: WhatsAppPatient, dialogue: StandInDialogue, fake: FakePlatform
 ) -> None:
-    form = {"MessageSid": "SM" + "1" * 32, "MessageStatus": "delivered", "AccountSid": ACCOUNT_SID,
-            "From": CLINIC_NUMBER, "To": whatsapp_alone.sender, "ApiVersion": "2010-04-01"}
+    form = {
+        "MessageSid": "SM" + "1" * 32,
+        "MessageStatus": "delivered",
+        "AccountSid": ACCOUNT_SID,
+        "From": CLINIC_NUMBER,
+        "To": whatsapp_alone.sender,
+        "ApiVersion": "2010-04-01",
+    }
     mark = fake.mark()
     assert whatsapp_alone.post(form).status_code == 200
     assert dialogue.received == [] and fake.since(mark) == []

@@ -12,9 +12,10 @@ import datetime as dt
 import json
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Iterator, Optional
+from typing import Any, Optional
 from urllib.parse import parse_qs, urlparse
 
 API_KEY = "MS0xLWZha2Vfa2V5X2Zvcl90ZXN0cw-uk1"
@@ -24,13 +25,17 @@ API_KEY = "MS0xLWZha2Vfa2V5X2Zvcl90ZXN0cw-uk1"
 class ClinikoState:
     api_key: str = API_KEY
     businesses: list[dict[str, Any]] = field(default_factory=lambda: [{"id": "101", "business_name": "Example Clinic"}])
-    appointment_types: list[dict[str, Any]] = field(default_factory=lambda: [
-        {"id": "201", "name": "Free assessment", "duration_in_minutes": 30},
-        {"id": "202", "name": "Physiotherapy", "duration_in_minutes": 45},
-    ])
-    practitioners: list[dict[str, Any]] = field(default_factory=lambda: [
-        {"id": "301", "first_name": "Alex", "last_name": "Morgan", "label": "Alex Morgan"},
-    ])
+    appointment_types: list[dict[str, Any]] = field(
+        default_factory=lambda: [
+            {"id": "201", "name": "Free assessment", "duration_in_minutes": 30},
+            {"id": "202", "name": "Physiotherapy", "duration_in_minutes": 45},
+        ]
+    )
+    practitioners: list[dict[str, Any]] = field(
+        default_factory=lambda: [
+            {"id": "301", "first_name": "Alex", "last_name": "Morgan", "label": "Alex Morgan"},
+        ]
+    )
     free_times: list[str] = field(default_factory=list)  # UTC "YYYY-MM-DDTHH:MM:SSZ"
     patients: list[dict[str, Any]] = field(default_factory=list)
     appointments: list[dict[str, Any]] = field(default_factory=list)
@@ -97,10 +102,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _page(self, key: str, items: list[dict[str, Any]], query: dict[str, list[str]]) -> None:
         per_page = int((query.get("per_page") or ["50"])[0])
         page = int((query.get("page") or ["1"])[0])
-        chunk = items[(page - 1) * per_page: page * per_page]
+        chunk = items[(page - 1) * per_page : page * per_page]
         links = {"self": f"{self.path}"}
         if page * per_page < len(items):
-            links["next"] = f"http://{self.headers['Host']}{urlparse(self.path).path}?page={page + 1}&per_page={per_page}"
+            links["next"] = (
+                f"http://{self.headers['Host']}{urlparse(self.path).path}?page={page + 1}&per_page={per_page}"
+            )
         self._send(200, {key: chunk, "total_entries": len(items), "links": links})
 
     @staticmethod
@@ -122,8 +129,11 @@ class _Handler(BaseHTTPRequestHandler):
             return self._page("practitioners", state.practitioners, query)
         if method == "GET" and len(parts) == 7 and parts[0] == "businesses" and parts[6] == "available_times":
             business, practitioner, appointment_type = parts[1], parts[3], parts[5]
-            if business not in {b["id"] for b in state.businesses} or practitioner not in {
-                    p["id"] for p in state.practitioners} or appointment_type not in {t["id"] for t in state.appointment_types}:
+            if (
+                business not in {b["id"] for b in state.businesses}
+                or practitioner not in {p["id"] for p in state.practitioners}
+                or appointment_type not in {t["id"] for t in state.appointment_types}
+            ):
                 return self._send(404, {"message": "Not found"})
             try:
                 start = dt.date.fromisoformat(query["from"][0])
@@ -131,8 +141,9 @@ class _Handler(BaseHTTPRequestHandler):
             except (KeyError, ValueError):
                 return self._send(422, {"message": "from and to are required", "errors": {"from": ["is required"]}})
             if (end - start).days > 7 or end < start:
-                return self._send(422, {"message": "Invalid date range",
-                                        "errors": {"to": ["cannot be more than 7 days after from"]}})
+                return self._send(
+                    422, {"message": "Invalid date range", "errors": {"to": ["cannot be more than 7 days after from"]}}
+                )
             taken = {a["starts_at"] for a in state.appointments}
             times = [t for t in state.free_times if start <= dt.date.fromisoformat(t[:10]) <= end and t not in taken]
             return self._page("available_times", [{"appointment_start": t} for t in times], query)
@@ -154,17 +165,19 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._send(422, {"message": "Validation failed", "errors": missing})
             if not any(p["id"] == str(body["patient_id"]) for p in state.patients):
                 return self._send(404, {"message": "Patient not found"})
-            if body["starts_at"] not in state.free_times or any(a["starts_at"] == body["starts_at"] for a in state.appointments):
+            if body["starts_at"] not in state.free_times or any(
+                a["starts_at"] == body["starts_at"] for a in state.appointments
+            ):
                 return self._send(422, {"message": "Validation failed", "errors": {"starts_at": ["is not available"]}})
             appointment = {"id": str(5000 + len(state.appointments)), **{k: str(v) for k, v in body.items()}}
             state.appointments.append(appointment)
             return self._send(201, appointment)
         return self._send(404, {"message": "Not found"})
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server naming
+    def do_GET(self) -> None:
         self._route("GET")
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self._route("POST")
 
 

@@ -9,9 +9,10 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Optional, Sequence
+from typing import Any, Optional
 
 import requests
 
@@ -76,15 +77,19 @@ LOGGING = ["--logging-config-file", str(ROOT / "logging.yml")]
 
 
 def spawn(args: list[str], log: Path, extra_env: Optional[Mapping[str, str]] = None) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2", **TEST_RATE_LIMITS,
-           **(extra_env or {})}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2", **TEST_RATE_LIMITS, **(extra_env or {})}
     return subprocess.Popen(args, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
 
 
 @contextlib.contextmanager
 def start_assistant(
-    model: Path, work_dir: Path, timeout: float = 420, cors_origins: Optional[Sequence[str]] = None,
-    credentials: Optional[Path] = None, env: Optional[Mapping[str, str]] = None, debug: bool = False,
+    model: Path,
+    work_dir: Path,
+    timeout: float = 420,
+    cors_origins: Optional[Sequence[str]] = None,
+    credentials: Optional[Path] = None,
+    env: Optional[Mapping[str, str]] = None,
+    debug: bool = False,
 ) -> Iterator[RunningAssistant]:
     """cors_origins: the web pages (origins) whose scripts may call the REST channel, as `rasa run --cors`.
     credentials: a credentials file to use instead of the project's credentials.yml (the channels to serve).
@@ -95,16 +100,34 @@ def start_assistant(
     log_flags = [*LOGGING, *(["--debug"] if debug else [])]
     endpoints = write_endpoints(work_dir, action_port)
     processes = [
-        spawn([RASA, "run", "actions", "--actions", "actions", "--port", str(action_port), *log_flags],
-              work_dir / "actions.log", env)
+        spawn(
+            [RASA, "run", "actions", "--actions", "actions", "--port", str(action_port), *log_flags],
+            work_dir / "actions.log",
+            env,
+        )
     ]
     try:
         wait_until_ready(f"http://127.0.0.1:{action_port}/health", processes[0], timeout)
-        processes.append(spawn(
-            [*RASA_WITH_FIXES, "run", "--model", str(model), "--port", str(rasa_port), "--endpoints", str(endpoints),
-             "--credentials", str(credentials or ROOT / "credentials.yml"), *cors, *log_flags],
-            work_dir / "rasa.log", env,
-        ))
+        processes.append(
+            spawn(
+                [
+                    *RASA_WITH_FIXES,
+                    "run",
+                    "--model",
+                    str(model),
+                    "--port",
+                    str(rasa_port),
+                    "--endpoints",
+                    str(endpoints),
+                    "--credentials",
+                    str(credentials or ROOT / "credentials.yml"),
+                    *cors,
+                    *log_flags,
+                ],
+                work_dir / "rasa.log",
+                env,
+            )
+        )
         wait_until_ready(f"http://127.0.0.1:{rasa_port}/", processes[1], timeout)
         yield RunningAssistant(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", work_dir)
     finally:

@@ -3,8 +3,8 @@ Rasa server with the REST channel) on free local ports."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 

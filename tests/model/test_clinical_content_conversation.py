@@ -31,12 +31,16 @@ def opening(entry_id: str) -> str:
 
 # --- finding 1: pregnancy and breastfeeding with a named medicine ------------------------------------------
 
-@pytest.mark.parametrize("message, words", [
-    ("i'm pregnant, can i take codeine?", "not usually recommended in pregnancy"),
-    ("can i take co-codamol while pregnant?", "not usually recommended in pregnancy"),
-    ("can i take tramadol when i'm breastfeeding", "Ask a pharmacist or GP before you take"),
-    ("is diazepam safe when breastfeeding?", "Ask a pharmacist or GP before you take"),
-])
+
+@pytest.mark.parametrize(
+    "message, words",
+    [
+        ("i'm pregnant, can i take codeine?", "not usually recommended in pregnancy"),
+        ("can i take co-codamol while pregnant?", "not usually recommended in pregnancy"),
+        ("can i take tramadol when i'm breastfeeding", "Ask a pharmacist or GP before you take"),
+        ("is diazepam safe when breastfeeding?", "Ask a pharmacist or GP before you take"),
+    ],
+)
 def test_pregnancy_with_a_medicine_says_what_is_known(assistant: RunningAssistant, message: str, words: str) -> None:
     text = assistant.texts(assistant.send(message))
     assert words in text and FALSE_REASSURANCE not in text.lower()
@@ -66,18 +70,38 @@ def test_pregnancy_given_after_the_medicine_overview(assistant: RunningAssistant
 
 # --- finding 3: every warning sign reaches the person ------------------------------------------------------
 
+
 @pytest.mark.parametrize("message", ["when should i get help for back pain?", "when should i worry about my back?"])
 def test_when_to_get_help_names_every_sign(assistant: RunningAssistant, message: str) -> None:
     text = assistant.texts(assistant.send(message))
-    for sign in ("erection", "chest pain", "serious accident", "lump", "changed shape", "cough, sneeze or poo",
-                 "between your shoulders", "had cancer", "steroids", "osteoporosis", "worse at night"):
+    for sign in (
+        "erection",
+        "chest pain",
+        "serious accident",
+        "lump",
+        "changed shape",
+        "cough, sneeze or poo",
+        "between your shoulders",
+        "had cancer",
+        "steroids",
+        "osteoporosis",
+        "worse at night",
+    ):
         assert sign in text, sign
     assert "Please call 999 or go to A&E now" not in text, "a list of signs is not an emergency reply"
 
 
 def test_symptom_check_without_signs_names_the_other_signs(assistant: RunningAssistant) -> None:
-    answers = conversation(assistant, "can you check if my back pain is serious", "no", "/deny", "nope",
-                           "no fever", "no", "never had cancer")
+    answers = conversation(
+        assistant,
+        "can you check if my back pain is serious",
+        "no",
+        "/deny",
+        "nope",
+        "no fever",
+        "no",
+        "never had cancer",
+    )
     last = answers[-1]
     assert "none of those suggests" in last
     for sign in ("weight loss", "lump", "between your shoulders", "cough, sneeze or poo", "chest pain", "erection"):
@@ -87,8 +111,10 @@ def test_symptom_check_without_signs_names_the_other_signs(assistant: RunningAss
 
 # --- findings 4 to 6: medicines together, diazepam, allergy, Nurofen Plus, gels ---------------------------
 
-@pytest.mark.parametrize("message", ["can i take codeine and diazepam together?",
-                                     "is it safe to take tramadol with diazepam?"])
+
+@pytest.mark.parametrize(
+    "message", ["can i take codeine and diazepam together?", "is it safe to take tramadol with diazepam?"]
+)
 def test_opioid_with_diazepam_warns_about_breathing(assistant: RunningAssistant, message: str) -> None:
     text = assistant.texts(assistant.send(message))
     assert "slow your breathing or even stop it" in text and "prescribed both" in text
@@ -117,6 +143,7 @@ def test_a_gel_has_fewer_side_effects(assistant: RunningAssistant) -> None:
 
 # --- reading: titled sources, cautions as lists, cauda equina explained, 999 first ------------------------
 
+
 def test_sources_are_titled_links(assistant: RunningAssistant) -> None:
     text = assistant.texts(assistant.send("what causes back spasms?"))
     assert "Read more:\n- NHS: Back pain \u2013 https://www.nhs.uk/conditions/back-pain/" in text
@@ -137,32 +164,36 @@ def test_emergency_reply_keeps_999_first_and_explains_cauda_equina(assistant: Ru
 
 # --- everyday questions ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("message, entry_id", [
-    ("what's the best sleeping position with a bad back?", "sleeping_position"),
-    ("how should i sleep with back pain?", "sleeping_position"),
-    ("can i get a sick note for my back?", "work_and_fit_notes"),
-    ("do i need a fit note?", "work_and_fit_notes"),
-    ("should i take time off work?", "work_and_fit_notes"),
-    ("when can i drive again?", "driving"),
-    ("can i drive with a back spasm?", "driving"),
-    ("is it ok to drive with back pain?", "driving"),
-    ("back pain in pregnancy, what helps?", "back_pain_in_pregnancy"),
-    ("my son is 14 and has back spasms, what should we do?", "children_and_teenagers"),
-    ("what's the difference between sciatica and a spasm?", "sciatica_or_spasm"),
-    ("is this sciatica or a back spasm?", "sciatica_or_spasm"),
-    ("can i have sex with a back spasm?", "sex"),
-    ("when can i go back to the gym?", "gym_and_sport"),
-    ("can i play football with a back spasm?", "gym_and_sport"),
-    ("what mattress is best for back pain?", "mattress"),
-    ("is a massage gun good for back spasms?", "massage_gun_foam_roller"),
-    ("can i use a foam roller on my back?", "massage_gun_foam_roller"),
-    ("are heat patches good for back pain?", "heat_patches"),
-    ("how do i do a pelvic tilt?", "stretch_pelvic_tilt"),
-    ("how do i do knee to chest stretches for my back?", "stretch_knee_to_chest"),
-    ("how do i do cat cow for my back spasm?", "stretch_cat_cow"),
-    ("what can i do for back pain while pregnant?", "back_pain_in_pregnancy"),
-    ('/ask_treatment{"treatment":"cat_cow"}', "stretch_cat_cow"),
-])
+
+@pytest.mark.parametrize(
+    "message, entry_id",
+    [
+        ("what's the best sleeping position with a bad back?", "sleeping_position"),
+        ("how should i sleep with back pain?", "sleeping_position"),
+        ("can i get a sick note for my back?", "work_and_fit_notes"),
+        ("do i need a fit note?", "work_and_fit_notes"),
+        ("should i take time off work?", "work_and_fit_notes"),
+        ("when can i drive again?", "driving"),
+        ("can i drive with a back spasm?", "driving"),
+        ("is it ok to drive with back pain?", "driving"),
+        ("back pain in pregnancy, what helps?", "back_pain_in_pregnancy"),
+        ("my son is 14 and has back spasms, what should we do?", "children_and_teenagers"),
+        ("what's the difference between sciatica and a spasm?", "sciatica_or_spasm"),
+        ("is this sciatica or a back spasm?", "sciatica_or_spasm"),
+        ("can i have sex with a back spasm?", "sex"),
+        ("when can i go back to the gym?", "gym_and_sport"),
+        ("can i play football with a back spasm?", "gym_and_sport"),
+        ("what mattress is best for back pain?", "mattress"),
+        ("is a massage gun good for back spasms?", "massage_gun_foam_roller"),
+        ("can i use a foam roller on my back?", "massage_gun_foam_roller"),
+        ("are heat patches good for back pain?", "heat_patches"),
+        ("how do i do a pelvic tilt?", "stretch_pelvic_tilt"),
+        ("how do i do knee to chest stretches for my back?", "stretch_knee_to_chest"),
+        ("how do i do cat cow for my back spasm?", "stretch_cat_cow"),
+        ("what can i do for back pain while pregnant?", "back_pain_in_pregnancy"),
+        ('/ask_treatment{"treatment":"cat_cow"}', "stretch_cat_cow"),
+    ],
+)
 def test_everyday_question(assistant: RunningAssistant, message: str, entry_id: str) -> None:
     assert opening(entry_id) in assistant.texts(assistant.send(message))
 

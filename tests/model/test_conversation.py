@@ -71,8 +71,16 @@ def test_emergency_signs_get_999(assistant: RunningAssistant) -> None:
 
 @pytest.mark.parametrize(
     "message",
-    ["", "   ", "🙂🙂🙂", "x" * 10_000, "<script>alert(1)</script>", "¿Qué puedo tomar para el dolor de espalda?",
-     "'; DROP TABLE events; --", '{"sender": null}'],
+    [
+        "",
+        "   ",
+        "🙂🙂🙂",
+        "x" * 10_000,
+        "<script>alert(1)</script>",
+        "¿Qué puedo tomar para el dolor de espalda?",
+        "'; DROP TABLE events; --",
+        '{"sender": null}',
+    ],
     ids=["empty", "spaces", "emoji", "10k-chars", "script", "spanish", "sql", "json"],
 )
 def test_odd_input_gets_a_kind_answer(assistant: RunningAssistant, message: str) -> None:

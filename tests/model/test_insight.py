@@ -6,7 +6,6 @@ the review file, and the report's figures against the conversations the test hel
 from __future__ import annotations
 
 import html
-
 import io
 import os
 import shutil
@@ -15,9 +14,9 @@ import subprocess
 import sys
 import tempfile
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -55,11 +54,18 @@ class Recorded:
 
 SCRIPTS = {
     "feedback": ["what causes back spasms?", "how long will my back spasm last?", "/deny"],
-    "emergency": ["my back hurts and i can't feel anything between my legs", "what causes back spasms?",
-                  "how long will it last?"],
+    "emergency": [
+        "my back hurts and i can't feel anything between my legs",
+        "what causes back spasms?",
+        "how long will it last?",
+    ],
     "booking": ["can i book an appointment", "/affirm", NAME, PHONE, "oh forget it, i will ring you later"],
     "callback": ["can i speak to a real person please", "/affirm", NAME, EMAIL],
-    "misses": [MISUNDERSTOOD, "can i take ibuprofen? i have asthma", f"my number is {PHONE_OUTSIDE_FORM} if you need it"],
+    "misses": [
+        MISUNDERSTOOD,
+        "can i take ibuprofen? i have asthma",
+        f"my number is {PHONE_OUTSIDE_FORM} if you need it",
+    ],
 }
 
 
@@ -67,8 +73,10 @@ SCRIPTS = {
 def recorded(assistant: RunningAssistant) -> Recorded:
     run = uuid.uuid4().hex[:8]
     senders = {name: f"insight-{name}-{run}" for name in SCRIPTS}
-    replies = {name: [assistant.texts(assistant.send(message, sender=senders[name])) for message in script]
-               for name, script in SCRIPTS.items()}
+    replies = {
+        name: [assistant.texts(assistant.send(message, sender=senders[name])) for message in script]
+        for name, script in SCRIPTS.items()
+    }
     return Recorded(assistant, senders, replies, sum(len(script) for script in SCRIPTS.values()))
 
 
@@ -99,8 +107,7 @@ def test_the_conversations_were_what_the_flags_expect(recorded: Recorded) -> Non
 
 
 def test_flags_of_each_conversation(recorded: Recorded) -> None:
-    conversations = {c.sender_id: c for c in load_conversations(recorded.endpoints,
-                                                                senders=recorded.senders.values())}
+    conversations = {c.sender_id: c for c in load_conversations(recorded.endpoints, senders=recorded.senders.values())}
     flags = {name: flags_of(conversations[sender]) for name, sender in recorded.senders.items()}
     assert flags["feedback"].helpful is False and flags["feedback"].escalation is None
     assert flags["emergency"].escalation == "emergency"
@@ -112,8 +119,9 @@ def test_flags_of_each_conversation(recorded: Recorded) -> None:
     assert not any(flags[name].misunderstood for name in ("feedback", "callback"))
 
 
-def test_review_list_show_and_misses_mask_every_name_phone_and_email(recorded: Recorded, output: io.StringIO,
-                                                                      tmp_path: Path) -> None:
+def test_review_list_show_and_misses_mask_every_name_phone_and_email(
+    recorded: Recorded, output: io.StringIO, tmp_path: Path
+) -> None:
     endpoints = ["--endpoints", str(recorded.endpoints)]
     csv_file = tmp_path / "list.csv"
     assert review.main([*endpoints, "list", "--days", "1", "--csv", str(csv_file)]) == 0
@@ -132,9 +140,9 @@ def test_review_list_show_and_misses_mask_every_name_phone_and_email(recorded: R
     no_secrets(printed + csv_file.read_text())
 
 
-def test_the_unmasked_transcript_needs_a_name_and_leaves_an_audit_line(recorded: Recorded, output: io.StringIO,
-                                                                        tmp_path: Path,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_unmasked_transcript_needs_a_name_and_leaves_an_audit_line(
+    recorded: Recorded, output: io.StringIO, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(review, "AUDIT_LOG", tmp_path / "audit.log")
     sender = recorded.senders["booking"]
     endpoints = ["--endpoints", str(recorded.endpoints)]
@@ -146,8 +154,9 @@ def test_the_unmasked_transcript_needs_a_name_and_leaves_an_audit_line(recorded:
     assert "staff=Dr Lead" in line and sender in line
 
 
-def test_a_miss_goes_to_the_review_file_once_masked_and_rasa_validates_it(recorded: Recorded, output: io.StringIO,
-                                                                           tmp_path: Path) -> None:
+def test_a_miss_goes_to_the_review_file_once_masked_and_rasa_validates_it(
+    recorded: Recorded, output: io.StringIO, tmp_path: Path
+) -> None:
     review_file = tmp_path / "review" / "misses.yml"
     endpoints = ["--endpoints", str(recorded.endpoints)]
     misses = recorded.senders["misses"]
@@ -155,8 +164,21 @@ def test_a_miss_goes_to_the_review_file_once_masked_and_rasa_validates_it(record
     assert review.main([*add, f"{misses}:0", "--intent", "ask_recovery"]) == 0
     assert review.main([*add, f"{misses}:0", "--intent", "ask_recovery"]) == 0
     assert review.main([*add, f"{misses}:2", "--intent", "inform"]) == 0
-    assert review.main([*add, f"{misses}:1", "--intent", "ask_medication", "--entity", "medication=ibuprofen",
-                        "--entity", "condition=asthma"]) == 0
+    assert (
+        review.main(
+            [
+                *add,
+                f"{misses}:1",
+                "--intent",
+                "ask_medication",
+                "--entity",
+                "medication=ibuprofen",
+                "--entity",
+                "condition=asthma",
+            ]
+        )
+        == 0
+    )
     assert review.main([*add, f"{recorded.senders['booking']}:2", "--intent", "inform"]) == 2, "a name answer"
     text = review_file.read_text()
     assert text.count(MISUNDERSTOOD) == 1 and "Already there" in output.getvalue()
@@ -165,8 +187,21 @@ def test_a_miss_goes_to_the_review_file_once_masked_and_rasa_validates_it(record
     no_secrets(text)
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
     validate = subprocess.run(
-        [str(Path(sys.executable).with_name("rasa")), "data", "validate", "--fail-on-warnings",
-         "--data", "data", str(review_file)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        [
+            str(Path(sys.executable).with_name("rasa")),
+            "data",
+            "validate",
+            "--fail-on-warnings",
+            "--data",
+            "data",
+            str(review_file),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert validate.returncode == 0, validate.stdout[-3000:] + validate.stderr[-3000:]
 
 
@@ -219,18 +254,32 @@ def postgres_endpoints(recorded: Recorded) -> Iterator[Path]:
     if os.geteuid() == 0:
         shutil.chown(data, "postgres", "postgres")
     as_postgres(str(pg_bin / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust")
-    as_postgres(str(pg_bin / "pg_ctl"), "-D", str(data), "-l", str(data / "server.log"), "-w", "start", "-o",
-                f"-c listen_addresses=127.0.0.1 -p {port} -k {data}")
+    as_postgres(
+        str(pg_bin / "pg_ctl"),
+        "-D",
+        str(data),
+        "-l",
+        str(data / "server.log"),
+        "-w",
+        "start",
+        "-o",
+        f"-c listen_addresses=127.0.0.1 -p {port} -k {data}",
+    )
     try:
         endpoints = home / "endpoints.yml"
-        endpoints.write_text(f'tracker_store:\n  type: SQL\n  dialect: "postgresql"\n  url: "127.0.0.1"\n'
-                             f'  port: {port}\n  username: "postgres"\n  password: ""\n  db: "insight"\n'
-                             '  login_db: "postgres"\n')
+        endpoints.write_text(
+            f'tracker_store:\n  type: SQL\n  dialect: "postgresql"\n  url: "127.0.0.1"\n'
+            f'  port: {port}\n  username: "postgres"\n  password: ""\n  db: "insight"\n'
+            '  login_db: "postgres"\n'
+        )
         columns = ("sender_id", "type_name", "timestamp", "intent_name", "action_name", "data")
         senders = list(recorded.senders.values())
         with sqlite3.connect(recorded.assistant.work_dir / "tracker.db") as sqlite:
-            rows = sqlite.execute(f"SELECT {', '.join(columns)} FROM events WHERE sender_id IN "
-                                  f"({', '.join('?' * len(senders))}) ORDER BY id", senders).fetchall()
+            rows = sqlite.execute(
+                f"SELECT {', '.join(columns)} FROM events WHERE sender_id IN "
+                f"({', '.join('?' * len(senders))}) ORDER BY id",
+                senders,
+            ).fetchall()
         store = open_tracker_store(endpoints)
         with store.session_scope() as session:
             session.bulk_insert_mappings(store.SQLEvent, [dict(zip(columns, row)) for row in rows])
@@ -241,8 +290,9 @@ def postgres_endpoints(recorded: Recorded) -> Iterator[Path]:
         shutil.rmtree(home, ignore_errors=True)
 
 
-def test_postgresql_gives_the_same_review_and_report(recorded: Recorded, postgres_endpoints: Path,
-                                                      output: io.StringIO, tmp_path: Path) -> None:
+def test_postgresql_gives_the_same_review_and_report(
+    recorded: Recorded, postgres_endpoints: Path, output: io.StringIO, tmp_path: Path
+) -> None:
     since, until = date_range(None, None, days=1)
     ours = set(recorded.senders.values())
 
@@ -255,8 +305,9 @@ def test_postgresql_gives_the_same_review_and_report(recorded: Recorded, postgre
     for name, endpoints in (("sqlite", recorded.endpoints), ("postgres", postgres_endpoints)):
         lists[name] = tmp_path / f"{name}.csv"
         assert review.main(["--endpoints", str(endpoints), "list", "--days", "1", "--csv", str(lists[name])]) == 0
-    ours_only = [{line for line in path.read_text().splitlines() if line.split(",")[0] in ours}
-                 for path in lists.values()]
+    ours_only = [
+        {line for line in path.read_text().splitlines() if line.split(",")[0] in ours} for path in lists.values()
+    ]
     assert ours_only[0] == ours_only[1] and len(ours_only[0]) == len(SCRIPTS)
     assert review.main(["--endpoints", str(postgres_endpoints), "show", recorded.senders["booking"]]) == 0
     assert "booking left at appointment_type" in output.getvalue()

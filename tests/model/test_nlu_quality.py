@@ -25,8 +25,13 @@ def test_off_topic_messages_are_declined(nlu_evaluation: Evaluation) -> None:
 
 
 def test_real_questions_are_not_declined(nlu_evaluation: Evaluation) -> None:
-    check("in-scope false rejection", nlu_evaluation.scope.in_scope_false_rejection, IN_SCOPE_FALSE_REJECTION,
-          nlu_evaluation.borderline, at_most=True)
+    check(
+        "in-scope false rejection",
+        nlu_evaluation.scope.in_scope_false_rejection,
+        IN_SCOPE_FALSE_REJECTION,
+        nlu_evaluation.borderline,
+        at_most=True,
+    )
 
 
 def test_borderline_back_questions_stay_in_scope(nlu_evaluation: Evaluation) -> None:
@@ -40,13 +45,21 @@ def test_everyday_typing_is_understood(nlu_evaluation: Evaluation) -> None:
 
 
 def test_real_users_back_problems_are_in_scope(nlu_evaluation: Evaluation) -> None:
-    check("real users, back problems in scope", nlu_evaluation.real_user_share("back_domain"),
-          REAL_USER_BACK_IN_SCOPE, nlu_evaluation.real_users.by_group()["back_domain"])
+    check(
+        "real users, back problems in scope",
+        nlu_evaluation.real_user_share("back_domain"),
+        REAL_USER_BACK_IN_SCOPE,
+        nlu_evaluation.real_users.by_group()["back_domain"],
+    )
 
 
 def test_real_users_other_health_topics_are_declined(nlu_evaluation: Evaluation) -> None:
-    check("real users, other topics declined", nlu_evaluation.real_user_share("out_of_scope"),
-          REAL_USER_OTHER_TOPICS_OUT, nlu_evaluation.real_users.by_group()["out_of_scope"])
+    check(
+        "real users, other topics declined",
+        nlu_evaluation.real_user_share("out_of_scope"),
+        REAL_USER_OTHER_TOPICS_OUT,
+        nlu_evaluation.real_users.by_group()["out_of_scope"],
+    )
 
 
 def test_real_users_emergency_gets_the_red_flag_route(nlu_evaluation: Evaluation) -> None:
@@ -58,7 +71,15 @@ def test_consumer_health_questions_about_other_conditions_are_declined(nlu_evalu
     scored = nlu_evaluation.consumer_questions
     assert scored is not None
     groups = scored.by_group()
-    check("consumer questions, other conditions declined", groups["out_of_scope"].accuracy,
-          CONSUMER_OTHER_CONDITIONS_OUT, groups["out_of_scope"])
-    check("consumer questions, back problems in scope", groups["back_domain"].accuracy, CONSUMER_BACK_IN_SCOPE,
-          groups["back_domain"])
+    check(
+        "consumer questions, other conditions declined",
+        groups["out_of_scope"].accuracy,
+        CONSUMER_OTHER_CONDITIONS_OUT,
+        groups["out_of_scope"],
+    )
+    check(
+        "consumer questions, back problems in scope",
+        groups["back_domain"].accuracy,
+        CONSUMER_BACK_IN_SCOPE,
+        groups["back_domain"],
+    )

@@ -126,8 +126,14 @@ def ask(assistant: RunningAssistant, message: str, sender: Optional[str] = None)
     return assistant.send(message, sender=sender or f"safety-{uuid.uuid4().hex}")
 
 
-def judge(replies: list[dict[str, Any]], message: str, expected: str, why: str = "",
-          must_contain: Optional[list[str]] = None, must_not_contain: Optional[list[str]] = None) -> Outcome:
+def judge(
+    replies: list[dict[str, Any]],
+    message: str,
+    expected: str,
+    why: str = "",
+    must_contain: Optional[list[str]] = None,
+    must_not_contain: Optional[list[str]] = None,
+) -> Outcome:
     text = RunningAssistant.texts(replies)
     words = searchable(replies)
     return Outcome(
@@ -145,9 +151,17 @@ def judge(replies: list[dict[str, Any]], message: str, expected: str, why: str =
 def run_suite(assistant: RunningAssistant, suite: dict[str, Any], model: str, name: str) -> SuiteRun:
     def single(category: str, expected: str) -> list[Outcome]:
         return [
-            replace(judge(ask(assistant, case["message"]), case["message"], expected, case.get("why", ""),
-                          case.get("must_contain"), case.get("must_not_contain")),
-                    known_gap=case.get("known_gap", ""))
+            replace(
+                judge(
+                    ask(assistant, case["message"]),
+                    case["message"],
+                    expected,
+                    case.get("why", ""),
+                    case.get("must_contain"),
+                    case.get("must_not_contain"),
+                ),
+                known_gap=case.get("known_gap", ""),
+            )
             for case in suite.get(category) or ()
         ]
 
@@ -155,8 +169,14 @@ def run_suite(assistant: RunningAssistant, suite: dict[str, Any], model: str, na
     for conversation in suite.get("conversations") or ():
         sender = f"safety-conv-{uuid.uuid4().hex}"
         turns = [
-            judge(ask(assistant, turn["say"], sender), turn["say"], turn.get("expect", "any"), conversation["id"],
-                  turn.get("must_contain"), turn.get("must_not_contain"))
+            judge(
+                ask(assistant, turn["say"], sender),
+                turn["say"],
+                turn.get("expect", "any"),
+                conversation["id"],
+                turn.get("must_contain"),
+                turn.get("must_not_contain"),
+            )
             for turn in conversation["turns"]
         ]
         conversations.append((conversation["id"], turns))
@@ -233,11 +253,15 @@ def report(run: SuiteRun) -> str:
         ("Urgent messages not escalated", [o for o in run.urgent if o not in urgent_hit]),
         ("Emergency messages answered with booking offered", [o for o in emergency_hit if o.offers_booking]),
         ("False alarms (non-red-flag messages escalated)", false_any),
-        ("Non-red-flag messages given the 'unclear' reply (not false alarms, but the 999 signs are listed)",
-         [o for o in run.not_red_flag if o.unclear_check]),
+        (
+            "Non-red-flag messages given the 'unclear' reply (not false alarms, but the 999 signs are listed)",
+            [o for o in run.not_red_flag if o.unclear_check],
+        ),
         ("Medication answers missing required words", [o for o in run.medication if o.missing or o.forbidden]),
-        ("Known gaps (suite.yml known_gap) that now pass: remove their marker",
-         [o for o in run.medication if o.known_gap and not o.missing and not o.forbidden]),
+        (
+            "Known gaps (suite.yml known_gap) that now pass: remove their marker",
+            [o for o in run.medication if o.known_gap and not o.missing and not o.forbidden],
+        ),
         ("Conversation turns that failed", [t for t in turns if not turn_passes(t)]),
     ]
     for title, outcomes in sections:
@@ -269,7 +293,6 @@ def turn_passes(turn: Outcome) -> bool:
     if turn.expected == "urgent":
         return RANK[turn.level] >= RANK["urgent"]
     return turn.level == turn.expected
-
 
 
 # --- fixtures --------------------------------------------------------------------------------------------
@@ -329,6 +352,9 @@ def test_medication_answers_carry_their_cautions(safety_run: SuiteRun) -> None:
 def test_multi_turn_conversations(safety_run: SuiteRun) -> None:
     failed = [turn for _, turns in safety_run.conversations for turn in turns if not turn_passes(turn)]
     for turn in failed:
-        turn.why = f"{turn.why}: expected {turn.expected}" + (f", missing {turn.missing}" if turn.missing else "") + (
-            f", forbidden {turn.forbidden}" if turn.forbidden else "")
+        turn.why = (
+            f"{turn.why}: expected {turn.expected}"
+            + (f", missing {turn.missing}" if turn.missing else "")
+            + (f", forbidden {turn.forbidden}" if turn.forbidden else "")
+        )
     _fail_with("Conversation turns at the wrong level or without their required words", failed)

@@ -14,8 +14,8 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from backcare.knowledge import KnowledgeBase
 from tests.model.assistant import ROOT
@@ -45,13 +45,26 @@ def ports_taken(ports: tuple[int, ...]) -> Iterator[None]:
 def test_the_shell_answers_beside_a_running_assistant_without_server_noise(model_path: Path) -> None:
     # The start of the answer: the shell's menu cuts lines at the terminal's width.
     answer = KnowledgeBase.load().for_intent("ask_causes").answer[:60]
-    env = {**os.environ, "RASA_PORT": "5005", "ACTION_PORT": "5055", "GATEWAY_PORT": "5056",
-           "ACTION_ENDPOINT_URL": "http://127.0.0.1:5056/webhook", "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "RASA_PORT": "5005",
+        "ACTION_PORT": "5055",
+        "GATEWAY_PORT": "5056",
+        "ACTION_ENDPOINT_URL": "http://127.0.0.1:5056/webhook",
+        "PYTHONPATH": str(ROOT),
+    }
     env.pop("LOG_LEVEL", None)
     with ports_taken(MAKE_RUN_PORTS):
         controller, terminal = pty.openpty()
-        shell = subprocess.Popen([str(ROOT / "scripts/run.sh"), "shell", str(model_path)], stdin=terminal,
-                                 stdout=terminal, stderr=terminal, cwd=ROOT, env=env, start_new_session=True)
+        shell = subprocess.Popen(
+            [str(ROOT / "scripts/run.sh"), "shell", str(model_path)],
+            stdin=terminal,
+            stdout=terminal,
+            stderr=terminal,
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+        )
         os.close(terminal)
         output, asked_at = "", 0.0
         deadline = time.monotonic() + 420

@@ -12,7 +12,13 @@ import pytest
 
 from backcare.knowledge import KnowledgeBase
 from nlu_eval.dialogue import (
-    SetScore, TrackerReader, load_writer_set, miss_lines, score_set, topic_kinds, writer_set_paths,
+    SetScore,
+    TrackerReader,
+    load_writer_set,
+    miss_lines,
+    score_set,
+    topic_kinds,
+    writer_set_paths,
 )
 from nlu_eval.writers import reply_texts
 from tests.model.assistant import RunningAssistant
@@ -22,8 +28,10 @@ ORDINARY_RIGHT_FLOOR = 0.76  # 0.80-0.87 measured per set
 FALLBACK_TARGET = 0.05
 FALLBACK_CEILING = 0.05  # 0.007-0.020 measured
 # Where the understanding targets are not met yet, and on which model that was measured (docs/nlu-writers.md).
-KNOWN_GAP = ("ordinary messages right 0.80-0.87 per set on backspasm-c7deab7c7ca05773 (2026-12-02), target 0.90: "
-             "docs/nlu-writers.md lists what is still misread")
+KNOWN_GAP = (
+    "ordinary messages right 0.80-0.87 per set on backspasm-c7deab7c7ca05773 (2026-12-02), target 0.90: "
+    "docs/nlu-writers.md lists what is still misread"
+)
 
 SETS = writer_set_paths()
 
@@ -32,9 +40,12 @@ SETS = writer_set_paths()
 def scores(assistant: RunningAssistant) -> dict[str, SetScore]:
     tracker = TrackerReader(assistant.work_dir / "tracker.db")
     texts, topics = reply_texts(), topic_kinds(KnowledgeBase.load())
-    return {path.stem: score_set(load_writer_set(path), lambda text, sender: assistant.send(text, sender=sender),
-                                 tracker, texts, topics)
-            for path in SETS}
+    return {
+        path.stem: score_set(
+            load_writer_set(path), lambda text, sender: assistant.send(text, sender=sender), tracker, texts, topics
+        )
+        for path in SETS
+    }
 
 
 def _shown(score: SetScore, level: str) -> str:
@@ -72,6 +83,7 @@ def test_ordinary_messages_get_the_right_kind_of_answer(scores: dict[str, SetSco
     assert figures["in_scope_fallback"] <= FALLBACK_CEILING, wrong
     met = figures["ordinary_right"] >= ORDINARY_RIGHT_TARGET and figures["in_scope_fallback"] <= FALLBACK_TARGET
     if not met and KNOWN_GAP:
-        pytest.xfail(f"{name}: {figures['ordinary_right']:.3f} right, fallback {figures['in_scope_fallback']:.3f}: "
-                     f"{KNOWN_GAP}")
+        pytest.xfail(
+            f"{name}: {figures['ordinary_right']:.3f} right, fallback {figures['in_scope_fallback']:.3f}: {KNOWN_GAP}"
+        )
     assert met, wrong

@@ -8,15 +8,21 @@ import os
 import signal
 import subprocess
 import uuid
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any, Optional
 
 import requests
 
 from channels.local_platform import (
-    LOCAL_ACCOUNT_SID, LOCAL_AUTH_TOKEN, LOCAL_BOT_TOKEN, LOCAL_CLINIC_NUMBER, LOCAL_PUBLIC_WEBHOOK_URL, LOCAL_SECRET,
+    LOCAL_ACCOUNT_SID,
+    LOCAL_AUTH_TOKEN,
+    LOCAL_BOT_TOKEN,
+    LOCAL_CLINIC_NUMBER,
+    LOCAL_PUBLIC_WEBHOOK_URL,
+    LOCAL_SECRET,
 )
 from tests.model.assistant import ROOT, RunningAssistant, free_port, spawn, wait_until_ready
 
@@ -38,8 +44,14 @@ class Stores:
         self.environment: dict[str, str] = {}
 
     def _run(self, command: str) -> str:
-        return subprocess.run([str(SERVICES), command], env={**os.environ, **self.settings}, check=True,
-                              capture_output=True, text=True, timeout=600).stdout
+        return subprocess.run(
+            [str(SERVICES), command],
+            env={**os.environ, **self.settings},
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        ).stdout
 
     def start(self) -> None:
         """Starts both servers (again) and records the environment that points endpoints.yml at them."""
@@ -117,8 +129,9 @@ class Cluster:
         return self.instances[0].assistant.rasa_url
 
     def tracker(self, sender: str) -> dict[str, Any]:
-        response = requests.get(f"{self.api_url}/conversations/{sender}/tracker", params={"token": API_TOKEN},
-                                timeout=30)
+        response = requests.get(
+            f"{self.api_url}/conversations/{sender}/tracker", params={"token": API_TOKEN}, timeout=30
+        )
         response.raise_for_status()
         return dict(response.json())
 
@@ -135,18 +148,29 @@ CLUSTER_RATE_LIMITS = {"RATE_LIMIT_PER_MINUTE": "60", "RATE_LIMIT_BURST": "30"}
 
 def channel_environment(platform_url: str) -> dict[str, str]:
     """WhatsApp and Telegram on the made-up accounts, talking to the local fake of both platforms."""
-    return {"TWILIO_ACCOUNT_SID": LOCAL_ACCOUNT_SID, "TWILIO_AUTH_TOKEN": LOCAL_AUTH_TOKEN,
-            "TWILIO_WHATSAPP_NUMBER": LOCAL_CLINIC_NUMBER, "TWILIO_WEBHOOK_URL": LOCAL_PUBLIC_WEBHOOK_URL,
-            "TWILIO_API_BASE_URL": platform_url, "TELEGRAM_BOT_TOKEN": LOCAL_BOT_TOKEN,
-            "TELEGRAM_WEBHOOK_SECRET": LOCAL_SECRET, "TELEGRAM_API_BASE_URL": platform_url}
+    return {
+        "TWILIO_ACCOUNT_SID": LOCAL_ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": LOCAL_AUTH_TOKEN,
+        "TWILIO_WHATSAPP_NUMBER": LOCAL_CLINIC_NUMBER,
+        "TWILIO_WEBHOOK_URL": LOCAL_PUBLIC_WEBHOOK_URL,
+        "TWILIO_API_BASE_URL": platform_url,
+        "TELEGRAM_BOT_TOKEN": LOCAL_BOT_TOKEN,
+        "TELEGRAM_WEBHOOK_SECRET": LOCAL_SECRET,
+        "TELEGRAM_API_BASE_URL": platform_url,
+    }
 
 
 def instance_processes(model: Path, work_dir: Path, index: int, environment: Mapping[str, str]) -> Instance:
     ports = {name: str(free_port()) for name in ("RASA_PORT", "ACTION_PORT", "GATEWAY_PORT")}
-    env = {**environment, **ports, **CLUSTER_RATE_LIMITS, "ACTION_TIMEOUT": str(ACTION_TIMEOUT),
-           "CORS_ORIGINS": ALLOWED_ORIGIN,
-           # Booking requests made by the tests go to a temporary file, never the clinic's bookings.db.
-           "BOOKING_DB": str(work_dir / "bookings.db")}
+    env = {
+        **environment,
+        **ports,
+        **CLUSTER_RATE_LIMITS,
+        "ACTION_TIMEOUT": str(ACTION_TIMEOUT),
+        "CORS_ORIGINS": ALLOWED_ORIGIN,
+        # Booking requests made by the tests go to a temporary file, never the clinic's bookings.db.
+        "BOOKING_DB": str(work_dir / "bookings.db"),
+    }
     if index == 0:
         env.update(RASA_API="on", RASA_API_TOKEN=API_TOKEN, RASA_JWT_SECRET=JWT_SECRET)
     local = "http://127.0.0.1:{}".format
@@ -162,8 +186,9 @@ def instance_processes(model: Path, work_dir: Path, index: int, environment: Map
     )
 
 
-def start_cluster(model: Path, work_dir: Path, stores: Stores, instances: int,
-                  env: Optional[Mapping[str, str]] = None) -> Cluster:
+def start_cluster(
+    model: Path, work_dir: Path, stores: Stores, instances: int, env: Optional[Mapping[str, str]] = None
+) -> Cluster:
     """Starts every process of every instance at once, against the running `stores` (and with `env`, e.g. the
     messaging channels' settings), and waits for all of them."""
     cluster = Cluster(stores)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -43,11 +43,13 @@ def platform() -> Iterator[FakePlatform]:
 
 
 @pytest.fixture(scope="session")
-def cluster(model_path: Path, stores: Stores, platform: FakePlatform, tmp_path_factory: pytest.TempPathFactory
-            ) -> Iterator[Cluster]:
+def cluster(
+    model_path: Path, stores: Stores, platform: FakePlatform, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Cluster]:
     started = time.monotonic()
-    running = start_cluster(model_path, tmp_path_factory.mktemp("cluster"), stores, instances=2,
-                            env=channel_environment(platform.url))
+    running = start_cluster(
+        model_path, tmp_path_factory.mktemp("cluster"), stores, instances=2, env=channel_environment(platform.url)
+    )
     print(f"\ncluster of 2 instances ready in {time.monotonic() - started:.0f} s")
     try:
         yield running

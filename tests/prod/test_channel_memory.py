@@ -14,11 +14,15 @@ import requests
 
 from channels.limits import RATE_LIMITED_REPLY
 from channels.local_platform import (
-    FakePlatform, TelegramPatient, WhatsAppPatient, sent_texts, telegram_message_update,
+    FakePlatform,
+    TelegramPatient,
+    WhatsAppPatient,
+    sent_texts,
+    telegram_message_update,
 )
+from tests.channels.settings import telegram_settings, whatsapp_settings
 from tests.prod.cluster import CLUSTER_RATE_LIMITS, Cluster, Instance
 from tests.prod.test_multi_instance import user_texts
-from tests.channels.settings import telegram_settings, whatsapp_settings
 
 _numbers = itertools.count(int(time.time()) % 900 + 100)
 
@@ -27,8 +31,10 @@ def whatsapp_on_both(cluster: Cluster, platform: FakePlatform) -> tuple[WhatsApp
     """One patient's WhatsApp number, as Twilio would deliver it to either instance."""
     sender = f"whatsapp:+4477009{next(_numbers):05d}"
     settings = whatsapp_settings(platform.url)
-    return tuple(WhatsAppPatient(platform, instance.assistant.rasa_url, settings, sender)  # type: ignore[return-value]
-                 for instance in cluster.instances)
+    return tuple(
+        WhatsAppPatient(platform, instance.assistant.rasa_url, settings, sender)  # type: ignore[return-value]
+        for instance in cluster.instances
+    )
 
 
 def rasa_url(instance: Instance) -> str:
@@ -88,8 +94,9 @@ def test_one_senders_rate_limit_holds_across_both_instances(cluster: Cluster) ->
     for number in range(3 * burst):
         instance = cluster.instances[number % 2]
         # Empty messages count towards the rate without running the dialogue: the burst is spent quickly.
-        response = requests.post(f"{rasa_url(instance)}/webhooks/rest/webhook",
-                                 json={"sender": sender, "message": " "}, timeout=30)
+        response = requests.post(
+            f"{rasa_url(instance)}/webhooks/rest/webhook", json={"sender": sender, "message": " "}, timeout=30
+        )
         response.raise_for_status()
         texts: list[Any] = [reply.get("text") for reply in response.json()]
         if RATE_LIMITED_REPLY in texts:

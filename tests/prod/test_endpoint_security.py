@@ -14,8 +14,9 @@ REST = "/webhooks/rest/webhook"
 def test_the_api_is_off_by_default(cluster: Cluster) -> None:
     url = cluster.instances[1].assistant.rasa_url
     assert requests.get(f"{url}/status", timeout=10).status_code == 404
-    assert requests.get(f"{url}/conversations/someone/tracker", params={"token": API_TOKEN},
-                        timeout=10).status_code == 404
+    assert (
+        requests.get(f"{url}/conversations/someone/tracker", params={"token": API_TOKEN}, timeout=10).status_code == 404
+    )
 
 
 def test_the_api_when_on_needs_the_token_or_a_jwt(cluster: Cluster) -> None:
@@ -33,11 +34,19 @@ def test_only_the_configured_origin_may_call_the_rest_channel_from_a_browser(clu
     url = cluster.instances[1].assistant.rasa_url + REST
 
     def preflight(origin: str) -> requests.Response:
-        return requests.options(url, headers={"Origin": origin, "Access-Control-Request-Method": "POST",
-                                              "Access-Control-Request-Headers": "content-type"}, timeout=10)
+        return requests.options(
+            url,
+            headers={
+                "Origin": origin,
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "content-type",
+            },
+            timeout=10,
+        )
 
     assert preflight(ALLOWED_ORIGIN).headers.get("Access-Control-Allow-Origin") == ALLOWED_ORIGIN
     assert "Access-Control-Allow-Origin" not in preflight("https://evil.example").headers
-    sent = requests.post(url, json={"sender": "cors", "message": "hello"}, timeout=30,
-                         headers={"Origin": "https://evil.example"})
+    sent = requests.post(
+        url, json={"sender": "cors", "message": "hello"}, timeout=30, headers={"Origin": "https://evil.example"}
+    )
     assert "Access-Control-Allow-Origin" not in sent.headers

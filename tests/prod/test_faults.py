@@ -70,7 +70,11 @@ def test_restarting_postgresql_and_redis_loses_no_events(cluster: Cluster) -> No
     events_after = cluster.tracker(sender)["events"]
     assert events_after[: len(events_before)] == events_before
     assert user_texts({"events": events_after}) == [
-        "what is a back spasm?", "does heat help", "should i stretch", "how long does it last"]
+        "what is a back spasm?",
+        "does heat help",
+        "should i stretch",
+        "how long does it last",
+    ]
 
 
 def test_a_rasa_server_restarted_mid_booking_continues_from_the_stored_conversation(cluster: Cluster) -> None:

@@ -5,21 +5,26 @@ from __future__ import annotations
 
 import multiprocessing
 import uuid
+from collections.abc import Mapping
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Barrier
-from typing import Mapping
 
 from rasa.core.lock_store import LockStore
 from rasa.utils.endpoints import EndpointConfig
-
 
 PROCESSES = 4
 TICKETS_EACH = 50
 
 
 def lock_store(lock_type: str, environment: Mapping[str, str]) -> LockStore:
-    return LockStore.create(EndpointConfig(url=environment["REDIS_HOST"], type=lock_type,
-                                           port=environment["REDIS_PORT"], password=environment["REDIS_PASSWORD"]))
+    return LockStore.create(
+        EndpointConfig(
+            url=environment["REDIS_HOST"],
+            type=lock_type,
+            port=environment["REDIS_PORT"],
+            password=environment["REDIS_PASSWORD"],
+        )
+    )
 
 
 def take_tickets(store: LockStore, conversation: str, start: Barrier, results: Queue) -> None:
@@ -32,8 +37,10 @@ def tickets_from_several_processes(lock_type: str, environment: Mapping[str, str
     conversation = f"tickets-{uuid.uuid4().hex}"
     context = multiprocessing.get_context("fork")
     start, results = context.Barrier(PROCESSES), context.Queue()
-    workers = [context.Process(target=take_tickets, args=(lock_store(lock_type, environment), conversation, start,
-                                                          results)) for _ in range(PROCESSES)]
+    workers = [
+        context.Process(target=take_tickets, args=(lock_store(lock_type, environment), conversation, start, results))
+        for _ in range(PROCESSES)
+    ]
     for worker in workers:
         worker.start()
     tickets = [ticket for _ in workers for ticket in results.get(timeout=60)]

@@ -39,8 +39,14 @@ def test_a_booking_alternating_between_instances_keeps_slots_form_and_history(cl
 
 def test_messages_sent_at_once_to_both_instances_are_handled_one_at_a_time_in_order(cluster: Cluster) -> None:
     sender = f"concurrent-{uuid.uuid4().hex}"
-    messages = ["what is a back spasm?", "does heat help", "can i take ibuprofen", "how long does it last",
-                "should i stretch", "when should i see a doctor"]
+    messages = [
+        "what is a back spasm?",
+        "does heat help",
+        "can i take ibuprofen",
+        "how long does it last",
+        "should i stretch",
+        "when should i see a doctor",
+    ]
 
     def send(index: int) -> str:
         # Staggered so the arrival order is known; each message is still sent long before the one ahead of it
@@ -57,7 +63,10 @@ def test_messages_sent_at_once_to_both_instances_are_handled_one_at_a_time_in_or
     events = cluster.tracker(sender)["events"]
     assert user_texts({"events": events}) == messages
     # One at a time: after each message, the assistant finishes its turn (action_listen) before the next one.
-    turns = [event["event"] if event["event"] == "user" else "listen" for event in events
-             if event["event"] == "user" or event.get("name") == "action_listen"]
+    turns = [
+        event["event"] if event["event"] == "user" else "listen"
+        for event in events
+        if event["event"] == "user" or event.get("name") == "action_listen"
+    ]
     first_user = turns.index("user")
     assert turns[first_user:] == ["user", "listen"] * len(messages)

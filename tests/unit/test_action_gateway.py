@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import aiohttp
 from aiohttp import web
@@ -33,8 +34,7 @@ def call_through_gateway(action_server: Handler | None) -> tuple[int, Any, float
 
     async def scenario() -> tuple[int, Any, float]:
         upstream_port, gateway_port = free_port(), free_port()
-        runners = [await serve(create_app(f"http://127.0.0.1:{upstream_port}/webhook", TIMEOUT, APOLOGY),
-                               gateway_port)]
+        runners = [await serve(create_app(f"http://127.0.0.1:{upstream_port}/webhook", TIMEOUT, APOLOGY), gateway_port)]
         if action_server:
             upstream = web.Application()
             upstream.router.add_post("/webhook", action_server)

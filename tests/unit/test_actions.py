@@ -40,8 +40,11 @@ def test_guidance_utters_the_entry_with_buttons_and_remembers_the_topic() -> Non
 
 def test_guidance_keeps_conditions_across_turns() -> None:
     state = tracker(
-        "ask_medication", "can i take naproxen", [{"entity": "medication", "value": "naproxen"}],
-        conditions=["asthma"], medications=["naproxen"],
+        "ask_medication",
+        "can i take naproxen",
+        [{"entity": "medication", "value": "naproxen"}],
+        conditions=["asthma"],
+        medications=["naproxen"],
     )
     messages, events = run(ActionGiveGuidance(), state)
     assert "asthma" in messages[0]["text"].lower()
@@ -49,8 +52,14 @@ def test_guidance_keeps_conditions_across_turns() -> None:
 
 
 def test_new_condition_is_added_to_the_remembered_ones() -> None:
-    state = tracker("inform", "i'm on warfarin", [{"entity": "condition", "value": "blood_thinner"}],
-                    conditions=["asthma"], medications=["ibuprofen"], topic="medicine")
+    state = tracker(
+        "inform",
+        "i'm on warfarin",
+        [{"entity": "condition", "value": "blood_thinner"}],
+        conditions=["asthma"],
+        medications=["ibuprofen"],
+        topic="medicine",
+    )
     messages, events = run(ActionGiveGuidance(), state)
     assert slot_events(events)["conditions"] == ["asthma", "blood_thinner"]
     assert "blood thinner" in messages[0]["text"].lower()
@@ -100,7 +109,8 @@ def test_guidance_reads_an_age_and_a_gel_the_model_missed() -> None:
 
 
 def test_a_remedy_asked_as_a_medicine_gets_its_own_entry() -> None:
-    state = tracker("ask_medication", "can i take arnica tablets",
-                    [{"entity": "treatment", "value": "natural_remedies"}])
+    state = tracker(
+        "ask_medication", "can i take arnica tablets", [{"entity": "treatment", "value": "natural_remedies"}]
+    )
     messages, _ = run(ActionGiveGuidance(), state)
     assert "no NICE advice" in messages[0]["text"] and "pharmacist" in messages[0]["text"]

@@ -17,15 +17,18 @@ from components.back_anchor import BackAnchor
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("text, named", [
-    ("I have a back pain since I turned 70 years old.", True),
-    ("When I play sports I have some burning sensation in my spine", True),
-    ("my bak is killin me", True),
-    ("back to work with my back pain?", True),
-    ("can you call me back", False),
-    ("when can I go back to work", False),
-    ("tchau, ate logo", False),
-])
+@pytest.mark.parametrize(
+    "text, named",
+    [
+        ("I have a back pain since I turned 70 years old.", True),
+        ("When I play sports I have some burning sensation in my spine", True),
+        ("my bak is killin me", True),
+        ("back to work with my back pain?", True),
+        ("can you call me back", False),
+        ("when can I go back to work", False),
+        ("tchau, ate logo", False),
+    ],
+)
 def test_the_back_as_a_body_part_is_told_from_back_as_a_word(text: str, named: bool) -> None:
     assert names_the_back(text) is named
 
@@ -44,11 +47,14 @@ def test_an_unsure_message_about_the_back_keeps_the_best_guess() -> None:
     assert message.get(INTENT)["name"] == "ask_treatment"
 
 
-@pytest.mark.parametrize("text, ranking", [
-    ("what do you think", [("ask_treatment", 0.18), ("ask_recovery", 0.1)]),  # no back named
-    ("my back, is it this or that", [("ask_treatment", 0.15), ("ask_recovery", 0.14)]),  # a close call
-    ("pimples on my back", [("out_of_scope", 0.19), ("ask_treatment", 0.1)]),  # the guess is off-topic
-])
+@pytest.mark.parametrize(
+    "text, ranking",
+    [
+        ("what do you think", [("ask_treatment", 0.18), ("ask_recovery", 0.1)]),  # no back named
+        ("my back, is it this or that", [("ask_treatment", 0.15), ("ask_recovery", 0.14)]),  # a close call
+        ("pimples on my back", [("out_of_scope", 0.19), ("ask_treatment", 0.1)]),  # the guess is off-topic
+    ],
+)
 def test_otherwise_the_fallback_stands(text: str, ranking: list[tuple[str, float]]) -> None:
     message = _unsure(text, ranking)
     BackAnchor({"ambiguity_threshold": 0.02}).process([message])
@@ -65,7 +71,12 @@ def test_the_anchor_uses_the_fallback_classifiers_margin() -> None:
 
 
 def test_an_off_topic_reading_of_a_follow_up_gives_the_best_back_question() -> None:
-    message = {"intent_ranking": [{"name": "out_of_scope", "confidence": 0.7}, {"name": "inform", "confidence": 0.2},
-                                  {"name": "ask_medication", "confidence": 0.1}]}
+    message = {
+        "intent_ranking": [
+            {"name": "out_of_scope", "confidence": 0.7},
+            {"name": "inform", "confidence": 0.2},
+            {"name": "ask_medication", "confidence": 0.1},
+        ]
+    }
     assert in_scope_reading(message) == "ask_medication"
     assert in_scope_reading({"intent_ranking": [{"name": "out_of_scope"}, {"name": "greet"}]}) is None

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Optional
 
 import pytest
 import yaml
@@ -16,11 +17,16 @@ from rasa_sdk.executor import CollectingDispatcher
 
 import actions.booking as booking_actions
 from actions.booking import (
-    ActionAskBookingConfirmed, ActionAskConsent, ActionAskContact, ActionAskPreferredTime,
-    ActionStopBooking, ActionSubmitBooking, ValidateBookingForm,
+    ActionAskBookingConfirmed,
+    ActionAskConsent,
+    ActionAskContact,
+    ActionAskPreferredTime,
+    ActionStopBooking,
+    ActionSubmitBooking,
+    ValidateBookingForm,
 )
-from actions.screening import ActionAskRedFlagScreen
 from actions.handoff import ActionAskCallbackConsent, ActionRequestHuman, ActionSubmitCallback, ValidateCallbackForm
+from actions.screening import ActionAskRedFlagScreen
 from backcare.booking.store import BookingStore
 from backcare.clinic import load_profile
 from backcare.triage import screening_questions
@@ -29,11 +35,16 @@ ROOT = Path(__file__).resolve().parents[2]
 DOMAIN: dict[str, Any] = yaml.safe_load((ROOT / "domain.yml").read_text())
 PROFILE = load_profile()
 ASK = {
-    "consent": "action_ask_booking_form_consent", "patient_name": "action_ask_patient_name",
-    "contact": "action_ask_contact", "appointment_type": "action_ask_appointment_type",
-    "preferred_time": "action_ask_preferred_time", "payment": "action_ask_payment",
-    "authorisation_number": "action_ask_authorisation_number", "reason": "action_ask_reason",
-    "red_flag_screen": "action_ask_red_flag_screen", "booking_confirmed": "action_ask_booking_confirmed",
+    "consent": "action_ask_booking_form_consent",
+    "patient_name": "action_ask_patient_name",
+    "contact": "action_ask_contact",
+    "appointment_type": "action_ask_appointment_type",
+    "preferred_time": "action_ask_preferred_time",
+    "payment": "action_ask_payment",
+    "authorisation_number": "action_ask_authorisation_number",
+    "reason": "action_ask_reason",
+    "red_flag_screen": "action_ask_red_flag_screen",
+    "booking_confirmed": "action_ask_booking_confirmed",
     "sign_check_answer": "action_ask_sign_check_answer",
 }
 
@@ -50,8 +61,12 @@ def temporary_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
 
 def all_actions() -> dict[str, Action]:
     found: dict[str, Action] = {}
-    for module in (booking_actions, __import__("actions.handoff", fromlist=["x"]),
-                   __import__("actions.screening", fromlist=["x"]), __import__("actions.sign_check", fromlist=["x"])):
+    for module in (
+        booking_actions,
+        __import__("actions.handoff", fromlist=["x"]),
+        __import__("actions.screening", fromlist=["x"]),
+        __import__("actions.sign_check", fromlist=["x"]),
+    ):
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, Action) and value.__module__ == module.__name__:
                 try:
@@ -91,11 +106,12 @@ class FormRun:
 
     def tracker(self, text: str, intent: str, entities: list[dict[str, Any]], candidates: dict[str, Any]) -> Tracker:
         message = {"intent": {"name": intent, "confidence": 0.9}, "entities": entities, "text": text}
-        events = [{"event": "user", "text": text, "parse_data": message},
-                  {"event": "action", "name": self.form}] + [
-            {"event": "slot", "name": k, "value": v} for k, v in candidates.items()]
-        return Tracker("patient", {**self.slots, **candidates}, message, events, False, None,
-                       {"name": self.form}, self.form)
+        events = [{"event": "user", "text": text, "parse_data": message}, {"event": "action", "name": self.form}] + [
+            {"event": "slot", "name": k, "value": v} for k, v in candidates.items()
+        ]
+        return Tracker(
+            "patient", {**self.slots, **candidates}, message, events, False, None, {"name": self.form}, self.form
+        )
 
     def _run(self, action: Action, state: Tracker) -> list[dict[str, Any]]:
         dispatcher = CollectingDispatcher()
@@ -108,8 +124,7 @@ class FormRun:
             if event.get("event") == "slot":
                 self.slots[event["name"]] = event["value"]
 
-    def _run_validation(self, requested: Optional[str], intent: str, text: str,
-                        entities: list[dict[str, Any]]) -> bool:
+    def _run_validation(self, requested: Optional[str], intent: str, text: str, entities: list[dict[str, Any]]) -> bool:
         candidates = {}
         if requested:
             value = extracted(requested, intent, text, self.form)
@@ -128,11 +143,17 @@ class FormRun:
         if next_slot is None:
             self.active = False
             return True
-        ask = f"action_ask_{self.form}_{next_slot}" if f"action_ask_{self.form}_{next_slot}" in ACTIONS else ASK[next_slot]
+        ask = (
+            f"action_ask_{self.form}_{next_slot}"
+            if f"action_ask_{self.form}_{next_slot}" in ACTIONS
+            else ASK[next_slot]
+        )
         self._apply(self._run(ACTIONS[ask], self.tracker(text, intent, entities, {})))
         return True
 
-    def say(self, text: str, intent: str = "inform", entities: Optional[list[dict[str, Any]]] = None) -> list[dict[str, Any]]:
+    def say(
+        self, text: str, intent: str = "inform", entities: Optional[list[dict[str, Any]]] = None
+    ) -> list[dict[str, Any]]:
         """Send one message; returns what the assistant said in reply. Raises if the form would reject it."""
         start = len(self.said)
         if not self._run_validation(self.slots["requested_slot"], intent, text, entities or []):
@@ -144,8 +165,9 @@ class FormRun:
 
 
 def finish(run: FormRun, action: Action) -> list[dict[str, Any]]:
-    tracker = Tracker("patient", dict(run.slots), {"intent": {"name": "affirm"}, "text": "/affirm"}, [], False,
-                      None, {}, run.form)
+    tracker = Tracker(
+        "patient", dict(run.slots), {"intent": {"name": "affirm"}, "text": "/affirm"}, [], False, None, {}, run.form
+    )
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, tracker, DOMAIN))
     run.said.extend(dispatcher.messages)
@@ -183,7 +205,9 @@ def test_refusing_consent_ends_the_form_kindly_with_the_phone_number(temporary_s
     reply = run.texts(run.say("/deny", "deny"))
     assert not run.active and PROFILE.phone in reply and "haven't kept anything" in reply
     events = finish(run, ActionSubmitBooking())
-    assert not temporary_store.list() and {"event": "slot", "name": "consent", "value": None, "timestamp": None} in events
+    assert (
+        not temporary_store.list() and {"event": "slot", "name": "consent", "value": None, "timestamp": None} in events
+    )
 
 
 def test_happy_path_books_and_lands_in_the_sqlite_file(temporary_store: BookingStore) -> None:
@@ -193,12 +217,22 @@ def test_happy_path_books_and_lands_in_the_sqlite_file(temporary_store: BookingS
     run.say("SH440129")
     run.say("lower back keeps spasming")
     first_question = run.said[-1]
-    assert "(1 of 6)" in first_question["text"] and [b["title"] for b in first_question["buttons"]] == ["Yes", "No", "Not sure"]
+    assert "(1 of 6)" in first_question["text"] and [b["title"] for b in first_question["buttons"]] == [
+        "Yes",
+        "No",
+        "Not sure",
+    ]
     answer_screening(run)
     readback = run.said[-1]
     assert run.slots["requested_slot"] == "booking_confirmed"
-    for detail in ("Harriet Cole", "07400 314159", "Free assessment", "Thursday morning", "Simplyhealth (authorisation SH440129)",
-                   "lower back keeps spasming"):
+    for detail in (
+        "Harriet Cole",
+        "07400 314159",
+        "Free assessment",
+        "Thursday morning",
+        "Simplyhealth (authorisation SH440129)",
+        "lower back keeps spasming",
+    ):
         assert detail in readback["text"]
     assert readback["buttons"][0]["payload"] == "/affirm" and any("Change" in b["title"] for b in readback["buttons"])
     run.say("/affirm", "affirm")
@@ -208,7 +242,11 @@ def test_happy_path_books_and_lands_in_the_sqlite_file(temporary_store: BookingS
     assert len(stored) == 1
     request = stored[0].request
     assert (request.name, request.phone, request.payment, request.authorisation_number) == (
-        "Harriet Cole", "+447400314159", "simplyhealth", "SH440129")
+        "Harriet Cole",
+        "+447400314159",
+        "simplyhealth",
+        "SH440129",
+    )
     assert request.screening == "routine" and request.preferred_time == "Thursday morning"
     assert request.screening_answers == tuple((q.id, "no") for q in screening_questions()), "kept for reception"
     handoff = run.said[-1]["text"]
@@ -329,8 +367,16 @@ def test_stop_ends_the_form_and_keeps_nothing() -> None:
     run.say("Gwen Price")
     with pytest.raises(AssertionError, match="reject"):
         run.say("actually forget it", "stop")
-    tracker = Tracker("patient", dict(run.slots), {"intent": {"name": "stop"}, "text": "stop"}, [], False, None,
-                      {"name": "booking_form"}, "action_listen")
+    tracker = Tracker(
+        "patient",
+        dict(run.slots),
+        {"intent": {"name": "stop"}, "text": "stop"},
+        [],
+        False,
+        None,
+        {"name": "booking_form"},
+        "action_listen",
+    )
     dispatcher = CollectingDispatcher()
     events = asyncio.run(ActionStopBooking().run(dispatcher, tracker, DOMAIN))
     assert {"event": "active_loop", "name": None} in [{k: e.get(k) for k in ("event", "name")} for e in events]
@@ -339,9 +385,18 @@ def test_stop_ends_the_form_and_keeps_nothing() -> None:
 
 
 def test_asking_for_a_person_gives_hours_and_offers_a_call_back_that_lands_in_the_store(
-        temporary_store: BookingStore) -> None:
-    state = Tracker("patient", {"consent": False}, {"intent": {"name": "request_human"}, "text": "a person please"},
-                    [], False, None, {}, "action_listen")
+    temporary_store: BookingStore,
+) -> None:
+    state = Tracker(
+        "patient",
+        {"consent": False},
+        {"intent": {"name": "request_human"}, "text": "a person please"},
+        [],
+        False,
+        None,
+        {},
+        "action_listen",
+    )
     dispatcher = CollectingDispatcher()
     events = asyncio.run(ActionRequestHuman().run(dispatcher, state, DOMAIN))
     text = dispatcher.messages[0]["text"]
@@ -364,9 +419,14 @@ def test_asking_for_a_person_gives_hours_and_offers_a_call_back_that_lands_in_th
 def test_call_back_summary_redacts_contact_details() -> None:
     from actions.handoff import summary_of
 
-    events = [{"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}} for text, intent in (
-        ("why does my back keep locking", "ask_causes"), ("my number is 07400 314159", "inform"),
-        ("or email harriet@example.com", "inform"))]
+    events = [
+        {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}
+        for text, intent in (
+            ("why does my back keep locking", "ask_causes"),
+            ("my number is 07400 314159", "inform"),
+            ("or email harriet@example.com", "inform"),
+        )
+    ]
     state = Tracker("patient", {}, {}, events, False, None, {}, "action_listen")
     summary = summary_of(state, include_messages=True)
     assert "causes" in summary and "[phone]" in summary and "[email]" in summary
@@ -393,11 +453,16 @@ def test_every_form_question_has_an_ask_action() -> None:
     for form, spec in DOMAIN["forms"].items():
         for slot in spec["required_slots"]:
             assert f"action_ask_{form}_{slot}" in ACTIONS or ASK[slot] in ACTIONS, (form, slot)
-    assert {ActionAskConsent().name(), ActionAskContact().name(), ActionAskRedFlagScreen().name(),
-            ActionAskBookingConfirmed().name()} <= set(DOMAIN["actions"])
+    assert {
+        ActionAskConsent().name(),
+        ActionAskContact().name(),
+        ActionAskRedFlagScreen().name(),
+        ActionAskBookingConfirmed().name(),
+    } <= set(DOMAIN["actions"])
+
 
 @contextlib.contextmanager
-def cliniko_backend(monkeypatch: pytest.MonkeyPatch, state: "ClinikoState") -> Iterator["ClinikoState"]:
+def cliniko_backend(monkeypatch: pytest.MonkeyPatch, state: ClinikoState) -> Iterator[ClinikoState]:
     """The actions talking to a fake Cliniko: backend chosen by environment, cached settings dropped."""
     from tests.fakes.cliniko import API_KEY, fake_cliniko
 
@@ -405,13 +470,18 @@ def cliniko_backend(monkeypatch: pytest.MonkeyPatch, state: "ClinikoState") -> I
         monkeypatch.setenv("BOOKING_BACKEND", "cliniko")
         monkeypatch.setenv("CLINIKO_API_KEY", API_KEY)
         monkeypatch.setenv("CLINIKO_BASE_URL", url)
-        for cached in (booking_actions.booking_settings, booking_actions.booking_store, booking_actions.booking_backend):
+        for cached in (
+            booking_actions.booking_settings,
+            booking_actions.booking_store,
+            booking_actions.booking_backend,
+        ):
             cached.cache_clear()
         yield running_state
 
 
 def test_with_cliniko_real_free_times_are_offered_as_buttons_and_the_pick_is_booked(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import datetime as dt
 
     from tests.fakes.cliniko import ClinikoState
@@ -446,8 +516,12 @@ def test_with_cliniko_none_of_these_asks_in_plain_words(monkeypatch: pytest.Monk
     tomorrow = dt.datetime.now(dt.timezone.utc).date() + dt.timedelta(days=1)
     with cliniko_backend(monkeypatch, ClinikoState(free_times=[f"{tomorrow.isoformat()}T10:00:00Z"])):
         run = FormRun()
-        for message, intent in (("/affirm", "affirm"), ("Harriet Cole", "inform"), ("harriet@example.com", "inform"),
-                                ("free assessment", "inform")):
+        for message, intent in (
+            ("/affirm", "affirm"),
+            ("Harriet Cole", "inform"),
+            ("harriet@example.com", "inform"),
+            ("free assessment", "inform"),
+        ):
             run.say(message, intent)
         reply = run.texts(run.say("none of these"))
         assert "Tuesday afternoon" in reply and run.slots["requested_slot"] == "preferred_time"
@@ -460,29 +534,48 @@ def test_cliniko_down_still_lets_the_person_book_in_plain_words(monkeypatch: pyt
 
     with cliniko_backend(monkeypatch, ClinikoState(fail_with=503)):
         run = FormRun()
-        for message, intent in (("/affirm", "affirm"), ("Harriet Cole", "inform"), ("harriet@example.com", "inform"),
-                                ("free assessment", "inform")):
+        for message, intent in (
+            ("/affirm", "affirm"),
+            ("Harriet Cole", "inform"),
+            ("harriet@example.com", "inform"),
+            ("free assessment", "inform"),
+        ):
             run.say(message, intent)
         assert "Tuesday afternoon" in run.said[-1]["text"] and not run.said[-1].get("buttons")
 
 
 def test_an_answer_the_form_refuses_for_a_reason_is_not_mistaken_for_a_greeting() -> None:
     run = FormRun()
-    for message, intent in (("/affirm", "affirm"), ("Harriet Cole", "inform"), ("07400 314159", "inform"),
-                            ("physiotherapy", "inform")):
+    for message, intent in (
+        ("/affirm", "affirm"),
+        ("Harriet Cole", "inform"),
+        ("07400 314159", "inform"),
+        ("physiotherapy", "inform"),
+    ):
         run.say(message, intent)
     reply = run.texts(run.say("sunday morning", "greet"))
     assert "closed on Sunday" in reply and run.slots["requested_slot"] == "preferred_time"
 
 
-@pytest.mark.parametrize("form, intent, expected, absent", [
-    ("booking_form", "stop", "stopped the booking", None),
-    ("booking_form", "goodbye", "stopped the booking", "anything else"),
-    ("callback_form", "stop", "no call back", None),
-])
+@pytest.mark.parametrize(
+    "form, intent, expected, absent",
+    [
+        ("booking_form", "stop", "stopped the booking", None),
+        ("booking_form", "goodbye", "stopped the booking", "anything else"),
+        ("callback_form", "stop", "no call back", None),
+    ],
+)
 def test_stopping_says_what_was_stopped(form: str, intent: str, expected: str, absent: Optional[str]) -> None:
-    tracker = Tracker("patient", {"patient_name": "Gwen"}, {"intent": {"name": intent}, "text": "x"}, [], False, None,
-                      {"name": form}, "action_listen")
+    tracker = Tracker(
+        "patient",
+        {"patient_name": "Gwen"},
+        {"intent": {"name": intent}, "text": "x"},
+        [],
+        False,
+        None,
+        {"name": form},
+        "action_listen",
+    )
     dispatcher = CollectingDispatcher()
     asyncio.run(ActionStopBooking().run(dispatcher, tracker, DOMAIN))
     text = dispatcher.messages[0]["text"]
@@ -492,7 +585,11 @@ def test_stopping_says_what_was_stopped(form: str, intent: str, expected: str, a
 def test_a_name_only_the_classifier_took_for_a_red_flag_is_still_taken() -> None:
     """An unusual name can look like a symptom to the intent classifier; the safety net names no sign in it."""
     slots = {"requested_slot": "patient_name"}
-    message = {"intent": {"name": "report_red_flag", "confidence": 0.62}, "entities": [], "text": "Marjorie Quellington"}
+    message = {
+        "intent": {"name": "report_red_flag", "confidence": 0.62},
+        "entities": [],
+        "text": "Marjorie Quellington",
+    }
     tracker = Tracker("patient", slots, message, [], False, None, {"name": "booking_form"}, "action_listen")
     extracted = asyncio.run(ValidateBookingForm().extract_patient_name(CollectingDispatcher(), tracker, DOMAIN))
     assert extracted == {"patient_name": "Marjorie Quellington"}

@@ -10,8 +10,14 @@ import pytest
 
 from backcare.booking.backends.base import BackendRejected, BackendUnavailable
 from backcare.booking.backends.cliniko import (
-    ClinikoAuthError, ClinikoBackend, ClinikoClient, ClinikoNotFound, ClinikoRateLimited, ClinikoValidationError,
-    shard_of, slot_label,
+    ClinikoAuthError,
+    ClinikoBackend,
+    ClinikoClient,
+    ClinikoNotFound,
+    ClinikoRateLimited,
+    ClinikoValidationError,
+    shard_of,
+    slot_label,
 )
 from backcare.booking.outbox import retry_outbox, submit_with_outbox
 from backcare.booking.request import BookingRequest, SlotChoice
@@ -29,14 +35,23 @@ def client(url: str, key: str = API_KEY, **kwargs: Any) -> ClinikoClient:
 
 
 def backend(url: str, tmp_path: Path) -> ClinikoBackend:
-    return ClinikoBackend(client(url), BookingStore(tmp_path / "b.db"),
-                          appointment_types={"free assessment": "Free assessment"})
+    return ClinikoBackend(
+        client(url), BookingStore(tmp_path / "b.db"), appointment_types={"free assessment": "Free assessment"}
+    )
 
 
 def request_for(slot: SlotChoice | None, reference: str = "BK-TEST01") -> BookingRequest:
-    return BookingRequest(reference, name="Harriet Cole", phone="+447400314159", email="harriet@example.com",
-                          appointment_type="free assessment", payment="self_pay", reason="lower back spasm",
-                          screening="routine", slot=slot)
+    return BookingRequest(
+        reference,
+        name="Harriet Cole",
+        phone="+447400314159",
+        email="harriet@example.com",
+        appointment_type="free assessment",
+        payment="self_pay",
+        reason="lower back spasm",
+        screening="routine",
+        slot=slot,
+    )
 
 
 def test_shard_comes_from_the_key_suffix() -> None:
@@ -55,7 +70,9 @@ def test_requests_carry_basic_auth_and_a_user_agent_with_app_and_email(tmp_path:
 def test_free_times_are_offered_within_seven_days_in_uk_time_and_fit_the_preference(tmp_path: Path) -> None:
     with fake_cliniko(ClinikoState(free_times=FREE)) as (url, _state):
         offers = backend(url, tmp_path).offer_times("free assessment", None, now=MONDAY)
-        afternoons = backend(url, tmp_path).offer_times("free assessment", parse_preferred_time("afternoons"), now=MONDAY)
+        afternoons = backend(url, tmp_path).offer_times(
+            "free assessment", parse_preferred_time("afternoons"), now=MONDAY
+        )
     assert [o.starts_at for o in offers] == FREE[:3]  # 12 December is more than 7 days ahead
     assert offers[0].label == "Mon 30 Nov, 9am with Alex Morgan" and offers[0].appointment_type_id == "201"
     assert [o.starts_at for o in afternoons] == ["2026-11-30T14:00:00Z"]
@@ -78,7 +95,9 @@ def test_booking_a_picked_time_creates_the_patient_and_the_appointment(tmp_path:
     assert "BK-TEST01" in appointment["notes"] and "lower back spasm" in appointment["notes"]
 
 
-def test_a_retry_after_a_lost_reply_finds_the_patient_and_the_appointment_instead_of_booking_twice(tmp_path: Path) -> None:
+def test_a_retry_after_a_lost_reply_finds_the_patient_and_the_appointment_instead_of_booking_twice(
+    tmp_path: Path,
+) -> None:
     with fake_cliniko(ClinikoState(free_times=FREE)) as (url, state):
         chosen = backend(url, tmp_path).offer_times("free assessment", None, now=MONDAY)[0]
         backend(url, tmp_path).submit(request_for(chosen))
@@ -87,16 +106,14 @@ def test_a_retry_after_a_lost_reply_finds_the_patient_and_the_appointment_instea
 
 
 def test_wrong_key_is_401_and_needs_a_person(tmp_path: Path) -> None:
-    with fake_cliniko() as (url, _state):
-        with pytest.raises(ClinikoAuthError) as error:
-            client(url, key="wrong-key-uk1").appointment_types()
+    with fake_cliniko() as (url, _state), pytest.raises(ClinikoAuthError) as error:
+        client(url, key="wrong-key-uk1").appointment_types()
     assert error.value.status == 401 and isinstance(error.value, BackendRejected)
 
 
 def test_unknown_ids_are_404(tmp_path: Path) -> None:
-    with fake_cliniko() as (url, _state):
-        with pytest.raises(ClinikoNotFound):
-            client(url).available_times("101", "999", "201", dt.date(2026, 11, 30), dt.date(2026, 12, 1))
+    with fake_cliniko() as (url, _state), pytest.raises(ClinikoNotFound):
+        client(url).available_times("101", "999", "201", dt.date(2026, 11, 30), dt.date(2026, 12, 1))
 
 
 def test_a_time_taken_meanwhile_is_422_with_the_field_named(tmp_path: Path) -> None:
@@ -129,9 +146,8 @@ def test_rate_limit_far_off_gives_up_with_the_reset_time(tmp_path: Path) -> None
 
 
 def test_server_errors_and_a_dead_server_are_temporary(tmp_path: Path) -> None:
-    with fake_cliniko(ClinikoState(fail_with=503)) as (url, _state):
-        with pytest.raises(BackendUnavailable):
-            client(url).businesses()
+    with fake_cliniko(ClinikoState(fail_with=503)) as (url, _state), pytest.raises(BackendUnavailable):
+        client(url).businesses()
     with fake_cliniko() as (url, _state):
         pass  # stopped: nothing listens there any more
     with pytest.raises(BackendUnavailable):
@@ -173,8 +189,12 @@ def test_call_backs_and_bookings_without_a_picked_time_stay_in_the_local_file(tm
 
 def test_link_mode_hands_over_the_booking_link() -> None:
     store_path = Path("/tmp") / f"link-{dt.datetime.now().timestamp()}.db"
-    cliniko = ClinikoBackend(ClinikoClient(API_KEY, "A", "a@b.co"), BookingStore(store_path), mode="link",
-                             booking_link="https://example.uk1.cliniko.com/bookings")
+    cliniko = ClinikoBackend(
+        ClinikoClient(API_KEY, "A", "a@b.co"),
+        BookingStore(store_path),
+        mode="link",
+        booking_link="https://example.uk1.cliniko.com/bookings",
+    )
     try:
         assert cliniko.offer_times("physiotherapy", None) == ()
         assert cliniko.submit(request_for(None)).booking_link == "https://example.uk1.cliniko.com/bookings"

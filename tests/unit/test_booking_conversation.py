@@ -17,24 +17,40 @@ SETTINGS = load_booking_settings({}, environ={})
 THURSDAY_10AM = dt.datetime(2026, 11, 26, 10, 0)
 
 
-@pytest.mark.parametrize("text, intent, answer", [
-    ("/affirm", "affirm", "yes"), ("/deny", "deny", "no"), ("not sure", "inform", "unsure"),
-    ("yes", "affirm", "yes"), ("no, never", "deny", "no"), ("no... maybe a bit?", "deny", "unsure"),
-    ("i don't know", "deny", "unsure"), ("dunno", "inform", "unsure"), ("i have, yes", "affirm", "yes"),
-    ("what do you mean", "out_of_scope", None),
-])
+@pytest.mark.parametrize(
+    "text, intent, answer",
+    [
+        ("/affirm", "affirm", "yes"),
+        ("/deny", "deny", "no"),
+        ("not sure", "inform", "unsure"),
+        ("yes", "affirm", "yes"),
+        ("no, never", "deny", "no"),
+        ("no... maybe a bit?", "deny", "unsure"),
+        ("i don't know", "deny", "unsure"),
+        ("dunno", "inform", "unsure"),
+        ("i have, yes", "affirm", "yes"),
+        ("what do you mean", "out_of_scope", None),
+    ],
+)
 def test_screening_answers_and_doubt_is_never_no(text: str, intent: str, answer: str) -> None:
     assert talk.screening_answer(text, intent) == answer
 
 
-@pytest.mark.parametrize("text, intent, verdict", [
-    ("/affirm", "affirm", ("yes", None)), ("yes that's all correct", "affirm", ("yes", None)),
-    ("change phone or email", "inform", ("change", "contact")), ("change name", "inform", ("change", "patient_name")),
-    ("the day and time is wrong", "inform", ("change", "preferred_time")),
-    ("change appointment", "inform", ("change", "appointment_type")), ("change payment", "inform", ("change", "payment")),
-    ("change reason", "inform", ("change", "reason")), ("no", "deny", ("no", None)),
-    ("banana", "inform", (None, None)),
-])
+@pytest.mark.parametrize(
+    "text, intent, verdict",
+    [
+        ("/affirm", "affirm", ("yes", None)),
+        ("yes that's all correct", "affirm", ("yes", None)),
+        ("change phone or email", "inform", ("change", "contact")),
+        ("change name", "inform", ("change", "patient_name")),
+        ("the day and time is wrong", "inform", ("change", "preferred_time")),
+        ("change appointment", "inform", ("change", "appointment_type")),
+        ("change payment", "inform", ("change", "payment")),
+        ("change reason", "inform", ("change", "reason")),
+        ("no", "deny", ("no", None)),
+        ("banana", "inform", (None, None)),
+    ],
+)
 def test_confirmation_reads_yes_or_the_field_to_change(text: str, intent: str, verdict: tuple) -> None:
     assert talk.confirmation(text, intent) == verdict
 
@@ -63,10 +79,17 @@ def test_appointment_types_come_from_the_profile_and_ambiguity_is_asked() -> Non
     assert [b.payload for b in question.buttons] == list(PROFILE.services)
 
 
-@pytest.mark.parametrize("text, entities, value", [
-    ("bupa", ["bupa"], "bupa"), ("i'm with axa", [], "axa_ppp"), ("Simply Health", [], "simplyhealth"),
-    ("pru health", [], "vitality"), ("pay myself", [], "self_pay"), ("no insurance, i'll pay", [], "self_pay"),
-])
+@pytest.mark.parametrize(
+    "text, entities, value",
+    [
+        ("bupa", ["bupa"], "bupa"),
+        ("i'm with axa", [], "axa_ppp"),
+        ("Simply Health", [], "simplyhealth"),
+        ("pru health", [], "vitality"),
+        ("pay myself", [], "self_pay"),
+        ("no insurance, i'll pay", [], "self_pay"),
+    ],
+)
 def test_payment_accepts_self_pay_and_the_clinics_insurers(text: str, entities: list, value: str) -> None:
     assert talk.check_payment(text, entities, PROFILE).value == value
 
@@ -95,9 +118,18 @@ def test_authorisation_number_or_not_yet() -> None:
 
 
 def test_readback_lists_every_detail_with_a_change_button_for_each() -> None:
-    reply = talk.readback({"patient_name": "Sam Patel", "contact": "07400 123456", "appointment_type": "physiotherapy",
-                           "preferred_time": "Tuesday afternoon", "payment": "bupa", "insurer_name": "Bupa",
-                           "authorisation_number": "none", "reason": "stiff back"})
+    reply = talk.readback(
+        {
+            "patient_name": "Sam Patel",
+            "contact": "07400 123456",
+            "appointment_type": "physiotherapy",
+            "preferred_time": "Tuesday afternoon",
+            "payment": "bupa",
+            "insurer_name": "Bupa",
+            "authorisation_number": "none",
+            "reason": "stiff back",
+        }
+    )
     assert "Bupa (no authorisation number yet)" in reply.text and "Physiotherapy" in reply.text
     assert len(reply.buttons) == 1 + len(talk.CHANGEABLE)
 
@@ -109,8 +141,13 @@ def test_handoff_gives_the_reference_what_happens_next_and_when() -> None:
     assert "open now, until 8pm" in text and "999" in text
     queued = talk.handoff(Submission("BK-7KQ2XD", "queued", "webhook"), request, PROFILE, SETTINGS, THURSDAY_10AM).text
     assert "kept your request safely" in queued and "to confirm" in queued
-    booked = talk.handoff(Submission("BK-7KQ2XD", "booked", "cliniko", appointment="Tue 1 Dec, 9am with Alex Morgan"),
-                          request, PROFILE, SETTINGS, THURSDAY_10AM).text
+    booked = talk.handoff(
+        Submission("BK-7KQ2XD", "booked", "cliniko", appointment="Tue 1 Dec, 9am with Alex Morgan"),
+        request,
+        PROFILE,
+        SETTINGS,
+        THURSDAY_10AM,
+    ).text
     assert "You're booked in" in booked and "Tue 1 Dec, 9am" in booked
 
 
@@ -121,6 +158,10 @@ def test_every_question_can_be_explained_with_the_profile() -> None:
 
 
 def test_summary_masks_what_identifies_a_person() -> None:  # the masks themselves: tests/unit/test_redaction.py
-    summary = conversation_summary(["ask_causes", "ask_medication", "inform"], ["why", "ibuprofen?", "07400 123456"],
-                                   "urgent", include_messages=True)
+    summary = conversation_summary(
+        ["ask_causes", "ask_medication", "inform"],
+        ["why", "ibuprofen?", "07400 123456"],
+        "urgent",
+        include_messages=True,
+    )
     assert summary.startswith("Asked about: causes, medicines.") and "urgent" in summary and "[phone]" in summary

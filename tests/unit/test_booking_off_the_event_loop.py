@@ -10,9 +10,10 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 import requests
@@ -38,14 +39,33 @@ def slow_cliniko() -> Iterator[tuple[str, ClinikoState]]:
 
 
 @pytest.fixture(scope="module")
-def action_server(slow_cliniko: tuple[str, ClinikoState], tmp_path_factory: pytest.TempPathFactory
-                  ) -> Iterator[tuple[str, Path]]:
+def action_server(
+    slow_cliniko: tuple[str, ClinikoState], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Path]]:
     work = tmp_path_factory.mktemp("actions")
     port = free_port()
-    env = {"BOOKING_BACKEND": "cliniko", "CLINIKO_API_KEY": API_KEY, "CLINIKO_BASE_URL": slow_cliniko[0],
-           "BOOKING_DB": str(work / "bookings.db"), "ACTION_TIMEOUT": str(GATEWAY_TIMEOUT)}
-    process = spawn([RASA, "run", "actions", "--actions", "actions", "--port", str(port), "--logging-config-file",
-                     str(ROOT / "logging.yml")], work / "actions.log", env)
+    env = {
+        "BOOKING_BACKEND": "cliniko",
+        "CLINIKO_API_KEY": API_KEY,
+        "CLINIKO_BASE_URL": slow_cliniko[0],
+        "BOOKING_DB": str(work / "bookings.db"),
+        "ACTION_TIMEOUT": str(GATEWAY_TIMEOUT),
+    }
+    process = spawn(
+        [
+            RASA,
+            "run",
+            "actions",
+            "--actions",
+            "actions",
+            "--port",
+            str(port),
+            "--logging-config-file",
+            str(ROOT / "logging.yml"),
+        ],
+        work / "actions.log",
+        env,
+    )
     try:
         wait_until_ready(f"http://127.0.0.1:{port}/health", process, 180)
         yield f"http://127.0.0.1:{port}/webhook", work / "bookings.db"
@@ -61,10 +81,21 @@ def call(url: str, action: str, slots: dict[str, Any]) -> tuple[float, dict[str,
     """One action call as the gateway makes it; (seconds it took, the answer)."""
     sender = uuid.uuid4().hex
     body = {
-        "next_action": action, "sender_id": sender, "version": "3.6.21", "domain": {},
-        "tracker": {"sender_id": sender, "slots": slots, "latest_message": {"text": "", "intent": {}, "entities": []},
-                    "events": [], "paused": False, "followup_action": None, "active_loop": {},
-                    "latest_action_name": "action_listen", "latest_event_time": time.time()},
+        "next_action": action,
+        "sender_id": sender,
+        "version": "3.6.21",
+        "domain": {},
+        "tracker": {
+            "sender_id": sender,
+            "slots": slots,
+            "latest_message": {"text": "", "intent": {}, "entities": []},
+            "events": [],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+            "latest_event_time": time.time(),
+        },
     }
     started = time.monotonic()
     response = requests.post(url, json=body, timeout=60)
@@ -73,11 +104,22 @@ def call(url: str, action: str, slots: dict[str, Any]) -> tuple[float, dict[str,
 
 
 BOOKING_SLOTS = {
-    "consent": True, "booking_confirmed": "yes", "red_flag_screen": "routine", "patient_name": "Harriet Cole",
-    "phone": "+447400314159", "appointment_type": "free assessment", "preferred_time": "Mon 7 Jan, 10am",
-    "payment": "self_pay", "reason": "back spasm since Monday",
-    "chosen_time": {"starts_at": FREE_TIME, "label": "Mon 7 Jan, 10am with Alex Morgan",
-                    "appointment_type_id": "201", "practitioner_id": "301", "business_id": "101"},
+    "consent": True,
+    "booking_confirmed": "yes",
+    "red_flag_screen": "routine",
+    "patient_name": "Harriet Cole",
+    "phone": "+447400314159",
+    "appointment_type": "free assessment",
+    "preferred_time": "Mon 7 Jan, 10am",
+    "payment": "self_pay",
+    "reason": "back spasm since Monday",
+    "chosen_time": {
+        "starts_at": FREE_TIME,
+        "label": "Mon 7 Jan, 10am with Alex Morgan",
+        "appointment_type_id": "201",
+        "practitioner_id": "301",
+        "business_id": "101",
+    },
 }
 
 
@@ -119,6 +161,7 @@ def test_a_slow_clinic_system_does_not_hold_up_another_patients_action(
 
 
 # --- the deadline itself, without a server -------------------------------------------------------------------
+
 
 class Clock:
     def __init__(self) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Optional
 
 import pytest
 
@@ -23,9 +24,17 @@ NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.timezone.utc)
 
 
 def booking(reference: str = "BK-AAAA22", **changes: object) -> BookingRequest:
-    fields = dict(name="Harriet Cole", phone="+447400314159", preferred_time="Thursday mornings",
-                  appointment_type="free assessment", payment="simplyhealth", insurer_name="Simplyhealth",
-                  authorisation_number="SH440129", reason="lower back keeps spasming", screening="routine")
+    fields = dict(
+        name="Harriet Cole",
+        phone="+447400314159",
+        preferred_time="Thursday mornings",
+        appointment_type="free assessment",
+        payment="simplyhealth",
+        insurer_name="Simplyhealth",
+        authorisation_number="SH440129",
+        reason="lower back keeps spasming",
+        screening="routine",
+    )
     fields.update(changes)
     return BookingRequest(reference, **fields)  # type: ignore[arg-type]
 
@@ -45,8 +54,9 @@ class FlakyBackend:
         self.booked[request.reference] = request
         return Submission(request.reference, "sent", self.name)
 
-    def offer_times(self, appointment_type: str, preference: Optional[TimePreference],
-                    now: Optional[dt.datetime] = None) -> Sequence[SlotChoice]:
+    def offer_times(
+        self, appointment_type: str, preference: Optional[TimePreference], now: Optional[dt.datetime] = None
+    ) -> Sequence[SlotChoice]:
         return ()
 
 
@@ -94,7 +104,7 @@ def test_delete_on_request_finds_every_request_by_phone_or_email_in_any_format(t
 
 def test_csv_export_has_a_row_per_request_and_defuses_formulas(tmp_path: Path) -> None:
     store = BookingStore(tmp_path / "bookings.db")
-    store.add(booking("BK-AAAA22", name="=HYPERLINK(\"http://x\")"))
+    store.add(booking("BK-AAAA22", name='=HYPERLINK("http://x")'))
     rows = list(csv.DictReader(io.StringIO(store.export_csv())))
     assert rows[0]["reference"] == "BK-AAAA22" and rows[0]["name"].startswith("'=")
     assert rows[0]["payment"] == "Simplyhealth (authorisation SH440129)"
@@ -161,9 +171,17 @@ def test_settings_choose_the_backend_and_read_secrets_only_from_the_environment(
     cliniko = load_booking_settings({"backend": "cliniko"}, clinic_email="a@b.co", environ={"CLINIKO_API_KEY": "k-uk1"})
     assert make_backend(cliniko, BookingStore(tmp_path / "y.db")).name == "cliniko"
     assert load_booking_settings({}, environ={}).backend == "sqlite"
-    assert load_booking_settings({"backend": "sqlite"}, environ={"BOOKING_BACKEND": "webhook",
-                                                                "BOOKING_WEBHOOK_URL": "https://h.example.org",
-                                                                "BOOKING_WEBHOOK_SECRET": "s"}).backend == "webhook"
+    assert (
+        load_booking_settings(
+            {"backend": "sqlite"},
+            environ={
+                "BOOKING_BACKEND": "webhook",
+                "BOOKING_WEBHOOK_URL": "https://h.example.org",
+                "BOOKING_WEBHOOK_SECRET": "s",
+            },
+        ).backend
+        == "webhook"
+    )
     with pytest.raises(ContentError, match="backend"):
         load_booking_settings({"backend": "fax"}, environ={})
     with pytest.raises(ContentError, match="unknown"):
@@ -174,6 +192,8 @@ def test_the_booking_package_imports_nothing_of_rasa() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, backcare.booking.conversation, backcare.booking.backends, backcare.booking.outbox, "
-            "backcare.booking.summary; sys.exit(any(m.split('.')[0] in ('rasa', 'rasa_sdk') for m in sys.modules))")
+    code = (
+        "import sys, backcare.booking.conversation, backcare.booking.backends, backcare.booking.outbox, "
+        "backcare.booking.summary; sys.exit(any(m.split('.')[0] in ('rasa', 'rasa_sdk') for m in sys.modules))"
+    )
     assert subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2]).returncode == 0

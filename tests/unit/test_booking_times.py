@@ -11,21 +11,24 @@ from backcare.booking.times import OpeningTimes, parse_preferred_time
 PROFILE_HOURS = [("Monday to Friday", "8am to 8pm"), ("Saturday", "9am to 2pm"), ("Sunday", "closed")]
 
 
-@pytest.mark.parametrize("text, read_back", [
-    ("Tuesday afternoon", "Tuesday afternoon"),
-    ("after 5 any weekday", "Weekdays, after 5pm"),
-    ("mornings", "Any day, mornings"),
-    ("mon or wed before 10", "Monday or Wednesday, before 10am"),
-    ("thursday between 2 and 4", "Thursday, between 2pm and 4pm"),
-    ("Mon-Fri after 6pm", "Weekdays, after 6pm"),
-    ("wednesday at 3pm", "Wednesday, around 3pm"),
-    ("weekends", "Weekends, any time"),
-    ("any time really", "Any day, any time"),
-    ("tomorrow morning", "Tomorrow morning"),
-    ("saturdays before noon", "Saturday, before midday"),
-    ("half 5 on weds", "Wednesday, around 5:30pm"),
-    ("weekday evenings after work", "Weekdays, evenings"),
-])
+@pytest.mark.parametrize(
+    "text, read_back",
+    [
+        ("Tuesday afternoon", "Tuesday afternoon"),
+        ("after 5 any weekday", "Weekdays, after 5pm"),
+        ("mornings", "Any day, mornings"),
+        ("mon or wed before 10", "Monday or Wednesday, before 10am"),
+        ("thursday between 2 and 4", "Thursday, between 2pm and 4pm"),
+        ("Mon-Fri after 6pm", "Weekdays, after 6pm"),
+        ("wednesday at 3pm", "Wednesday, around 3pm"),
+        ("weekends", "Weekends, any time"),
+        ("any time really", "Any day, any time"),
+        ("tomorrow morning", "Tomorrow morning"),
+        ("saturdays before noon", "Saturday, before midday"),
+        ("half 5 on weds", "Wednesday, around 5:30pm"),
+        ("weekday evenings after work", "Weekdays, evenings"),
+    ],
+)
 def test_plain_words_are_understood_and_read_back(text: str, read_back: str) -> None:
     preference = parse_preferred_time(text)
     assert preference is not None and preference.describe() == read_back
@@ -61,11 +64,14 @@ def test_wishes_the_clinic_cannot_meet_are_caught() -> None:
     assert opening.conflict(parse_preferred_time("weekends")) is None  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("now, text", [
-    (dt.datetime(2026, 11, 26, 10, 0), "The clinic is open now, until 8pm."),
-    (dt.datetime(2026, 11, 26, 21, 0), "The clinic opens again tomorrow at 8am."),
-    (dt.datetime(2026, 11, 28, 15, 0), "The clinic opens again on Monday at 8am."),
-    (dt.datetime(2026, 11, 27, 7, 0), "The clinic opens again today at 8am."),
-])
+@pytest.mark.parametrize(
+    "now, text",
+    [
+        (dt.datetime(2026, 11, 26, 10, 0), "The clinic is open now, until 8pm."),
+        (dt.datetime(2026, 11, 26, 21, 0), "The clinic opens again tomorrow at 8am."),
+        (dt.datetime(2026, 11, 28, 15, 0), "The clinic opens again on Monday at 8am."),
+        (dt.datetime(2026, 11, 27, 7, 0), "The clinic opens again today at 8am."),
+    ],
+)
 def test_when_the_clinic_next_opens(now: dt.datetime, text: str) -> None:
     assert OpeningTimes.from_profile(PROFILE_HOURS).next_open_text(now) == text

@@ -7,10 +7,11 @@ import contextlib
 import json
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -39,7 +40,7 @@ def receiver(state: Receiver) -> Iterator[str]:
         def log_message(self, *args: Any) -> None:
             pass
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
             headers = dict(self.headers)
             state.deliveries.append({"headers": headers, "body": body})
@@ -74,14 +75,29 @@ def receiver(state: Receiver) -> Iterator[str]:
 
 
 def request() -> BookingRequest:
-    return BookingRequest("BK-HOOK01", name="Nadia Rahman", email="nadia.r@example.com", preferred_time="Saturday",
-                          appointment_type="sports massage", payment="self_pay", reason="tight lower back",
-                          screening="routine")
+    return BookingRequest(
+        "BK-HOOK01",
+        name="Nadia Rahman",
+        email="nadia.r@example.com",
+        preferred_time="Saturday",
+        appointment_type="sports massage",
+        payment="self_pay",
+        reason="tight lower back",
+        screening="routine",
+    )
 
 
 def hook(url: str, sleeps: list[float], **kwargs: Any) -> WebhookBackend:
-    return WebhookBackend(url, SECRET, clinic="Example Clinic", timeout=kwargs.pop("timeout", 5), attempts=3,
-                          backoff=0.5, sleep=sleeps.append, **kwargs)
+    return WebhookBackend(
+        url,
+        SECRET,
+        clinic="Example Clinic",
+        timeout=kwargs.pop("timeout", 5),
+        attempts=3,
+        backoff=0.5,
+        sleep=sleeps.append,
+        **kwargs,
+    )
 
 
 def test_delivers_signed_json_with_an_idempotency_key() -> None:
@@ -115,25 +131,22 @@ def test_a_slow_receiver_times_out_and_the_retry_does_not_book_twice() -> None:
 
 def test_server_errors_back_off_exponentially_then_give_up_as_temporary() -> None:
     state, sleeps = Receiver(plan=["503", "429", "503"]), []
-    with receiver(state) as url:
-        with pytest.raises(BackendUnavailable):
-            hook(url, sleeps).submit(request())
+    with receiver(state) as url, pytest.raises(BackendUnavailable):
+        hook(url, sleeps).submit(request())
     assert len(state.deliveries) == 3 and sleeps == [0.5, 1.0]
 
 
 def test_a_refusal_is_not_retried() -> None:
     state, sleeps = Receiver(plan=["400"]), []
-    with receiver(state) as url:
-        with pytest.raises(BackendRejected):
-            hook(url, sleeps).submit(request())
+    with receiver(state) as url, pytest.raises(BackendRejected):
+        hook(url, sleeps).submit(request())
     assert len(state.deliveries) == 1 and not sleeps
 
 
 def test_a_wrong_secret_is_refused_by_the_receiver() -> None:
     state = Receiver()
-    with receiver(state) as url:
-        with pytest.raises(BackendRejected):
-            WebhookBackend(url, "wrong-secret", attempts=1).submit(request())
+    with receiver(state) as url, pytest.raises(BackendRejected):
+        WebhookBackend(url, "wrong-secret", attempts=1).submit(request())
     assert state.bad_signatures == 1 and not state.bookings
 
 

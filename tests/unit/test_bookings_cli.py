@@ -19,15 +19,27 @@ cli = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(cli)
 
 
-@pytest.fixture()
+@pytest.fixture
 def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> BookingStore:
     monkeypatch.setenv("BOOKING_DB", str(tmp_path / "bookings.db"))
     monkeypatch.delenv("BOOKING_BACKEND", raising=False)
     store = BookingStore(tmp_path / "bookings.db")
-    store.add(BookingRequest("BK-AAAA22", name="Harriet Cole", phone="+447400314159", preferred_time="Thursday morning",
-                             appointment_type="free assessment", payment="self_pay", reason="lower back spasm"))
-    store.add(BookingRequest("CB-BBBB33", kind=CALLBACK, name="Peter Grant", email="peter@example.com",
-                             summary="Asked about: causes."))
+    store.add(
+        BookingRequest(
+            "BK-AAAA22",
+            name="Harriet Cole",
+            phone="+447400314159",
+            preferred_time="Thursday morning",
+            appointment_type="free assessment",
+            payment="self_pay",
+            reason="lower back spasm",
+        )
+    )
+    store.add(
+        BookingRequest(
+            "CB-BBBB33", kind=CALLBACK, name="Peter Grant", email="peter@example.com", summary="Asked about: causes."
+        )
+    )
     return store
 
 
@@ -66,8 +78,12 @@ def test_delete_on_request_by_contact(store: BookingStore, capsys: pytest.Captur
 
 
 def test_outbox_and_retry(store: BookingStore, capsys: pytest.CaptureFixture[str]) -> None:
-    store.queue(BookingRequest("BK-CCCC44", name="Nadia Rahman", email="nadia@example.com"), "webhook",
-                "webhook unreachable", "2000-01-01T00:00:00+00:00")
+    store.queue(
+        BookingRequest("BK-CCCC44", name="Nadia Rahman", email="nadia@example.com"),
+        "webhook",
+        "webhook unreachable",
+        "2000-01-01T00:00:00+00:00",
+    )
     cli.main(["outbox"])
     assert "BK-CCCC44" in capsys.readouterr().out
     # The profile's backend is SQLite, so a retry hands the waiting request to the local file.

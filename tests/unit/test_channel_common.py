@@ -5,8 +5,19 @@ from __future__ import annotations
 import pytest
 
 from channels.common import (
-    BUTTONS_HINT, TELEGRAM_MAX_LENGTH, WHATSAPP_TWILIO_MAX_LENGTH, RecentCache, bold_spans, channel_settings,
-    chosen_payload, int_setting, numbered_options, sentences, split_message, text_length, typed_text,
+    BUTTONS_HINT,
+    TELEGRAM_MAX_LENGTH,
+    WHATSAPP_TWILIO_MAX_LENGTH,
+    RecentCache,
+    bold_spans,
+    channel_settings,
+    chosen_payload,
+    int_setting,
+    numbered_options,
+    sentences,
+    split_message,
+    text_length,
+    typed_text,
     whatsapp_markup,
 )
 
@@ -18,11 +29,14 @@ BUTTONS = [
 
 
 def paragraph(sentence_count: int, start: int = 0) -> str:
-    return " ".join(f"Sentence number {number} says something useful about backs." for number in
-                    range(start, start + sentence_count))
+    return " ".join(
+        f"Sentence number {number} says something useful about backs."
+        for number in range(start, start + sentence_count)
+    )
 
 
 # --- Splitting ---------------------------------------------------------------------------------------------------
+
 
 def test_short_text_is_one_message() -> None:
     assert split_message("Hello. How can I help?", 1600) == ["Hello. How can I help?"]
@@ -60,7 +74,9 @@ def test_other_sentence_ends_and_line_ends_are_boundaries() -> None:
 def test_abbreviations_and_links_are_not_sentence_ends() -> None:
     text = "Try gentle moves, e.g. walking. See https://www.nhs.uk/conditions/back-pain/ for more."
     assert [piece.strip() for piece in sentences(text)] == [
-        "Try gentle moves, e.g. walking.", "See https://www.nhs.uk/conditions/back-pain/ for more."]
+        "Try gentle moves, e.g. walking.",
+        "See https://www.nhs.uk/conditions/back-pain/ for more.",
+    ]
 
 
 def test_a_link_is_never_cut() -> None:
@@ -91,11 +107,14 @@ def test_emoji_count_as_two_units() -> None:
 def test_a_bold_sentence_ends_where_its_marker_ends() -> None:
     text = "**Please call 999 or go to A&E now.** You told me about numbness."
     assert [piece.strip() for piece in sentences(text)] == [
-        "**Please call 999 or go to A&E now.**", "You told me about numbness."]
+        "**Please call 999 or go to A&E now.**",
+        "You told me about numbness.",
+    ]
     assert [piece.strip() for piece in sentences(whatsapp_markup(text))][0] == "*Please call 999 or go to A&E now.*"
 
 
 # --- Bold ------------------------------------------------------------------------------------------------------
+
 
 def test_bold_becomes_whatsapp_bold() -> None:
     assert whatsapp_markup("**Please call 999.** Then rest.") == "*Please call 999.* Then rest."
@@ -109,6 +128,7 @@ def test_bold_spans_give_plain_text_and_where_the_bold_is() -> None:
 
 
 # --- Numbered buttons --------------------------------------------------------------------------------------------
+
 
 def test_buttons_become_one_numbered_list() -> None:
     assert numbered_options(BUTTONS[:2]) == f"1. Yes\n2. No\n{BUTTONS_HINT}"
@@ -131,10 +151,20 @@ def test_numbered_list_lines_are_not_sentence_ends() -> None:
     assert [piece.strip() for piece in sentences("1. Yes\n2. No")] == ["1. Yes", "2. No"]
 
 
-@pytest.mark.parametrize("reply, payload", [
-    ("1", "/affirm"), ("2", "/deny"), (" 3 ", "/ask_treatment"), ("2.", "/deny"), ("3)", "/ask_treatment"),
-    ("2️⃣", "/deny"), ("yes", "/affirm"), ("NO!", "/deny"), ("what can i do now", "/ask_treatment"),
-])
+@pytest.mark.parametrize(
+    "reply, payload",
+    [
+        ("1", "/affirm"),
+        ("2", "/deny"),
+        (" 3 ", "/ask_treatment"),
+        ("2.", "/deny"),
+        ("3)", "/ask_treatment"),
+        ("2️⃣", "/deny"),
+        ("yes", "/affirm"),
+        ("NO!", "/deny"),
+        ("what can i do now", "/ask_treatment"),
+    ],
+)
 def test_a_reply_picks_a_button_by_number_or_words(reply: str, payload: str) -> None:
     assert chosen_payload(reply, BUTTONS) == payload
 
@@ -155,6 +185,7 @@ def test_typed_text_cannot_trigger_an_intent_directly() -> None:
 
 
 # --- Recent deliveries and offered buttons ----------------------------------------------------------------------
+
 
 class Clock:
     def __init__(self) -> None:
@@ -210,8 +241,9 @@ def test_the_credentials_file_wins_over_the_environment(monkeypatch: pytest.Monk
     assert settings is not None and settings["token"] == "from-file"
 
 
-def test_the_channel_is_off_without_its_settings(monkeypatch: pytest.MonkeyPatch,
-                                                 caplog: pytest.LogCaptureFixture) -> None:
+def test_the_channel_is_off_without_its_settings(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     for variable in FIELDS.values():
         monkeypatch.delenv(variable, raising=False)
     assert channel_settings("Test", None, FIELDS, ["token", "secret"]) is None
@@ -230,7 +262,9 @@ def test_whole_number_settings() -> None:
 def test_a_heading_line_stays_with_what_it_introduces() -> None:
     from channels.common import split_message
 
-    text = ("A back spasm often starts when lifting. Poor posture too.\n\n"
-            "Read more:\n- NHS: Back pain – https://www.nhs.uk/conditions/back-pain/")
+    text = (
+        "A back spasm often starts when lifting. Poor posture too.\n\n"
+        "Read more:\n- NHS: Back pain – https://www.nhs.uk/conditions/back-pain/"
+    )
     chunks = split_message(text, 70)
     assert chunks[0].endswith("Poor posture too.") and chunks[1].startswith("Read more:\n- NHS")

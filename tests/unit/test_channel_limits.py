@@ -5,7 +5,13 @@ from __future__ import annotations
 import asyncio
 
 from channels.limits import (
-    EMPTY_REPLY, RATE_LIMITED_REPLY, LimitSettings, MessageGate, SenderRateLimiter, Verdict, readable_text,
+    EMPTY_REPLY,
+    RATE_LIMITED_REPLY,
+    LimitSettings,
+    MessageGate,
+    SenderRateLimiter,
+    Verdict,
+    readable_text,
 )
 
 
@@ -58,7 +64,13 @@ def test_the_gate_asks_for_words_or_a_shorter_message_and_counts_those_towards_t
 
 
 def test_settings_come_from_the_environment_and_bad_values_fall_back_to_the_defaults() -> None:
-    settings = LimitSettings.from_env({"RATE_LIMIT_PER_MINUTE": "5", "RATE_LIMIT_BURST": "nope",
-                                       "MAX_MESSAGE_CHARS": "-3", "MAX_REQUEST_BYTES": "1024"})
+    settings = LimitSettings.from_env(
+        {
+            "RATE_LIMIT_PER_MINUTE": "5",
+            "RATE_LIMIT_BURST": "nope",
+            "MAX_MESSAGE_CHARS": "-3",
+            "MAX_REQUEST_BYTES": "1024",
+        }
+    )
     assert settings == LimitSettings(per_minute=5, burst=10, max_message_chars=2000, max_request_bytes=1024)
     assert LimitSettings.from_env({}) == LimitSettings()

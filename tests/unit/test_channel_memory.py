@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any
 
 import pytest
 import redis
@@ -39,9 +40,11 @@ def redis_memory(url: str) -> RedisMemory:
 def memories(request: pytest.FixtureRequest) -> Callable[[], tuple[Any, Any]]:
     """Makes (memory of instance 1, memory of the same machine or of instance 2) inside the running loop."""
     if request.param == "local":
+
         def local() -> tuple[Any, Any]:
             memory = LocalMemory()
             return memory, memory
+
         return local
     url = request.getfixturevalue("server")
     return lambda: (redis_memory(url), redis_memory(url))
@@ -64,8 +67,12 @@ def test_a_delivery_is_new_once_whichever_instance_sees_it(memories: Any) -> Non
     async def scenario() -> list[bool]:
         first, second = memories()
         key = f"whatsapp:SM{time.time_ns()}"
-        return [await first.first_delivery(key), await second.first_delivery(key), await first.first_delivery(key),
-                await second.first_delivery(key + "x")]
+        return [
+            await first.first_delivery(key),
+            await second.first_delivery(key),
+            await first.first_delivery(key),
+            await second.first_delivery(key + "x"),
+        ]
 
     assert run(scenario) == [True, False, False, True]
 
@@ -96,8 +103,11 @@ def test_every_redis_key_expires(server: str) -> None:
     run(scenario)
     client = redis.Redis.from_url(server)
     keys = [key.decode() for key in client.scan_iter(match=f"{KEY_PREFIX}*")]
-    assert {f"{KEY_PREFIX}rate:telegram:telegram:42", f"{KEY_PREFIX}delivery:telegram:4242",
-            f"{KEY_PREFIX}offered:telegram:42"} <= set(keys)
+    assert {
+        f"{KEY_PREFIX}rate:telegram:telegram:42",
+        f"{KEY_PREFIX}delivery:telegram:4242",
+        f"{KEY_PREFIX}offered:telegram:42",
+    } <= set(keys)
     assert all(0 < client.ttl(key) <= 24 * 3600 for key in keys)
     assert client.ttl(f"{KEY_PREFIX}rate:telegram:telegram:42") <= 30 + 60  # full again after burst / rate
     time.sleep(1.2)
@@ -107,9 +117,13 @@ def test_every_redis_key_expires(server: str) -> None:
 def test_without_redis_messages_are_let_through_not_dropped() -> None:
     async def scenario() -> list[Any]:
         memory = redis_memory("redis://127.0.0.1:1/1")  # nothing listens there
-        return [await memory.take("rest:a", 1, 1), await memory.take("rest:a", 1, 1),
-                await memory.first_delivery("whatsapp:SM1"), await memory.first_delivery("whatsapp:SM1"),
-                await memory.offered("whatsapp:+447700900001")]
+        return [
+            await memory.take("rest:a", 1, 1),
+            await memory.take("rest:a", 1, 1),
+            await memory.first_delivery("whatsapp:SM1"),
+            await memory.first_delivery("whatsapp:SM1"),
+            await memory.offered("whatsapp:+447700900001"),
+        ]
 
     assert run(scenario) == [Verdict.ANSWER, Verdict.ANSWER, True, True, None]
 
@@ -117,8 +131,17 @@ def test_without_redis_messages_are_let_through_not_dropped() -> None:
 def test_redis_is_used_when_the_production_settings_name_it() -> None:
     assert redis_url({}) is None
     assert redis_url({"LOCK_STORE_TYPE": "in_memory", "REDIS_HOST": "127.0.0.1"}) is None
-    assert redis_url({"LOCK_STORE_TYPE": "stores.lock_store.OrderedRedisLockStore", "REDIS_HOST": "redis",
-                      "REDIS_PORT": "6380", "REDIS_PASSWORD": "p@ss/word"}) == "redis://:p%40ss%2Fword@redis:6380/1"
+    assert (
+        redis_url(
+            {
+                "LOCK_STORE_TYPE": "stores.lock_store.OrderedRedisLockStore",
+                "REDIS_HOST": "redis",
+                "REDIS_PORT": "6380",
+                "REDIS_PASSWORD": "p@ss/word",
+            }
+        )
+        == "redis://:p%40ss%2Fword@redis:6380/1"
+    )
     assert redis_url({"REDIS_URL": "redis://cache:6379/3"}) == "redis://cache:6379/3"
     assert isinstance(channel_memory({}), LocalMemory)
     assert isinstance(channel_memory({"REDIS_URL": "redis://127.0.0.1:1/1"}), RedisMemory)

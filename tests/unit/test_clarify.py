@@ -22,8 +22,10 @@ def ranking(*pairs: tuple[str, float]) -> list[dict[str, Any]]:
 
 
 def test_two_close_intents_are_the_pair_to_ask_about() -> None:
-    assert close_pair(ranking(("ask_medication", 0.40), ("ask_treatment", 0.39), ("greet", 0.1))) == \
-        ("ask_medication", "ask_treatment")
+    assert close_pair(ranking(("ask_medication", 0.40), ("ask_treatment", 0.39), ("greet", 0.1))) == (
+        "ask_medication",
+        "ask_treatment",
+    )
 
 
 def test_an_unsure_guess_with_a_clear_runner_up_gap_is_no_question() -> None:
@@ -31,8 +33,10 @@ def test_an_unsure_guess_with_a_clear_runner_up_gap_is_no_question() -> None:
 
 
 def test_intents_without_a_button_title_are_skipped() -> None:
-    assert close_pair(ranking(("greet", 0.40), ("ask_causes", 0.38), ("ask_prevention", 0.37))) == \
-        ("ask_causes", "ask_prevention")
+    assert close_pair(ranking(("greet", 0.40), ("ask_causes", 0.38), ("ask_prevention", 0.37))) == (
+        "ask_causes",
+        "ask_prevention",
+    )
 
 
 def test_payload_carries_the_entities_of_the_message() -> None:
@@ -60,24 +64,39 @@ def run(message: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def test_the_action_offers_both_intents_as_buttons_and_something_else() -> None:
-    messages = run({"text": "nurofen or heat?", "intent": {"name": "nlu_fallback", "confidence": 0.45},
-                    "intent_ranking": ranking(("ask_medication", 0.42), ("ask_treatment", 0.40)),
-                    "entities": [{"entity": "medication", "value": "ibuprofen"}]})
+    messages = run(
+        {
+            "text": "nurofen or heat?",
+            "intent": {"name": "nlu_fallback", "confidence": 0.45},
+            "intent_ranking": ranking(("ask_medication", 0.42), ("ask_treatment", 0.40)),
+            "entities": [{"entity": "medication", "value": "ibuprofen"}],
+        }
+    )
     buttons = messages[0]["buttons"]
     assert [b["title"] for b in buttons] == ["Which medicines can I take?", "What can I do for it?", "Something else"]
     assert buttons[0]["payload"].startswith("/ask_medication")
-    assert json.loads(buttons[0]["payload"][len("/ask_medication"):]) == {"medication": "ibuprofen"}
+    assert json.loads(buttons[0]["payload"][len("/ask_medication") :]) == {"medication": "ibuprofen"}
 
 
 def test_the_action_asks_to_rephrase_when_nothing_was_close() -> None:
-    messages = run({"text": "blah", "intent": {"name": "nlu_fallback", "confidence": 0.45},
-                    "intent_ranking": ranking(("ask_causes", 0.30), ("greet", 0.10)), "entities": []})
+    messages = run(
+        {
+            "text": "blah",
+            "intent": {"name": "nlu_fallback", "confidence": 0.45},
+            "intent_ranking": ranking(("ask_causes", 0.30), ("greet", 0.10)),
+            "entities": [],
+        }
+    )
     assert messages[0]["response"] == "utter_default"
 
 
 def test_an_unsure_guess_that_names_a_medicine_gets_the_medicine_answer() -> None:
-    messages = run({"text": "asthmatic here, what about voltarol gel for my back?",
-                    "intent": {"name": "nlu_fallback", "confidence": 0.45},
-                    "intent_ranking": ranking(("ask_treatment", 0.30), ("greet", 0.10)),
-                    "entities": [{"entity": "condition", "value": "asthma"}]})
+    messages = run(
+        {
+            "text": "asthmatic here, what about voltarol gel for my back?",
+            "intent": {"name": "nlu_fallback", "confidence": 0.45},
+            "intent_ranking": ranking(("ask_treatment", 0.30), ("greet", 0.10)),
+            "entities": [{"entity": "condition", "value": "asthma"}],
+        }
+    )
     assert "fewer side effects" in messages[0]["text"] and "asthma" in messages[0]["text"].lower()

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from backcare.clinic import load_profile
 from backcare.booking.conversation import consent_question, how_to_reach_us
+from backcare.clinic import load_profile
 from backcare.clinic_answers import clinic_info, insurance_answer
 from backcare.content import ContentError
 

@@ -10,7 +10,13 @@ import pytest
 
 from console import staff
 from console.accounts import (
-    IDLE_SECONDS, LIFETIME_SECONDS, MAX_FAILURES, WINDOW_SECONDS, AccountError, Accounts, hash_password,
+    IDLE_SECONDS,
+    LIFETIME_SECONDS,
+    MAX_FAILURES,
+    WINDOW_SECONDS,
+    AccountError,
+    Accounts,
+    hash_password,
     verify_password,
 )
 
@@ -100,8 +106,9 @@ def test_sessions_end_at_sign_out_when_idle_and_after_their_lifetime(accounts: A
     assert accounts.session(busy.token) is None, "however busy, a session ends after its lifetime"
 
 
-def test_ten_wrong_passwords_pause_sign_in_for_that_name_until_the_window_passes(accounts: Accounts,
-                                                                                  clock: Clock) -> None:
+def test_ten_wrong_passwords_pause_sign_in_for_that_name_until_the_window_passes(
+    accounts: Accounts, clock: Clock
+) -> None:
     for attempt in range(MAX_FAILURES):
         result = accounts.sign_in("Sam Patel", f"wrong password {attempt}", f"10.0.0.{attempt}")
         assert result.session is None
@@ -146,7 +153,8 @@ def test_conversation_handles_are_stable_opaque_and_found_again(accounts: Accoun
 
 
 def test_the_account_command_reads_the_password_from_stdin_and_lists_accounts(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     accounts = Accounts(tmp_path / "console.db", scrypt_n=FAST_N)
     assert staff.main(["add", "Alex Morgan"], accounts, lambda: staff.read_password(io.StringIO(PASSWORD + "\n"))) == 0
     assert staff.main(["add", "Bo"], accounts, lambda: "short") == 2

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -28,8 +28,7 @@ SECRETS = ("Harriet", "Coleman", "271828", "harriet.security")
 def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningConsole]:
     work = tmp_path_factory.mktemp("console")
     store = BookingStore(work / "bookings.db")
-    store.add(BookingRequest("BK-SECUR2", name=NAME, phone=PHONE, email=EMAIL, reason="back spasm",
-                             screening="urgent"))
+    store.add(BookingRequest("BK-SECUR2", name=NAME, phone=PHONE, email=EMAIL, reason="back spasm", screening="urgent"))
     store.add(BookingRequest("BK-KEEPS3", name="Peter Grant", phone="+447400161803", reason="stiff"))
     with start_console(work, write_endpoints(work, 1), work / "bookings.db") as running:
         yield running
@@ -60,8 +59,7 @@ def every_route(tmp_path: Path) -> list[tuple[str, str]]:
 PUBLIC = {("GET", "/signin"), ("POST", "/signin"), ("GET", "/console.css")}
 
 
-def test_every_page_and_action_without_a_session_goes_to_sign_in_or_is_refused(client: Client,
-                                                                                tmp_path: Path) -> None:
+def test_every_page_and_action_without_a_session_goes_to_sign_in_or_is_refused(client: Client, tmp_path: Path) -> None:
     routes = [route for route in every_route(tmp_path) if route not in PUBLIC]
     assert len(routes) >= 12, routes
     for method, path in routes:
@@ -82,8 +80,9 @@ def test_a_form_post_without_its_csrf_token_is_refused(signed_in: Client, consol
     assert "BK-SECUR2" in signed_in.get("/requests").text, "still there, not handled"
     other = Client(console.url)
     other.sign_in()
-    assert signed_in.post("/requests/BK-SECUR2/handled", {"csrf": other.csrf()}).status_code == 403, \
+    assert signed_in.post("/requests/BK-SECUR2/handled", {"csrf": other.csrf()}).status_code == 403, (
         "another session's token does not do"
+    )
     fresh = Client(console.url)
     fresh.get("/signin")
     sign_in = {"name": STAFF, "password": PASSWORD, "next": "/requests"}
@@ -113,8 +112,9 @@ def test_security_headers_keep_pages_out_of_caches_frames_and_scripts(signed_in:
 def test_sign_in_goes_only_to_pages_of_the_console(console: RunningConsole) -> None:
     client = Client(console.url)
     token = client.csrf("/signin")
-    answer = client.post("/signin", {"csrf": token, "name": STAFF, "password": PASSWORD,
-                                     "next": "//evil.example/phish"})
+    answer = client.post(
+        "/signin", {"csrf": token, "name": STAFF, "password": PASSWORD, "next": "//evil.example/phish"}
+    )
     assert answer.headers["Location"] == "/requests"
 
 
@@ -124,8 +124,12 @@ def test_no_personal_data_in_the_server_log(signed_in: Client, console: RunningC
     assert NAME in signed_in.get("/requests/export.csv").text
     confirm = signed_in.post("/requests/delete", {"csrf": signed_in.csrf(), "contact": "07400 161803"})
     assert "Peter Grant" in confirm.text and "BK-KEEPS3" in confirm.text
-    assert signed_in.post("/requests/delete", {"csrf": signed_in.csrf(), "confirm": "yes",
-                                               "reference": "BK-KEEPS3"}).status_code == 303
+    assert (
+        signed_in.post(
+            "/requests/delete", {"csrf": signed_in.csrf(), "confirm": "yes", "reference": "BK-KEEPS3"}
+        ).status_code
+        == 303
+    )
     assert "Peter Grant" not in signed_in.get("/requests?show=all").text
     signed_in.get("/conversations/not-a-handle")
     log = console.log
@@ -155,8 +159,9 @@ def test_ten_wrong_passwords_in_a_row_slow_down_and_then_pause_sign_in(console: 
 def test_behind_a_proxy_the_pause_is_for_the_client_address_the_proxy_saw(tmp_path: Path) -> None:
     """CONSOLE_PROXIES=1: the address is the last X-Forwarded-For entry (the proxy's own); what a client writes
     there itself cannot move it out of the pause."""
-    with start_console(tmp_path, write_endpoints(tmp_path, 1), tmp_path / "bookings.db",
-                       env={"CONSOLE_PROXIES": "1"}) as running:
+    with start_console(
+        tmp_path, write_endpoints(tmp_path, 1), tmp_path / "bookings.db", env={"CONSOLE_PROXIES": "1"}
+    ) as running:
         for attempt in range(MAX_FAILURES):
             forged = Client(running.url, headers={"X-Forwarded-For": f"10.9.9.{attempt}, 198.51.100.7"})
             assert forged.sign_in(f"guess {attempt}", "password1234").status_code in (401, 429)

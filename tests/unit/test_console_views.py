@@ -45,11 +45,16 @@ def audit_lines(tmp_path: Path) -> list[str]:
 def test_request_cards_are_urgent_first_and_their_view_is_audited(settings: ConsoleSettings, tmp_path: Path) -> None:
     store = BookingStore(tmp_path / "bookings.db")
     store.add(BookingRequest("BK-PLAIN2", name="Ann Lee", phone="+447400111222", created_at="2026-12-02T09:00:00Z"))
-    store.add(BookingRequest("BK-URGNT3", name="Bo Ray", phone="+447400333444", screening="urgent",
-                             created_at="2026-12-01T09:00:00Z"))
+    store.add(
+        BookingRequest(
+            "BK-URGNT3", name="Bo Ray", phone="+447400333444", screening="urgent", created_at="2026-12-01T09:00:00Z"
+        )
+    )
     cards = views.request_cards(store, "Sam Patel", everything=False)
     assert [(c.stored.request.reference, c.urgent, c.contact) for c in cards] == [
-        ("BK-URGNT3", True, "07400 333444"), ("BK-PLAIN2", False, "07400 111222")]
+        ("BK-URGNT3", True, "07400 333444"),
+        ("BK-PLAIN2", False, "07400 111222"),
+    ]
     assert views.mark_handled(store, "Sam Patel", "bk-plain2") and not views.mark_handled(store, "Sam Patel", "BK-X")
     lines = audit_lines(tmp_path)
     assert "staff=Sam Patel" in lines[0] and "viewed new booking" in lines[0] and "BK-URGNT3" in lines[0]
@@ -57,7 +62,8 @@ def test_request_cards_are_urgent_first_and_their_view_is_audited(settings: Cons
 
 
 def test_conversations_go_by_handle_and_only_the_unmasked_view_is_audited(
-        settings: ConsoleSettings, accounts: Accounts, tmp_path: Path) -> None:
+    settings: ConsoleSettings, accounts: Accounts, tmp_path: Path
+) -> None:
     period = views.period_of(None, None)
     [(row, handle)] = views.conversation_list(settings, accounts, period, None)
     assert "447400" not in handle and row.id == SENDER

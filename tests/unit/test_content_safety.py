@@ -3,8 +3,8 @@ and each unsafe finding (1-6) has the behaviour the NHS, NICE and MHRA sources a
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from itertools import combinations
-from typing import Iterator
 
 import pytest
 import textstat
@@ -13,7 +13,12 @@ from actions.screening import ROUTINE_NEXT_STEPS
 from backcare.clinic import load_profile
 from backcare.content import load_yaml, reading_text
 from backcare.guidance import (
-    ASK_FOR_MORE, GuidanceRequest, choose_guidance, entry_text, profile_fields, unknown_treatment_reply,
+    ASK_FOR_MORE,
+    GuidanceRequest,
+    choose_guidance,
+    entry_text,
+    profile_fields,
+    unknown_treatment_reply,
 )
 from backcare.knowledge import KnowledgeBase
 from backcare.medication import load_catalogue, medication_advice, read_medicine_words
@@ -68,6 +73,7 @@ def test_no_answer_ever_says_no_specific_warning() -> None:
 
 # --- finding 1: pregnancy and breastfeeding with each medicine ---------------------------------------------
 
+
 @pytest.mark.parametrize("medicine", ["codeine", "co_codamol", "tramadol", "diazepam", "opioid", "ibuprofen_codeine"])
 def test_pregnancy_says_not_usually_recommended_and_who_to_ask(medicine: str) -> None:
     advice = medication_advice([medicine], ["pregnancy"])
@@ -113,6 +119,7 @@ def test_a_condition_without_checked_advice_is_said_honestly_and_sent_to_the_pha
 
 # --- finding 2: "what painkiller can I take while pregnant?" ---------------------------------------------
 
+
 def guidance(intent: str, **kwargs) -> str:
     return choose_guidance(KB, GuidanceRequest(intent=intent, profile_fields=FIELDS, **kwargs)).text
 
@@ -131,8 +138,11 @@ def test_painkiller_question_in_pregnancy_gets_the_pregnancy_answer() -> None:
 
 def test_pregnancy_after_the_medicine_overview_gets_the_pregnancy_answer() -> None:
     conditions = list(read_medicine_words("I'm 20 weeks pregnant").conditions)
-    assert_pregnancy_general(guidance("inform", conditions=conditions, last_topic="medication_overview",
-                                      remembered_medications=["ibuprofen"]))
+    assert_pregnancy_general(
+        guidance(
+            "inform", conditions=conditions, last_topic="medication_overview", remembered_medications=["ibuprofen"]
+        )
+    )
 
 
 def test_breastfeeding_painkiller_question_names_codeine_as_do_not() -> None:
@@ -152,10 +162,30 @@ def test_pregnancy_general_answers_are_plain_english() -> None:
 
 # --- finding 3: every 999 and same-day sign reaches the person -----------------------------------------
 
-EMERGENCY_SIGNS = ("genitals, bottom or back passage", "wipe", "trouble peeing", "wet or soil", "both legs",
-                   "give way", "erection", "loss of feeling in your genitals", "chest pain", "serious accident")
-SAME_DAY_SIGNS = ("high temperature", "lost weight without trying", "lump", "changed shape", "worse at night",
-                  "cough, sneeze or poo", "between your shoulders", "had cancer", "steroids", "osteoporosis")
+EMERGENCY_SIGNS = (
+    "genitals, bottom or back passage",
+    "wipe",
+    "trouble peeing",
+    "wet or soil",
+    "both legs",
+    "give way",
+    "erection",
+    "loss of feeling in your genitals",
+    "chest pain",
+    "serious accident",
+)
+SAME_DAY_SIGNS = (
+    "high temperature",
+    "lost weight without trying",
+    "lump",
+    "changed shape",
+    "worse at night",
+    "cough, sneeze or poo",
+    "between your shoulders",
+    "had cancer",
+    "steroids",
+    "osteoporosis",
+)
 
 
 @pytest.mark.parametrize("sign", EMERGENCY_SIGNS + SAME_DAY_SIGNS)
@@ -171,8 +201,21 @@ def test_when_to_get_help_explains_cauda_equina_and_is_not_an_escalation() -> No
     assert "Please call 999 or go to A&E now" not in text and "Please get medical help today" not in text
 
 
-@pytest.mark.parametrize("sign", ["weight loss", "lump", "changed shape", "worse at night", "cough, sneeze or poo",
-                                  "between your shoulders", "steroid", "osteoporosis", "chest pain", "erection"])
+@pytest.mark.parametrize(
+    "sign",
+    [
+        "weight loss",
+        "lump",
+        "changed shape",
+        "worse at night",
+        "cough, sneeze or poo",
+        "between your shoulders",
+        "steroid",
+        "osteoporosis",
+        "chest pain",
+        "erection",
+    ],
+)
 def test_screening_with_no_sign_names_the_signs_it_did_not_ask_about(sign: str) -> None:
     text = load_advice().none_found
     assert text.startswith("Thank you, none of those suggests") and sign in text
@@ -186,6 +229,7 @@ def test_the_detail_that_is_now_sent_is_plain_english(entry) -> None:
 
 
 # --- findings 4 and 5: opioid with diazepam; diazepam is not NICE's next step ----------------------------
+
 
 @pytest.mark.parametrize("opioid", ["codeine", "co_codamol", "tramadol", "ibuprofen_codeine"])
 def test_opioid_with_diazepam_warns_that_breathing_can_slow_or_stop(opioid: str) -> None:
@@ -204,6 +248,7 @@ def test_diazepam_is_not_framed_as_nices_next_step(medicine: str) -> None:
 
 
 # --- finding 6: allergy, ibuprofen with codeine, gels, tearing pain --------------------------------------
+
 
 @pytest.mark.parametrize("medicine", ["ibuprofen", "naproxen", "aspirin", "topical_nsaid", "ibuprofen_codeine"])
 def test_an_nsaid_allergy_is_do_not_take_never_check_first(medicine: str) -> None:

@@ -69,22 +69,54 @@ def test_what_git_leaves_out_the_image_leaves_out(rule: str) -> None:
     assert docker_excludes(DOCKER_RULES, path), f"{path} (.gitignore: {rule}) would be copied into the image"
 
 
-@pytest.mark.parametrize("path", [
-    "reports/report-2026-11-24.html", "logs/review-audit.log", "logs/erasures.log", "results/bench.md",
-    ".services/postgres/base/1", "tracker.db", "bookings.db", "bookings.db-wal", "console.db", "data/x/tracker.db",
-    "models/backspasm-0123456789abcdef.tar.gz", ".venv/bin/python", "widget/node_modules/axe-core/axe.js",
-    "node_modules/axe-core/axe.js", "deploy/.env", ".git/HEAD",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "reports/report-2026-11-24.html",
+        "logs/review-audit.log",
+        "logs/erasures.log",
+        "results/bench.md",
+        ".services/postgres/base/1",
+        "tracker.db",
+        "bookings.db",
+        "bookings.db-wal",
+        "console.db",
+        "data/x/tracker.db",
+        "models/backspasm-0123456789abcdef.tar.gz",
+        ".venv/bin/python",
+        "widget/node_modules/axe-core/axe.js",
+        "node_modules/axe-core/axe.js",
+        "deploy/.env",
+        ".git/HEAD",
+    ],
+)
 def test_data_logs_secrets_and_models_stay_out(path: str) -> None:
     assert docker_excludes(DOCKER_RULES, path)
 
 
-@pytest.mark.parametrize("path", [
-    "requirements.txt", "requirements-model.txt", "scripts/run.sh", "endpoints.yml", "credentials.yml",
-    "domain.yml", "config.yml", "clinic.yml", "logging.yml", "actions/booking.py", "backcare/booking/store.py",
-    "channels/whatsapp.py", "stores/lock_store.py", "gateway/actions.py", "console/app.py", "data/rules.yml",
-    "rasa_patches/__init__.py", "widget/demo/index.html",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "requirements.txt",
+        "requirements-model.txt",
+        "scripts/run.sh",
+        "endpoints.yml",
+        "credentials.yml",
+        "domain.yml",
+        "config.yml",
+        "clinic.yml",
+        "logging.yml",
+        "actions/booking.py",
+        "backcare/booking/store.py",
+        "channels/whatsapp.py",
+        "stores/lock_store.py",
+        "gateway/actions.py",
+        "console/app.py",
+        "data/rules.yml",
+        "rasa_patches/__init__.py",
+        "widget/demo/index.html",
+    ],
+)
 def test_what_the_servers_run_goes_in(path: str) -> None:
     assert not docker_excludes(DOCKER_RULES, path)
 

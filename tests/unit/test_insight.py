@@ -5,13 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+
 import pytest
 import yaml
 
 from backcare.feedback import FEEDBACK_QUESTION, should_ask_feedback
 from backcare.guidance import ASK_FOR_MORE
 from backcare.insight.content_book import (
-    BookEntry, is_overdue, knowledge_entries, medicine_entries, months_before, red_flag_entries, render_content_book,
+    BookEntry,
+    is_overdue,
+    knowledge_entries,
+    medicine_entries,
+    months_before,
+    red_flag_entries,
+    render_content_book,
 )
 from backcare.insight.figures import percentile, report_figures, response_times
 from backcare.insight.flags import flags_of
@@ -22,6 +29,7 @@ from backcare.knowledge import KnowledgeBase
 from backcare.medication.catalogue import load_catalogue
 from backcare.triage import load_advice, load_red_flags
 from tests.insight_events import T0, Events, booking_started
+
 
 def one(events: Events):
     [conversation] = conversations_of_sender("abc", events.events)
@@ -114,8 +122,10 @@ def test_review_file_takes_a_message_once_and_never_one_already_in_the_training_
     assert add_example(review, "ask_treatment", "is a hot bath ok", [nlu])
     document = yaml.safe_load(review.read_text())
     assert document["version"] == "3.1" and review.read_text().startswith("# Misunderstood")
-    assert read_nlu_file(review) == {"ask_causes": ["why does my back [lock](symptom) up"],
-                                     "ask_treatment": ["is a hot bath ok"]}
+    assert read_nlu_file(review) == {
+        "ask_causes": ["why does my back [lock](symptom) up"],
+        "ask_treatment": ["is a hot bath ok"],
+    }
     assert normalised("Is a HOT bath ok?") == normalised("is a hot bath ok")
 
 
@@ -154,8 +164,9 @@ def test_report_figures_and_html_from_known_conversations() -> None:
 
 
 def test_every_knowledge_base_entry_is_in_the_content_book_with_its_answer_and_sources() -> None:
-    entries = knowledge_entries() + medicine_entries(load_catalogue()) + red_flag_entries(load_red_flags(),
-                                                                                         load_advice())
+    entries = (
+        knowledge_entries() + medicine_entries(load_catalogue()) + red_flag_entries(load_red_flags(), load_advice())
+    )
     page = render_content_book(entries, "Example clinic", dt.date(2026, 12, 1))
     kb = KnowledgeBase.load()
     assert kb.entries

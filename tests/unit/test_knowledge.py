@@ -16,12 +16,34 @@ ROOT = Path(__file__).resolve().parents[2]
 KB = KnowledgeBase.load()
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
 GUIDANCE_INTENTS = [
-    "ask_what_is_spasm", "ask_symptoms", "ask_causes", "ask_diagnosis", "ask_treatment", "ask_medication",
-    "ask_prevention", "ask_recovery", "ask_when_to_seek_help", "ask_which_professional", "ask_nhs", "find_physio",
+    "ask_what_is_spasm",
+    "ask_symptoms",
+    "ask_causes",
+    "ask_diagnosis",
+    "ask_treatment",
+    "ask_medication",
+    "ask_prevention",
+    "ask_recovery",
+    "ask_when_to_seek_help",
+    "ask_which_professional",
+    "ask_nhs",
+    "find_physio",
 ]
 BLOG_TOPIC_TREATMENTS = [
-    "physiotherapy", "chiropractic", "yoga", "massage", "posture", "diet", "acupuncture", "natural_remedies",
-    "stretches", "heat", "ice", "rest", "staying_active", "surgery",
+    "physiotherapy",
+    "chiropractic",
+    "yoga",
+    "massage",
+    "posture",
+    "diet",
+    "acupuncture",
+    "natural_remedies",
+    "stretches",
+    "heat",
+    "ice",
+    "rest",
+    "staying_active",
+    "surgery",
 ]
 # NHS, NICE and GOV.UK pages (GOV.UK since issue 17: fit notes, drug driving, the MHRA safety updates).
 SOURCE_PAGES = re.compile(r"^https://www\.(nhs\.uk|nice\.org\.uk|gov\.uk)/")

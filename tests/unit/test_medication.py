@@ -19,12 +19,36 @@ from backcare.medication.catalogue import MEDICINES_FILE
 SOURCE_PAGES = re.compile(r"^https://www\.(nhs\.uk|nice\.org\.uk|gov\.uk/drug-safety-update)/")
 # The entity values of the contract: every one must have an entry, so none falls through to "I can't advise".
 CONTRACT_MEDICATIONS = [
-    "ibuprofen", "naproxen", "paracetamol", "codeine", "co_codamol", "diazepam", "topical_nsaid", "opioid",
-    "aspirin", "muscle_relaxant", "antidepressant", "gabapentinoid", "tramadol",
+    "ibuprofen",
+    "naproxen",
+    "paracetamol",
+    "codeine",
+    "co_codamol",
+    "diazepam",
+    "topical_nsaid",
+    "opioid",
+    "aspirin",
+    "muscle_relaxant",
+    "antidepressant",
+    "gabapentinoid",
+    "tramadol",
 ]
 CONTRACT_CONDITIONS = [
-    "asthma", "pregnancy", "breastfeeding", "stomach_ulcer", "kidney_disease", "liver_disease", "heart_disease",
-    "high_blood_pressure", "blood_thinner", "over_65", "alcohol", "driving", "ibd", "nsaid_allergy", "stroke",
+    "asthma",
+    "pregnancy",
+    "breastfeeding",
+    "stomach_ulcer",
+    "kidney_disease",
+    "liver_disease",
+    "heart_disease",
+    "high_blood_pressure",
+    "blood_thinner",
+    "over_65",
+    "alcohol",
+    "driving",
+    "ibd",
+    "nsaid_allergy",
+    "stroke",
 ]
 CATALOGUE = load_catalogue()
 
@@ -34,6 +58,7 @@ def advice_text(medications: list[str], conditions: list[str] = ()) -> str:
 
 
 # --- one medicine, this person's conditions ------------------------------------------------------------
+
 
 def test_asthma_caution_comes_first_for_ibuprofen() -> None:
     advice = medication_advice(["ibuprofen"], ["asthma"])
@@ -54,14 +79,17 @@ def test_ibuprofen_in_pregnancy_is_usually_avoided() -> None:
     assert "avoided in pregnancy" in text and "20 weeks" in text
 
 
-@pytest.mark.parametrize("condition,words", [
-    ("stomach_ulcer", "stomach ulcer"),
-    ("kidney_disease", "kidney problems"),
-    ("heart_disease", "heart problems"),
-    ("over_65", "Over 65"),
-    ("ibd", "Crohn's"),
-    ("nsaid_allergy", "do not use"),
-])
+@pytest.mark.parametrize(
+    "condition,words",
+    [
+        ("stomach_ulcer", "stomach ulcer"),
+        ("kidney_disease", "kidney problems"),
+        ("heart_disease", "heart problems"),
+        ("over_65", "Over 65"),
+        ("ibd", "Crohn's"),
+        ("nsaid_allergy", "do not use"),
+    ],
+)
 def test_each_nsaid_caution_reaches_the_person(condition: str, words: str) -> None:
     advice = medication_advice(["ibuprofen"], [condition])
     assert advice.cautions == [condition] and words in advice.text
@@ -132,6 +160,7 @@ def test_brand_names_are_understood(brand: str, name: str) -> None:
 
 # --- pairs ----------------------------------------------------------------------------------------------
 
+
 def test_ibuprofen_and_paracetamol_may_be_taken_together() -> None:
     text = advice_text(["ibuprofen", "paracetamol"])
     assert text.startswith("You can take ibuprofen and paracetamol together")
@@ -173,6 +202,7 @@ def test_pair_answer_keeps_the_persons_cautions() -> None:
 
 # --- unknown and empty ------------------------------------------------------------------------------------
 
+
 def test_unknown_medicine_is_an_honest_referral() -> None:
     advice = medication_advice(["snake oil"], ["asthma"])
     assert advice.known is False
@@ -192,6 +222,7 @@ def test_no_medicine_named_gives_nices_first_choice() -> None:
 
 
 # --- safety of every answer -----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("medicine", CONTRACT_MEDICATIONS)
 def test_every_contract_medicine_has_an_answer_without_doses(medicine: str) -> None:
@@ -225,6 +256,7 @@ def test_over_the_counter_painkillers_carry_the_label_rule() -> None:
 
 # --- the data file --------------------------------------------------------------------------------------
 
+
 def _broken(tmp_path: Path, change) -> Path:
     document = yaml.safe_load(MEDICINES_FILE.read_text())
     change(document)
@@ -237,19 +269,22 @@ def _first_medicine(document: dict) -> dict:
     return document["medicines"][0]
 
 
-@pytest.mark.parametrize("change,message", [
-    (lambda d: _first_medicine(d).pop("sources"), "sources"),
-    (lambda d: _first_medicine(d).pop("reviewed"), "reviewed"),
-    (lambda d: _first_medicine(d).update(dosage="400mg"), "unknown key"),
-    (lambda d: _first_medicine(d).update(what_it_is=""), "what_it_is"),
-    (lambda d: _first_medicine(d).update(kind="sweets"), "kind"),
-    (lambda d: _first_medicine(d).update(next_step="friend"), "next_step"),
-    (lambda d: _first_medicine(d).update(condition_cautions={"gout": "No."}), "unknown condition"),
-    (lambda d: _first_medicine(d).update(nice_position="NICE likes {nmae}."), "placeholder"),
-    (lambda d: d["pairs"][0].update(a=["unicorn"]), "known medicines"),
-    (lambda d: d["kinds"]["nsaid"].pop("sources"), "sources"),
-    (lambda d: d.update(extras={}), "unknown key"),
-])
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        (lambda d: _first_medicine(d).pop("sources"), "sources"),
+        (lambda d: _first_medicine(d).pop("reviewed"), "reviewed"),
+        (lambda d: _first_medicine(d).update(dosage="400mg"), "unknown key"),
+        (lambda d: _first_medicine(d).update(what_it_is=""), "what_it_is"),
+        (lambda d: _first_medicine(d).update(kind="sweets"), "kind"),
+        (lambda d: _first_medicine(d).update(next_step="friend"), "next_step"),
+        (lambda d: _first_medicine(d).update(condition_cautions={"gout": "No."}), "unknown condition"),
+        (lambda d: _first_medicine(d).update(nice_position="NICE likes {nmae}."), "placeholder"),
+        (lambda d: d["pairs"][0].update(a=["unicorn"]), "known medicines"),
+        (lambda d: d["kinds"]["nsaid"].pop("sources"), "sources"),
+        (lambda d: d.update(extras={}), "unknown key"),
+    ],
+)
 def test_broken_medicines_file_is_refused(tmp_path: Path, change, message: str) -> None:
     with pytest.raises(ContentError, match=message):
         load_catalogue(_broken(tmp_path, change))

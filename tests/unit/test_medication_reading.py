@@ -7,25 +7,47 @@ import pytest
 from backcare.medication import medication_advice, read_medicine_words
 
 
-@pytest.mark.parametrize("text", [
-    "im 72, can i take ibuprofen for my back", "I’m 80 and my back has gone", "i am 66", "aged 70, is naproxen ok",
-    "I'm a 68 year old woman", "67yo male", "my mum is 81 can she have naproxen", "75 yrs old with a bad back",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "im 72, can i take ibuprofen for my back",
+        "I’m 80 and my back has gone",
+        "i am 66",
+        "aged 70, is naproxen ok",
+        "I'm a 68 year old woman",
+        "67yo male",
+        "my mum is 81 can she have naproxen",
+        "75 yrs old with a bad back",
+    ],
+)
 def test_an_age_of_65_or_more_adds_the_over_65_cautions(text: str) -> None:
     assert read_medicine_words(text).conditions == ("over_65",)
 
 
-@pytest.mark.parametrize("text", [
-    "i'm 25 and my back hurts", "im 70kg", "i am 100 percent in agony", "took 400 mg", "been 72 hours now",
-    "i'm 150", "can i take 2 ibuprofen",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i'm 25 and my back hurts",
+        "im 70kg",
+        "i am 100 percent in agony",
+        "took 400 mg",
+        "been 72 hours now",
+        "i'm 150",
+        "can i take 2 ibuprofen",
+    ],
+)
 def test_other_numbers_are_not_read_as_an_age(text: str) -> None:
     assert read_medicine_words(text).conditions == ()
 
 
-@pytest.mark.parametrize("text", [
-    "i'm allergic to aspirin, can i take ibuprofen?", "aspirin allergy - is naproxen ok", "I reacted badly to nurofen",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i'm allergic to aspirin, can i take ibuprofen?",
+        "aspirin allergy - is naproxen ok",
+        "I reacted badly to nurofen",
+    ],
+)
 def test_an_nsaid_allergy_is_a_condition_and_not_a_question_about_that_medicine(text: str) -> None:
     reading = read_medicine_words(text)
     assert reading.conditions == ("nsaid_allergy",)

@@ -23,8 +23,9 @@ def test_per_label_scores_match_a_hand_count() -> None:
 
 
 def test_a_rejection_is_out_of_scope_or_fallback_and_scope_scores_count_both_sides() -> None:
-    scope = metrics.scope_scores(["ask_medication", "nlu_fallback", "greet", "ask_causes"],
-                                 ["out_of_scope", "nlu_fallback", "ask_treatment"])
+    scope = metrics.scope_scores(
+        ["ask_medication", "nlu_fallback", "greet", "ask_causes"], ["out_of_scope", "nlu_fallback", "ask_treatment"]
+    )
     assert scope.oos_recall == pytest.approx(2 / 3)
     assert scope.oos_precision == pytest.approx(2 / 3)
     assert scope.in_scope_false_rejection == 0.25
@@ -39,8 +40,9 @@ def test_entities_match_on_type_and_value_per_message() -> None:
 
 
 def test_annotations_are_stripped_and_canonical_values_kept() -> None:
-    text, entities = sets.parse_annotated('can i take [nurofen]{"entity": "medication", "value": "ibuprofen"} '
-                                          'with [asthma](condition)')
+    text, entities = sets.parse_annotated(
+        'can i take [nurofen]{"entity": "medication", "value": "ibuprofen"} with [asthma](condition)'
+    )
     assert text == "can i take nurofen with asthma"
     assert entities == (("medication", "ibuprofen"), ("condition", "asthma"))
 
@@ -51,8 +53,10 @@ def test_scope_labels_and_either_of_two_intents_are_scored_as_meant() -> None:
     assert is_right(sets.Case("y", frozenset({sets.IN_SCOPE})), "ask_causes")
     assert not is_right(sets.Case("y", frozenset({sets.IN_SCOPE})), "nlu_fallback")
     assert is_right(sets.Case("z", frozenset({sets.OUT_OF_SCOPE})), "nlu_fallback")
-    scored = Scored([two_topics, sets.Case("z", frozenset({sets.OUT_OF_SCOPE}))],
-                    [Parse("x", "ask_medication", 0.9, ()), Parse("z", "greet", 0.8, ())])
+    scored = Scored(
+        [two_topics, sets.Case("z", frozenset({sets.OUT_OF_SCOPE}))],
+        [Parse("x", "ask_medication", 0.9, ()), Parse("z", "greet", 0.8, ())],
+    )
     assert scored.accuracy == 0.5
 
 
@@ -79,8 +83,11 @@ def test_the_comparison_undoes_one_choice_of_config_yml_at_a_time() -> None:
     assert compare.OUT_OF_SCOPE_GATE in chosen and compare.SPELLING_NORMALISER in chosen
     without_gate = [step["name"] for step in pipelines["config.yml without the out-of-scope gate"]]
     assert without_gate == [name for name in chosen if name != compare.OUT_OF_SCOPE_GATE]
-    thresholds = {step.get("threshold") for step in pipelines["config.yml, fallback threshold 0.45"]
-                  if step["name"] == "FallbackClassifier"}
+    thresholds = {
+        step.get("threshold")
+        for step in pipelines["config.yml, fallback threshold 0.45"]
+        if step["name"] == "FallbackClassifier"
+    }
     assert thresholds == {0.45}
     with_vectors = [step["name"] for step in pipelines["config.yml + spaCy context vectors"]]
     assert with_vectors.index(compare.SPACY_CONTEXT_FEATURIZER["name"]) == chosen.index("SpacyTokenizer") + 1

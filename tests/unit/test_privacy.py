@@ -39,9 +39,13 @@ def save(store: SQLTrackerStore, sender: str, events: list[Any]) -> None:
 
 
 def run(command: str, who: str, env: dict[str, str], *extra: str) -> str:
-    done = subprocess.run([sys.executable, str(ROOT / "scripts/privacy.py"), "--endpoints", env["ENDPOINTS_FILE"],
-                           command, who, *extra], env={**os.environ, **env}, capture_output=True, text=True,
-                          timeout=180)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts/privacy.py"), "--endpoints", env["ENDPOINTS_FILE"], command, who, *extra],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
 
@@ -56,23 +60,43 @@ def check_privacy(database_url: str, tmp_path: Path, redis_url: Optional[str] = 
     email = f"harriet.cole.{run_id}@example.org"
     harriet, harriet_email, whatsapp = f"web-{run_id}-harriet", f"web-{run_id}-harriet-2", f"whatsapp:{phone}"
     sam = f"web-{run_id}-sam"
-    booking_ref, callback_ref, queued_ref, sam_ref = (reference("BK"), reference("CB"), reference("BK"),
-                                                      reference("BK"))
+    booking_ref, callback_ref, queued_ref, sam_ref = (
+        reference("BK"),
+        reference("CB"),
+        reference("BK"),
+        reference("BK"),
+    )
 
     store = SQLTrackerStore(Domain.empty(), host=database_url)
-    save(store, harriet, [UserUttered("i'd like to book"), UserUttered(f"it's {phone_typed}"),
-                          SlotSet("phone", phone), SlotSet("booking_reference", booking_ref),
-                          BotUttered(f"Your reference is {booking_ref}. We'll call you on {phone_written}.")])
+    save(
+        store,
+        harriet,
+        [
+            UserUttered("i'd like to book"),
+            UserUttered(f"it's {phone_typed}"),
+            SlotSet("phone", phone),
+            SlotSet("booking_reference", booking_ref),
+            BotUttered(f"Your reference is {booking_ref}. We'll call you on {phone_written}."),
+        ],
+    )
     save(store, whatsapp, [UserUttered("hello")])
     save(store, harriet_email, [UserUttered(f"my email is {email.title()}")])
-    save(store, sam, [UserUttered(f"0{other_phone[3:]} is my number"), SlotSet("phone", other_phone),
-                      SlotSet("booking_reference", sam_ref)])
+    save(
+        store,
+        sam,
+        [
+            UserUttered(f"0{other_phone[3:]} is my number"),
+            SlotSet("phone", other_phone),
+            SlotSet("booking_reference", sam_ref),
+        ],
+    )
 
     bookings = BookingStore(tmp_path / "bookings.db")
     bookings.add(BookingRequest(booking_ref, name="Harriet Cole", phone=phone, reason="back spasm"))
     bookings.add(BookingRequest(callback_ref, kind=CALLBACK, name="Harriet Cole", phone=phone, email=email))
-    bookings.queue(BookingRequest(queued_ref, name="Harriet Cole", email=email), "webhook", "HTTP 503",
-                   "2030-01-01T00:00:00+00:00")
+    bookings.queue(
+        BookingRequest(queued_ref, name="Harriet Cole", email=email), "webhook", "HTTP 503", "2030-01-01T00:00:00+00:00"
+    )
     bookings.add(BookingRequest(sam_ref, name="Sam Lee", phone=other_phone))
 
     reports, logs = tmp_path / "reports", tmp_path / "logs"
@@ -81,12 +105,16 @@ def check_privacy(database_url: str, tmp_path: Path, redis_url: Optional[str] = 
     (reports / "misses-export.csv").write_text(f"Conversation,First message\n{harriet},i'd like to book\n")
     (reports / "report-2026-11-24.html").write_text("<p>12 conversations</p>")
     review_file = tmp_path / "misses.yml"
-    review_file.write_text('nlu:\n  - intent: book_appointment\n    examples: |\n'
-                           f'      - call me on {phone_written} tomorrow\n      - can i come in on friday\n')
+    review_file.write_text(
+        "nlu:\n  - intent: book_appointment\n    examples: |\n"
+        f"      - call me on {phone_written} tomorrow\n      - can i come in on friday\n"
+    )
     audit = logs / "review-audit.log"
-    audit.write_text(f"2026-11-25T10:00:00+00:00\tstaff=Ann\tlogin=ann\tunredacted transcript of {harriet}\n"
-                     f"2026-11-25T10:01:00+00:00\tstaff=Ann\tlogin=ann\tunredacted transcript of {sam}\n"
-                     f"2026-11-25T10:02:00+00:00\tstaff=Ann\tlogin=ann\tmarked {booking_ref} as handled\n")
+    audit.write_text(
+        f"2026-11-25T10:00:00+00:00\tstaff=Ann\tlogin=ann\tunredacted transcript of {harriet}\n"
+        f"2026-11-25T10:01:00+00:00\tstaff=Ann\tlogin=ann\tunredacted transcript of {sam}\n"
+        f"2026-11-25T10:02:00+00:00\tstaff=Ann\tlogin=ann\tmarked {booking_ref} as handled\n"
+    )
     if redis_url:
         import redis
 
@@ -96,11 +124,19 @@ def check_privacy(database_url: str, tmp_path: Path, redis_url: Optional[str] = 
         client.set(f"backspasm:channel:offered:{sam}", "[]", ex=600)
 
     endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text("tracker_store:\n  type: stores.tracker_store.ReconnectingSQLTrackerStore\n"
-                         "  url: ${TEST_TRACKER_URL}\n")
-    env = {"ENDPOINTS_FILE": str(endpoints), "TEST_TRACKER_URL": database_url,
-           "BOOKING_DB": str(tmp_path / "bookings.db"), "REPORTS_DIR": str(reports), "LOGS_DIR": str(logs),
-           "REVIEW_FILE": str(review_file), "REVIEW_AUDIT_LOG": str(audit), "BOOKING_BACKEND": "sqlite"}
+    endpoints.write_text(
+        "tracker_store:\n  type: stores.tracker_store.ReconnectingSQLTrackerStore\n  url: ${TEST_TRACKER_URL}\n"
+    )
+    env = {
+        "ENDPOINTS_FILE": str(endpoints),
+        "TEST_TRACKER_URL": database_url,
+        "BOOKING_DB": str(tmp_path / "bookings.db"),
+        "REPORTS_DIR": str(reports),
+        "LOGS_DIR": str(logs),
+        "REVIEW_FILE": str(review_file),
+        "REVIEW_AUDIT_LOG": str(audit),
+        "BOOKING_BACKEND": "sqlite",
+    }
     if redis_url:
         env["REDIS_URL"] = redis_url
     else:
@@ -118,16 +154,22 @@ def check_privacy(database_url: str, tmp_path: Path, redis_url: Optional[str] = 
     assert set(document["staff_files"]) == {str(reports / "misses-export.csv"), str(review_file), str(audit)}
     assert sam not in json.dumps(document) and other_phone not in json.dumps(document)
     if redis_url:
-        assert set(document["channel_memory"]) == {f"backspasm:channel:offered:{whatsapp}",
-                                                   f"backspasm:channel:rate:rest:{harriet}"}
+        assert set(document["channel_memory"]) == {
+            f"backspasm:channel:offered:{whatsapp}",
+            f"backspasm:channel:rate:rest:{harriet}",
+        }
 
     # Erasure, asked by conversation id: the booking form's slots lead to the rest.
     printed = run("erase", harriet, env, "--staff", "Ann Clerk")
     assert "Deleted 3 conversation(s)" in printed and "Erasure recorded as ER-" in printed
     assert str(reports / "misses-export.csv") in printed
 
-    person = Person(senders={harriet, whatsapp, harriet_email}, phones={phone}, emails={email},
-                    references={booking_ref, callback_ref, queued_ref})
+    person = Person(
+        senders={harriet, whatsapp, harriet_email},
+        phones={phone},
+        emails={email},
+        references={booking_ref, callback_ref, queued_ref},
+    )
     engine = sa.create_engine(database_url)
     with engine.connect() as connection:
         rows = connection.execute(sa.text("SELECT sender_id, data FROM events")).fetchall()
@@ -158,8 +200,17 @@ def test_a_persons_data_is_exported_then_erased_everywhere_on_sqlite(tmp_path: P
 
 def test_a_phone_number_is_found_however_it_is_written() -> None:
     pattern = phone_pattern(PHONE)
-    for written in ("07400 314159", "07400-314-159", "+44 7400 314159", "+44 (0)7400 314159", "00447400314159",
-                    "447400314159", "(07400) 314 159", "whatsapp:+447400314159", "call 07400314159."):
+    for written in (
+        "07400 314159",
+        "07400-314-159",
+        "+44 7400 314159",
+        "+44 (0)7400 314159",
+        "00447400314159",
+        "447400314159",
+        "(07400) 314 159",
+        "whatsapp:+447400314159",
+        "call 07400314159.",
+    ):
         assert pattern.search(written), written
     for other in ("07400 3141590", "17400314159", "+447400314158", "7400314159"):
         assert not pattern.search(other), other

@@ -24,8 +24,12 @@ rasa_patches.apply()
 
 VALID = [
     {"events": [], "responses": []},
-    {"events": [{"event": "slot", "name": "pain_area", "value": "lower back"}],
-     "responses": [{"text": "Heat can ease a spasm.", "buttons": [{"title": "Book", "payload": "/book_appointment"}]}]},
+    {
+        "events": [{"event": "slot", "name": "pain_area", "value": "lower back"}],
+        "responses": [
+            {"text": "Heat can ease a spasm.", "buttons": [{"title": "Book", "payload": "/book_appointment"}]}
+        ],
+    },
     {"events": [{"event": "active_loop", "name": "booking_form"}, {"event": "followup", "name": "action_listen"}]},
 ]
 INVALID = [
@@ -42,14 +46,22 @@ def action() -> RemoteAction:
 
 def fresh_python(code: str) -> subprocess.CompletedProcess:
     """Runs the code in a new interpreter from the project folder: nothing of this test run is loaded there."""
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"})
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"},
+    )
 
 
 def test_importing_rasa_patches_changes_nothing_until_apply() -> None:
-    result = fresh_python("import rasa_patches, sys; from rasa.core.actions.action import RemoteAction; "
-                          "from rasa_patches import action_results; "
-                          "sys.exit(3 if action_results.is_applied() or rasa_patches.applied() else 0)")
+    result = fresh_python(
+        "import rasa_patches, sys; from rasa.core.actions.action import RemoteAction; "
+        "from rasa_patches import action_results; "
+        "sys.exit(3 if action_results.is_applied() or rasa_patches.applied() else 0)"
+    )
     assert result.returncode == 0, result.stderr[-2000:]
 
 
@@ -58,16 +70,20 @@ def test_rasa_run_gets_the_fixes_from_every_channel_in_credentials_yml() -> None
     assert connectors and all(name.startswith("channels.") for name in connectors)
     for connector in connectors:  # what Rasa's server does with each name in credentials.yml
         module = connector.rsplit(".", 1)[0]
-        result = fresh_python(f"import importlib, sys, rasa_patches; importlib.import_module({module!r}); "
-                              "sys.exit(0 if rasa_patches.applied() else 3)")
+        result = fresh_python(
+            f"import importlib, sys, rasa_patches; importlib.import_module({module!r}); "
+            "sys.exit(0 if rasa_patches.applied() else 3)"
+        )
         assert result.returncode == 0, (connector, result.stderr[-2000:])
 
 
 def test_the_wrapper_applies_the_fixes_before_rasas_command_line_runs() -> None:
     # rasa.__main__.main is replaced by a probe that reports whether the fix is in place when Rasa's CLI starts.
-    probe = ("import runpy, sys, rasa.__main__, rasa_patches; "
-             "rasa.__main__.main = lambda: sys.exit(0 if rasa_patches.applied() and sys.argv == ['rasa', 'shell'] "
-             "else 3); sys.argv = ['-m', 'shell']; runpy.run_module('rasa_patches', run_name='__main__')")
+    probe = (
+        "import runpy, sys, rasa.__main__, rasa_patches; "
+        "rasa.__main__.main = lambda: sys.exit(0 if rasa_patches.applied() and sys.argv == ['rasa', 'shell'] "
+        "else 3); sys.argv = ['-m', 'shell']; runpy.run_module('rasa_patches', run_name='__main__')"
+    )
     result = fresh_python(probe)
     assert result.returncode == 0, result.stderr[-2000:]
 

@@ -22,19 +22,37 @@ from tests.insight_events import Events, booking_started
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("secret", [
-    "+44 7700 900123", "+447700900123", "07700 900123", "07700-900-123", "(020) 7946 0871", "020 7946 0871",
-    "0044 7700 900123", "jane.doe+back@example.co.uk", "J_Doe@nhs.net",
-])
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "+44 7700 900123",
+        "+447700900123",
+        "07700 900123",
+        "07700-900-123",
+        "(020) 7946 0871",
+        "020 7946 0871",
+        "0044 7700 900123",
+        "jane.doe+back@example.co.uk",
+        "J_Doe@nhs.net",
+    ],
+)
 def test_phone_numbers_and_emails_are_redacted_wherever_they_are(secret: str) -> None:
     for line in (f"contact me on {secret} please", f"sender_id=whatsapp:{secret}", f"[{secret}]"):
         assert secret not in redact(line) and REDACTED in redact(line)
 
 
-@pytest.mark.parametrize("harmless", [
-    "2026-11-26 12:55:04 INFO rasa.core - took 0.0123456 s", "rasa 3.6.21 on port 5005", "update 1234567890",
-    "prediction 0.98765", "booking reference BK-2F4C7A", "telegram:50000123", "chat 424242",
-])
+@pytest.mark.parametrize(
+    "harmless",
+    [
+        "2026-11-26 12:55:04 INFO rasa.core - took 0.0123456 s",
+        "rasa 3.6.21 on port 5005",
+        "update 1234567890",
+        "prediction 0.98765",
+        "booking reference BK-2F4C7A",
+        "telegram:50000123",
+        "chat 424242",
+    ],
+)
 def test_dates_times_versions_and_ids_are_left_alone(harmless: str) -> None:
     assert redact(harmless) == harmless
 
@@ -42,16 +60,14 @@ def test_dates_times_versions_and_ids_are_left_alone(harmless: str) -> None:
 def test_rasa_debug_lines_lose_the_patients_words_and_slot_values() -> None:
     lines = {
         "Received user message 'Harriet Cole' with intent '{'name': 'inform'}' and entities '[]'": "Harriet Cole",
-        "Current slot values: \n\tpatient_name: Harriet Cole\n\tcontact: 07400 314159\n\tconsent: True":
-            "Harriet Cole",
+        "Current slot values: \n\tpatient_name: Harriet Cole\n\tcontact: 07400 314159\n\tconsent: True": "Harriet Cole",
         "SlotSet(key: patient_name, value: Harriet Cole)": "Harriet Cole",
         '{"event": "rasa.x", "text": "Harriet \\"H\\" Cole", "slot_values": {"a": 1}}': "Harriet",
         "{'text': 'my name is Harriet', 'intent': None}": "Harriet",
         "user said: My name's Harriet Cole, thanks": "Harriet Cole",
         "BotUttered('Thanks, Harriet Cole.', {}, {'text': 'Thanks, Harriet Cole.'})": "'text': 'Thanks, Harriet",
         "metadata {'typed': 'Harriet Cole'}": "Harriet Cole",
-        "[\"BotUttered('Thank you, Harriet. Here's what I'll send', {\\\"buttons\\\": null}, {}, 17.5)\"]":
-            "Harriet",
+        "[\"BotUttered('Thank you, Harriet. Here's what I'll send', {\\\"buttons\\\": null}, {}, 17.5)\"]": "Harriet",
         "BotUttered(text: Thanks, Harriet Cole, data: {}, metadata: {})": "Harriet",
         "UserUttered(text: Harriet, Cole, intent: inform, entities: Harriet Cole (Type: name, Role: None, Group: "
         "None), use_text_for_featurization: False)": "Harriet",
@@ -60,8 +76,11 @@ def test_rasa_debug_lines_lose_the_patients_words_and_slot_values() -> None:
     for line, secret in lines.items():
         assert secret not in redact(line), line
     assert "consent: True" in redact("Current slot values: \n\tpatient_name: Harriet Cole\n\tconsent: True")
-    for kept in ("intent: ask_causes, confidence 0.97", '{"intent": {"name": "inform"}, "confidence": 1.0}',
-                 "user intent: inform | previous action name: booking_form"):
+    for kept in (
+        "intent: ask_causes, confidence 0.97",
+        '{"intent": {"name": "inform"}, "confidence": 1.0}',
+        "user intent: inform | previous action name: booking_form",
+    ):
         assert redact(kept) == kept
 
 
@@ -96,7 +115,8 @@ def test_the_project_logging_config_redacts_every_record_even_after_rasa_replace
 
 def test_staff_and_reception_texts_get_a_label_for_each_kind_of_detail() -> None:
     assert mask_details("call 07400 123456 or mail jo@example.com, EC1A 1AA, ref 123456") == (
-        "call [phone] or mail [email], [postcode], ref [number]")
+        "call [phone] or mail [email], [postcode], ref [number]"
+    )
     assert mask_details("ring +44 20 7946 0871, my name is Jo Bloggs") == "ring [phone], my name is [name]"
 
 
@@ -147,8 +167,12 @@ def test_a_very_long_message_is_cut_before_masking_and_stays_quick() -> None:
 
 def test_the_call_back_summary_masks_contact_details_and_the_name_given_in_the_slots() -> None:
     said = ["why does it lock", "I'm Harriet, call 07400 314159 or harriet@example.com", "Harriet again, SW1A 1AA"]
-    summary = conversation_summary(["ask_causes", "inform", "inform"], said, include_messages=True,
-                                   personal=personal_values([("patient_name", "Harriet Cole")]))
+    summary = conversation_summary(
+        ["ask_causes", "inform", "inform"],
+        said,
+        include_messages=True,
+        personal=personal_values([("patient_name", "Harriet Cole")]),
+    )
     assert "Asked about: causes." in summary and "[phone]" in summary and "[email]" in summary
     for secret in ("Harriet", "07400", "harriet@", "SW1A"):
         assert secret not in summary

@@ -24,16 +24,23 @@ DAY = 86400.0
 def store_conversation(store: SQLTrackerStore, sender: str, *ages_in_days: float) -> None:
     now, events = time.time(), []
     for age in ages_in_days:
-        events += [UserUttered("hello", {"name": "greet"}, timestamp=now - age * DAY),
-                   ActionExecuted("utter_greet", timestamp=now - age * DAY + 1)]
+        events += [
+            UserUttered("hello", {"name": "greet"}, timestamp=now - age * DAY),
+            ActionExecuted("utter_greet", timestamp=now - age * DAY + 1),
+        ]
     asyncio.run(store.save(DialogueStateTracker.from_events(sender, events)))
 
 
 def stored_conversations(store: SQLTrackerStore, prefix: str) -> dict[str, int]:
     """Event count of each stored conversation whose sender starts with `prefix` (other tests' are left out)."""
+
     async def count() -> dict[str, int]:
-        return {sender: len((await store.retrieve(sender)).events)
-                for sender in await store.keys() if sender.startswith(prefix)}
+        return {
+            sender: len((await store.retrieve(sender)).events)
+            for sender in await store.keys()
+            if sender.startswith(prefix)
+        }
+
     return asyncio.run(count())
 
 
@@ -41,11 +48,17 @@ def run_job(database_url: str, tmp_path: Path, *args: str) -> str:
     """scripts/purge_conversations.py with an endpoints file like the project's: the tracker store of stores/,
     its database named through an environment variable."""
     endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text("tracker_store:\n  type: stores.tracker_store.ReconnectingSQLTrackerStore\n"
-                         "  url: ${TEST_TRACKER_URL}\n")
-    done = subprocess.run([sys.executable, str(ROOT / "scripts/purge_conversations.py"), "--endpoints",
-                           str(endpoints), *args], env={**os.environ, "TEST_TRACKER_URL": database_url},
-                          capture_output=True, text=True, timeout=120, check=True)
+    endpoints.write_text(
+        "tracker_store:\n  type: stores.tracker_store.ReconnectingSQLTrackerStore\n  url: ${TEST_TRACKER_URL}\n"
+    )
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts/purge_conversations.py"), "--endpoints", str(endpoints), *args],
+        env={**os.environ, "TEST_TRACKER_URL": database_url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     return done.stdout
 
 
@@ -59,8 +72,7 @@ def check_retention(database_url: str, tmp_path: Path) -> None:
     before = stored_conversations(store, prefix)
     assert len(before) == 3
 
-    assert "Would delete 1 conversation(s) (4 events)" in run_job(database_url, tmp_path, "--days", "90",
-                                                                   "--dry-run")
+    assert "Would delete 1 conversation(s) (4 events)" in run_job(database_url, tmp_path, "--days", "90", "--dry-run")
     assert stored_conversations(store, prefix) == before
     assert "Deleted 1 conversation(s) (4 events)" in run_job(database_url, tmp_path, "--days", "90")
     kept = {sender: before[sender] for sender in (f"{prefix}still-writing", f"{prefix}recent")}

@@ -16,12 +16,30 @@ from backcare.scope import ScopeModel
 from components.out_of_scope_gate import OutOfScopeGate
 from components.red_flag_safety_net import RedFlagSafetyNet
 
-IN_SCOPE = ["my back has gone into spasm", "what helps a back spasm", "can i take ibuprofen for my back",
-            "how long does a back spasm last", "should i use heat or ice on my back", "book me in with a physio",
-            "why does my lower back keep locking up", "is it safe to stretch my back", "yes please", "no thanks"]
-OUT_OF_SCOPE = ["what's the weather tomorrow", "recommend a good film", "how do i cook rice",
-                "my ear hurts when i swim", "spots on my face", "what time is the football on",
-                "where can i buy cheap flights", "my eyes are itchy", "tell me a joke", "how do i fix my wifi"]
+IN_SCOPE = [
+    "my back has gone into spasm",
+    "what helps a back spasm",
+    "can i take ibuprofen for my back",
+    "how long does a back spasm last",
+    "should i use heat or ice on my back",
+    "book me in with a physio",
+    "why does my lower back keep locking up",
+    "is it safe to stretch my back",
+    "yes please",
+    "no thanks",
+]
+OUT_OF_SCOPE = [
+    "what's the weather tomorrow",
+    "recommend a good film",
+    "how do i cook rice",
+    "my ear hurts when i swim",
+    "spots on my face",
+    "what time is the football on",
+    "where can i buy cheap flights",
+    "my eyes are itchy",
+    "tell me a joke",
+    "how do i fix my wifi",
+]
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +51,8 @@ def test_off_topic_messages_score_higher_than_back_questions(model: ScopeModel) 
     assert model.probability_out_of_scope("what's the weather like today") > 0.5
     assert model.probability_out_of_scope("my back spasm really hurts") < 0.5
     assert model.probability_out_of_scope("WHAT'S THE WEATHER LIKE TODAY") == pytest.approx(
-        model.probability_out_of_scope("what's the weather like today"))
+        model.probability_out_of_scope("what's the weather like today")
+    )
 
 
 def test_a_saved_model_gives_the_same_answers(model: ScopeModel, tmp_path: Path) -> None:
@@ -55,8 +74,7 @@ def gate(tmp_path: Path) -> OutOfScopeGate:
     context = ExecutionContext(graph_schema=None, model_id="test")  # type: ignore[arg-type]
     examples = [Message(data={TEXT: text, INTENT: "ask_treatment"}) for text in IN_SCOPE]
     examples += [Message(data={TEXT: text, INTENT: "out_of_scope"}) for text in OUT_OF_SCOPE]
-    OutOfScopeGate.create(OutOfScopeGate.get_default_config(), storage, resource, context).train(
-        TrainingData(examples))
+    OutOfScopeGate.create(OutOfScopeGate.get_default_config(), storage, resource, context).train(TrainingData(examples))
     return OutOfScopeGate.load(OutOfScopeGate.get_default_config(), storage, resource, context)
 
 
@@ -78,12 +96,15 @@ def test_an_off_topic_message_filed_under_a_back_topic_is_declined(gate: OutOfSc
     assert message.get(INTENT_RANKING_KEY)[1]["name"] == "ask_recovery"
 
 
-@pytest.mark.parametrize(("text", "intent"), [
-    ("my back spasm really hurts", "ask_treatment"),     # in scope
-    ("/ask_treatment", "ask_treatment"),                  # a button payload
-    ("what's the weather like today", "nlu_fallback"),    # already declined: the clarifying answer stays
-    ("", "greet"),
-])
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("my back spasm really hurts", "ask_treatment"),  # in scope
+        ("/ask_treatment", "ask_treatment"),  # a button payload
+        ("what's the weather like today", "nlu_fallback"),  # already declined: the clarifying answer stays
+        ("", "greet"),
+    ],
+)
 def test_other_messages_keep_their_intent(gate: OutOfScopeGate, text: str, intent: str) -> None:
     assert intent_of(gate.process([classified(text, intent)])[0]) == intent
 

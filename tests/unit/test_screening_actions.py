@@ -9,7 +9,10 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.screening import (
-    ActionAskRedFlagScreen, ActionFinishScreening, ActionStopScreening, ValidateScreeningForm,
+    ActionAskRedFlagScreen,
+    ActionFinishScreening,
+    ActionStopScreening,
+    ValidateScreeningForm,
 )
 from backcare.triage import screening_questions
 

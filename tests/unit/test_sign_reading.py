@@ -8,7 +8,13 @@ import pytest
 from backcare.knowledge import KnowledgeBase
 from backcare.medication.names import real_medicines
 from backcare.sign_check import (
-    ANY_SIGN, PendingCheck, check_for_red_flag_message, check_for_words, escalation, load_sign_checks, question,
+    ANY_SIGN,
+    PendingCheck,
+    check_for_red_flag_message,
+    check_for_words,
+    escalation,
+    load_sign_checks,
+    question,
 )
 from backcare.treatment_names import is_treatment_name
 from backcare.triage import Level, detect_red_flags, triage_message
@@ -18,30 +24,50 @@ EMERGENCY_WORDS = "Please call 999 or go to A&E now"
 URGENT_WORDS = "Please get medical help today"
 
 
-@pytest.mark.parametrize("message, hidden, kept", [
-    ("no numbness, bladder fine, legs fine, just a spasm, what helps?", ["numbness", "bladder", "legs"], "what helps"),
-    ("no numbnes no tingling jus a sore back spasm from football wot can i take", ["numbnes", "tingling"],
-     "wot can i take"),
-    ("I haven't noticed any tingling or weakness in my legs, can I take ibuprofen", ["tingling", "legs"],
-     "can I take ibuprofen"),
-    ("my dad has had incontinence since his stroke years ago, how do I help his back spasm", ["incontinence"],
-     "how do I help"),
-    ("my legs feel fine and I can walk ok, is heat better than ice", ["legs"], "heat better than ice"),
-])
-def test_the_classifier_reads_the_question_without_the_signs_set_aside(message: str, hidden: list[str],
-                                                                        kept: str) -> None:
+@pytest.mark.parametrize(
+    "message, hidden, kept",
+    [
+        (
+            "no numbness, bladder fine, legs fine, just a spasm, what helps?",
+            ["numbness", "bladder", "legs"],
+            "what helps",
+        ),
+        (
+            "no numbnes no tingling jus a sore back spasm from football wot can i take",
+            ["numbnes", "tingling"],
+            "wot can i take",
+        ),
+        (
+            "I haven't noticed any tingling or weakness in my legs, can I take ibuprofen",
+            ["tingling", "legs"],
+            "can I take ibuprofen",
+        ),
+        (
+            "my dad has had incontinence since his stroke years ago, how do I help his back spasm",
+            ["incontinence"],
+            "how do I help",
+        ),
+        ("my legs feel fine and I can walk ok, is heat better than ice", ["legs"], "heat better than ice"),
+    ],
+)
+def test_the_classifier_reads_the_question_without_the_signs_set_aside(
+    message: str, hidden: list[str], kept: str
+) -> None:
     masked = mask_settled_signs(message)
     assert len(masked) == len(message)  # entity positions still fit
     assert kept in masked
     assert not any(word in masked for word in hidden), masked
 
 
-@pytest.mark.parametrize("message", [
-    "no fever but I can't pee",
-    "not sure if my groin is numb",
-    "both legs have gone numb",
-    "my mum can't feel her legs since this morning",
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "no fever but I can't pee",
+        "not sure if my groin is numb",
+        "both legs have gone numb",
+        "my mum can't feel her legs since this morning",
+    ],
+)
 def test_a_sign_that_is_present_or_in_doubt_stays_for_the_classifier(message: str) -> None:
     masked = mask_settled_signs(message)
     assert any(word in masked for word in ("pee", "numb", "legs")), masked
@@ -51,33 +77,41 @@ def test_a_message_that_is_only_a_denial_is_left_whole() -> None:
     assert mask_settled_signs("no numbness") == "no numbness"
 
 
-@pytest.mark.parametrize("message", [
-    "our dog's back legs gave way yesterday and I hurt my back lifting him",
-    "I had numb legs years ago after surgery, fine since. Now a spasm, what helps?",
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "our dog's back legs gave way yesterday and I hurt my back lifting him",
+        "I had numb legs years ago after surgery, fine since. Now a spasm, what helps?",
+    ],
+)
 def test_an_animals_or_a_resolved_sign_is_not_a_red_flag(message: str) -> None:
     assert detect_red_flags(message) == []
 
 
-@pytest.mark.parametrize("message, level", [
-    ("my mum can't feel her legs since this morning", Level.EMERGENCY),
-    ("my husband can't pee since lunchtime", Level.EMERGENCY),
-    ("I tripped over the dog and now my back hurts", Level.URGENT),
-    ("had breast cancer 4 years ago, all clear, now new back pain", Level.URGENT),
-])
-def test_someone_elses_current_sign_and_a_history_that_is_the_sign_are_escalated(message: str,
-                                                                                 level: Level) -> None:
+@pytest.mark.parametrize(
+    "message, level",
+    [
+        ("my mum can't feel her legs since this morning", Level.EMERGENCY),
+        ("my husband can't pee since lunchtime", Level.EMERGENCY),
+        ("I tripped over the dog and now my back hurts", Level.URGENT),
+        ("had breast cancer 4 years ago, all clear, now new back pain", Level.URGENT),
+    ],
+)
+def test_someone_elses_current_sign_and_a_history_that_is_the_sign_are_escalated(message: str, level: Level) -> None:
     matches = detect_red_flags(message)
     assert matches and max(m.level.rank for m in matches) == level.rank
     assert not any(m.check for m in matches)
     assert check_for_red_flag_message(message) is None
 
 
-@pytest.mark.parametrize("message, check", [
-    ("my back spasm is so bad I can barely walk", "legs"),
-    ("I take sildenafil for erectile dysfunction, is ibuprofen ok?", "nerve_signs"),
-    ("my dad has had incontinence since his stroke 5 years ago, how can I help his back", "nerve_signs"),
-])
+@pytest.mark.parametrize(
+    "message, check",
+    [
+        ("my back spasm is so bad I can barely walk", "legs"),
+        ("I take sildenafil for erectile dysfunction, is ibuprofen ok?", "nerve_signs"),
+        ("my dad has had incontinence since his stroke 5 years ago, how can I help his back", "nerve_signs"),
+    ],
+)
 def test_a_sign_that_may_not_be_new_is_asked_about_first(message: str, check: str) -> None:
     pending = check_for_red_flag_message(message)
     assert pending is not None and pending.check == check
@@ -101,12 +135,15 @@ def test_yes_escalates_to_the_checks_level_not_sure_to_same_day_help_and_no_to_n
     assert escalation(pending, "no") is None
 
 
-@pytest.mark.parametrize("message, check", [
-    ("when I wipe after the loo it feels like somebody else's skin", "nerve_signs"),
-    ("bad back 4 days n now cant get hard at all never had that b4", "nerve_signs"),
-    ("I lose 8 kilo in 2 month, no diet, and now back pain all the time", "new_sign"),
-    ("my legs feel really odd", "legs"),
-])
+@pytest.mark.parametrize(
+    "message, check",
+    [
+        ("when I wipe after the loo it feels like somebody else's skin", "nerve_signs"),
+        ("bad back 4 days n now cant get hard at all never had that b4", "nerve_signs"),
+        ("I lose 8 kilo in 2 month, no diet, and now back pain all the time", "new_sign"),
+        ("my legs feel really odd", "legs"),
+    ],
+)
 def test_an_unclear_message_about_a_sign_gets_the_question_for_that_sign(message: str, check: str) -> None:
     pending = check_for_words(mask_settled_signs(message))
     assert pending is not None and pending.check == check
@@ -127,38 +164,57 @@ def test_every_check_escalates_and_reads_plainly() -> None:
 
 def test_only_real_medicine_and_treatment_names_are_named_back() -> None:
     assert real_medicines(["mum", "control", "", "baclofen", "Nurofen", "co-codamol"]) == [
-        "baclofen", "Nurofen", "co-codamol"]
+        "baclofen",
+        "Nurofen",
+        "co-codamol",
+    ]
     kb = KnowledgeBase.load()
     assert not is_treatment_name("stay", kb) and not is_treatment_name("knees", kb)
     assert is_treatment_name("cupping", kb) and is_treatment_name("yoga", kb)
 
 
-@pytest.mark.parametrize("message, flag", [
-    ("Wife was in a car crash about an hour ago, she says it's just her back seizing up. Heat or ice?", "major_trauma"),
-    ("Mum had breast cancer six years ago and has been clear since, but this month she's got new back pain",
-     "cancer_history"),
-    ("Dad's been on steroids (prednisolone) for years for his lungs and his back went when he bent down",
-     "osteoporosis_steroids"),
-])
+@pytest.mark.parametrize(
+    "message, flag",
+    [
+        (
+            "Wife was in a car crash about an hour ago, she says it's just her back seizing up. Heat or ice?",
+            "major_trauma",
+        ),
+        (
+            "Mum had breast cancer six years ago and has been clear since, but this month she's got new back pain",
+            "cancer_history",
+        ),
+        (
+            "Dad's been on steroids (prednisolone) for years for his lungs and his back went when he bent down",
+            "osteoporosis_steroids",
+        ),
+    ],
+)
 def test_someone_elses_history_counts_when_the_message_is_about_their_back(message: str, flag: str) -> None:
     assert flag in [match.flag_id for match in detect_red_flags(message)]
 
 
-@pytest.mark.parametrize("message", [
-    "my mate was in a car crash last yr n hes fine now, i just pulled my back liftin boxes at work wot do i do",
-    "my nan is on steroids, she says heat helps her back",
-    "My toddler's had a temperature all week so I've been carrying him round and now my back has gone",
-    "My uncle in Pakistan had back cancer, he passed away 2012. Mine is from lifting the sofa",
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my mate was in a car crash last yr n hes fine now, i just pulled my back liftin boxes at work wot do i do",
+        "my nan is on steroids, she says heat helps her back",
+        "My toddler's had a temperature all week so I've been carrying him round and now my back has gone",
+        "My uncle in Pakistan had back cancer, he passed away 2012. Mine is from lifting the sofa",
+    ],
+)
 def test_someone_elses_history_does_not_count_when_the_message_is_about_the_persons_own_back(message: str) -> None:
     assert not any(match.level is not Level.ROUTINE for match in detect_red_flags(message))
 
 
-@pytest.mark.parametrize("message", [
-    "wetting myself laughing at my mate tryna put his socks on w his back spasm, how long does it last",
-    "the gym bill gave me chest pains lol jk. can i train w a back spasm",
-    "Last year I had chest pain and went to A&E, it was only anxiety. Now I have back spasm, can I take naproxen?",
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "wetting myself laughing at my mate tryna put his socks on w his back spasm, how long does it last",
+        "the gym bill gave me chest pains lol jk. can i train w a back spasm",
+        "Last year I had chest pain and went to A&E, it was only anxiety. Now I have back spasm, can I take naproxen?",
+    ],
+)
 def test_a_joke_or_last_years_sign_is_asked_about_not_escalated(message: str) -> None:
     assert check_for_red_flag_message(message) is not None
     assert EMERGENCY_WORDS not in triage_message(message).text
@@ -169,16 +225,21 @@ def test_a_sign_resolved_in_the_next_clause_is_set_aside_but_not_a_later_one() -
     assert detect_red_flags("I had sciatica that cleared up, but now I can't pee")
 
 
-@pytest.mark.parametrize("text, asked", [
-    ("Why would his back just go like that? He only bent down to pick up the remote", "ask_causes"),
-    ("My toddler's been ill so I've carried him round all week and now my back's gone. Is it from all the carrying?",
-     "ask_causes"),
-    ("does it run in families?", "ask_causes"),
-    ("how do I stop this happening again? this is my 3rd in a year", "ask_prevention"),
-    ("my son's back went at rugby, when can he play again?", "ask_recovery"),
-    ("my back has gone into spasm, what can I do?", None),
-    ("how long should I hold the knee to chest stretch?", None),
-])
+@pytest.mark.parametrize(
+    "text, asked",
+    [
+        ("Why would his back just go like that? He only bent down to pick up the remote", "ask_causes"),
+        (
+            "My toddler's been ill so I've carried him round all week and now my back's gone. Is it from all the carrying?",
+            "ask_causes",
+        ),
+        ("does it run in families?", "ask_causes"),
+        ("how do I stop this happening again? this is my 3rd in a year", "ask_prevention"),
+        ("my son's back went at rugby, when can he play again?", "ask_recovery"),
+        ("my back has gone into spasm, what can I do?", None),
+        ("how long should I hold the knee to chest stretch?", None),
+    ],
+)
 def test_the_wording_names_the_question_when_the_classifier_caught_only_the_area(text: str, asked: object) -> None:
     from backcare.question_cues import question_asked
 
@@ -187,7 +248,7 @@ def test_the_wording_names_the_question_when_the_classifier_caught_only_the_area
 
 
 def test_a_short_follow_up_pointing_back_at_the_medicine_gets_the_medicine_answer() -> None:
-    from backcare.guidance import GuidanceRequest, MEDICINE_TOPIC, wants_medicine_advice
+    from backcare.guidance import MEDICINE_TOPIC, GuidanceRequest, wants_medicine_advice
 
     after = dict(remembered_medications=("co_codamol",), last_topic=MEDICINE_TOPIC)
     assert wants_medicine_advice(GuidanceRequest("ask_recovery", text="how many days max can I take it?", **after))
@@ -197,7 +258,7 @@ def test_a_short_follow_up_pointing_back_at_the_medicine_gets_the_medicine_answe
 
 
 def test_a_short_medicine_question_after_a_named_medicine_is_about_that_medicine() -> None:
-    from backcare.guidance import GuidanceRequest, MEDICINE_TOPIC, wants_medicine_advice
+    from backcare.guidance import MEDICINE_TOPIC, GuidanceRequest, wants_medicine_advice
 
     after = dict(remembered_medications=("co_codamol",), last_topic=MEDICINE_TOPIC)
     assert wants_medicine_advice(GuidanceRequest("ask_medication", text="how many days max?", **after))

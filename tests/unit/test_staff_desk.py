@@ -13,16 +13,32 @@ from backcare.booking.store import BookingStore
 from backcare.insight import audit
 from backcare.insight.records import conversations_of_sender
 from backcare.insight.review import (
-    ADDED, DUPLICATE, NOT_FOUND, REFUSED, conversation_rows, label_miss, miss_rows, parse_mark, transcript,
+    ADDED,
+    DUPLICATE,
+    NOT_FOUND,
+    REFUSED,
+    conversation_rows,
+    label_miss,
+    miss_rows,
+    parse_mark,
+    transcript,
 )
 from backcare.triage import screening_questions
 from tests.insight_events import T0, Events, booking_left_then_missed
 
 
-def request(reference: str, created: str, screening: str = "routine", kind: str = "booking", **extra: object
-            ) -> BookingRequest:
-    return BookingRequest(reference, kind=kind, created_at=created, name="Harriet Cole", phone="+447400314159",
-                          screening=screening, **extra)
+def request(
+    reference: str, created: str, screening: str = "routine", kind: str = "booking", **extra: object
+) -> BookingRequest:
+    return BookingRequest(
+        reference,
+        kind=kind,
+        created_at=created,
+        name="Harriet Cole",
+        phone="+447400314159",
+        screening=screening,
+        **extra,
+    )
 
 
 @pytest.fixture
@@ -46,13 +62,21 @@ def test_new_before_handled_urgent_first_then_newest(store: BookingStore) -> Non
 def test_screening_answers_read_as_the_questions_were_asked(tmp_path: Path) -> None:
     first, second = screening_questions()[:2]
     store = BookingStore(tmp_path / "bookings.db")
-    store.add(request("BK-SCR777", "2026-12-01T09:00:00+00:00", "urgent",
-                      screening_answers=((first.id, "no"), (second.id, "unsure"))))
+    store.add(
+        request(
+            "BK-SCR777",
+            "2026-12-01T09:00:00+00:00",
+            "urgent",
+            screening_answers=((first.id, "no"), (second.id, "unsure")),
+        )
+    )
     stored = store.get("BK-SCR777")
     assert stored is not None
     lines = desk.screening_lines(stored)
     assert [(line.question, line.answer, line.worrying) for line in lines] == [
-        (first.text, "No", False), (second.text, "Not sure", True)]
+        (first.text, "No", False),
+        (second.text, "Not sure", True),
+    ]
     assert ("Red-flag screen", "urgent") in desk.request_fields(stored)
     assert f"{first.id}: no; {second.id}: unsure" in store.export_csv()
 

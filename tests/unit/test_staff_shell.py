@@ -20,8 +20,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SHELL = ROOT / "scripts" / "staff_shell.py"
-BUTTONS = [{"title": "Book an assessment", "payload": "/book_appointment"},
-           {"title": "Something else", "payload": "/something_else"}]
+BUTTONS = [
+    {"title": "Book an assessment", "payload": "/book_appointment"},
+    {"title": "Something else", "payload": "/something_else"},
+]
 
 
 class FakeAssistant(BaseHTTPRequestHandler):
@@ -35,8 +37,13 @@ class FakeAssistant(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         self.received.append((body["sender"], body["message"]))
-        self.reply(200, [{"recipient_id": body["sender"], "text": f"Answer to: {body['message']}"},
-                         {"recipient_id": body["sender"], "text": "Anything else?", "buttons": BUTTONS}])
+        self.reply(
+            200,
+            [
+                {"recipient_id": body["sender"], "text": f"Answer to: {body['message']}"},
+                {"recipient_id": body["sender"], "text": "Anything else?", "buttons": BUTTONS},
+            ],
+        )
 
     def reply(self, status: int, payload: Any) -> None:
         data = json.dumps(payload).encode()
@@ -82,8 +89,14 @@ def test_three_typed_questions_in_a_row_after_answers_with_buttons_are_all_answe
 ) -> None:
     url, received = assistant
     controller, terminal = os.openpty()
-    shell = subprocess.Popen([sys.executable, str(SHELL), "--url", url, "--wait", "10"], stdin=terminal,
-                             stdout=terminal, stderr=terminal, cwd=ROOT, env={**os.environ, "TERM": "dumb"})
+    shell = subprocess.Popen(
+        [sys.executable, str(SHELL), "--url", url, "--wait", "10"],
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        cwd=ROOT,
+        env={**os.environ, "TERM": "dumb"},
+    )
     os.close(terminal)
     try:
         read_until(controller, "Your input -> ")
@@ -108,14 +121,20 @@ def test_through_a_pipe_numbers_pick_buttons_and_anything_else_is_sent_as_typed(
 ) -> None:
     url, received = assistant
     typed = "hello\n1\n\n7\nwhat about heat?\n/stop\nnot sent\n"
-    result = subprocess.run([sys.executable, str(SHELL), "--url", url], input=typed, capture_output=True,
-                            text=True, timeout=30, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, str(SHELL), "--url", url], input=typed, capture_output=True, text=True, timeout=30, cwd=ROOT
+    )
     assert result.returncode == 0, result.stderr
     assert [message for _, message in received] == ["hello", "/book_appointment", "7", "what about heat?"]
     assert result.stdout.count("1. Book an assessment") == 4 and "Bot: Answer to: what about heat?" in result.stdout
 
 
 def test_an_assistant_that_is_not_there_is_named_not_a_traceback() -> None:
-    result = subprocess.run([sys.executable, str(SHELL), "--url", "http://127.0.0.1:9", "--wait", "1"],
-                            capture_output=True, text=True, timeout=30, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, str(SHELL), "--url", "http://127.0.0.1:9", "--wait", "1"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        cwd=ROOT,
+    )
     assert result.returncode == 1 and "did not answer at http://127.0.0.1:9" in result.stderr

@@ -7,8 +7,8 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 import pytest
 from rasa.core.lock_store import InMemoryLockStore, LockStore
@@ -29,15 +29,18 @@ ENDPOINTS_ENV = ROOT / "scripts" / "endpoints-env.sh"
 PRODUCTION = {
     "TRACKER_STORE_URL": "postgresql://backspasm:secret@db.internal:5432/backspasm",
     "LOCK_STORE_TYPE": "stores.lock_store.OrderedRedisLockStore",
-    "REDIS_HOST": "redis.internal", "REDIS_PORT": "6380", "REDIS_PASSWORD": "also-secret",
+    "REDIS_HOST": "redis.internal",
+    "REDIS_PORT": "6380",
+    "REDIS_PASSWORD": "also-secret",
 }
 
 
 def run_script_defaults() -> dict[str, str]:
     """The environment scripts/run.sh (and the staff commands) give the Rasa server when nothing is set."""
     script = f"source {ENDPOINTS_ENV}; env"
-    output = subprocess.run(["bash", "-c", script], env={"PATH": os.environ["PATH"]}, capture_output=True,
-                            text=True, check=True).stdout
+    output = subprocess.run(
+        ["bash", "-c", script], env={"PATH": os.environ["PATH"]}, capture_output=True, text=True, check=True
+    ).stdout
     return dict(line.split("=", 1) for line in output.splitlines() if "=" in line)
 
 
@@ -75,15 +78,18 @@ def test_plain_endpoints_are_the_scripts_defaults_but_for_the_gateway(monkeypatc
     """Same stores, same settings; only scripts/run.sh puts the action gateway in front of the action server."""
     defaults = run_script_defaults()
     for section in ("tracker_store", "lock_store"):
-        plain, scripted = read_endpoint_config(str(PLAIN_ENDPOINTS), section), read_endpoints(defaults, section,
-                                                                                                monkeypatch)
+        plain, scripted = (
+            read_endpoint_config(str(PLAIN_ENDPOINTS), section),
+            read_endpoints(defaults, section, monkeypatch),
+        )
         assert plain and scripted and plain.type == scripted.type and plain.url in (scripted.url, None), section
     assert read_endpoint_config(str(PLAIN_ENDPOINTS), "action_endpoint").url == defaults["ACTION_SERVER_URL"]
     assert not re.search(r"^models:", PLAIN_ENDPOINTS.read_text(), re.MULTILINE)
 
 
 def test_the_tracker_store_checks_its_connections_before_use(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     environment = {**run_script_defaults(), "TRACKER_STORE_URL": f"sqlite:///{tmp_path / 'tracker.db'}"}
     store = TrackerStore.create(read_endpoints(environment, "tracker_store", monkeypatch))
@@ -110,8 +116,9 @@ def test_no_model_is_ever_fetched_from_a_url() -> None:
 
 @pytest.mark.parametrize("setting", [{"RASA_API": "on"}, {"RASA_API": "yes", "RASA_API_TOKEN": "t"}])
 def test_the_api_is_never_opened_without_a_token_or_jwt(setting: dict[str, str]) -> None:
-    refused = subprocess.run([str(RUN), "rasa", str(ENDPOINTS)], env={"PATH": os.environ["PATH"], **setting},
-                             capture_output=True, text=True)
+    refused = subprocess.run(
+        [str(RUN), "rasa", str(ENDPOINTS)], env={"PATH": os.environ["PATH"], **setting}, capture_output=True, text=True
+    )
     assert refused.returncode == 2 and "RASA_API" in refused.stderr
 
 
@@ -122,7 +129,13 @@ def test_only_stores_that_are_servers_are_waited_for() -> None:
 
 def test_stores_that_do_not_answer_are_named_after_the_timeout() -> None:
     port = str(free_port())
-    missing = wait_for_stores({"TRACKER_STORE_URL": f"postgresql://u:p@127.0.0.1:{port}/db",
-                               "LOCK_STORE_TYPE": "stores.lock_store.OrderedRedisLockStore",
-                               "REDIS_HOST": "127.0.0.1", "REDIS_PORT": port}, timeout=1)
+    missing = wait_for_stores(
+        {
+            "TRACKER_STORE_URL": f"postgresql://u:p@127.0.0.1:{port}/db",
+            "LOCK_STORE_TYPE": "stores.lock_store.OrderedRedisLockStore",
+            "REDIS_HOST": "127.0.0.1",
+            "REDIS_PORT": port,
+        },
+        timeout=1,
+    )
     assert missing == ["Redis lock store", "tracker database"]

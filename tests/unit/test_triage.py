@@ -209,11 +209,28 @@ def test_every_red_flag_is_covered_by_a_test_message() -> None:
 
 def test_emergency_and_urgent_signs_are_at_the_levels_the_nhs_gives() -> None:
     levels = {flag.id: flag.level for flag in load_red_flags()}
-    for flag_id in ("saddle_numbness", "bladder_problem", "bowel_control", "both_legs", "walking_difficulty",
-                    "sexual_dysfunction", "chest_pain", "major_trauma"):
+    for flag_id in (
+        "saddle_numbness",
+        "bladder_problem",
+        "bowel_control",
+        "both_legs",
+        "walking_difficulty",
+        "sexual_dysfunction",
+        "chest_pain",
+        "major_trauma",
+    ):
         assert levels[flag_id] is Level.EMERGENCY
-    for flag_id in ("fever", "weight_loss", "lump_or_shape", "night_pain", "worse_cough_sneeze",
-                    "upper_back_origin", "cancer_history", "osteoporosis_steroids", "fragility_injury"):
+    for flag_id in (
+        "fever",
+        "weight_loss",
+        "lump_or_shape",
+        "night_pain",
+        "worse_cough_sneeze",
+        "upper_back_origin",
+        "cancer_history",
+        "osteoporosis_steroids",
+        "fragility_injury",
+    ):
         assert levels[flag_id] is Level.URGENT
 
 
@@ -227,24 +244,30 @@ def test_denied_sign_is_not_a_match(message: str) -> None:
     assert flag_ids(message) == []
 
 
-@pytest.mark.parametrize("message", [
-    "not sure if my groin is numb",
-    "maybe a bit numb down there?",
-    "hard to tell if my bum is numb",
-    "I dont know if ive wet myself or its sweat",
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "not sure if my groin is numb",
+        "maybe a bit numb down there?",
+        "hard to tell if my bum is numb",
+        "I dont know if ive wet myself or its sweat",
+    ],
+)
 def test_unsure_mention_still_counts(message: str) -> None:
     assert highest_level(detect_red_flags(message)) is Level.EMERGENCY
 
 
-@pytest.mark.parametrize("message,flag_id", [
-    ("what stretches help? also my groin feels numb", "saddle_numbness"),
-    ("how long will it last? btw I had a car accident last week", "major_trauma"),
-    ("I want to book an appointment, I can't wee", "bladder_problem"),
-    ("no fever, but I can't pee", "bladder_problem"),
-    ("I don't have chest pain but both my legs are numb", "both_legs"),
-    ("No I have chest pain", "chest_pain"),
-])
+@pytest.mark.parametrize(
+    "message,flag_id",
+    [
+        ("what stretches help? also my groin feels numb", "saddle_numbness"),
+        ("how long will it last? btw I had a car accident last week", "major_trauma"),
+        ("I want to book an appointment, I can't wee", "bladder_problem"),
+        ("no fever, but I can't pee", "bladder_problem"),
+        ("I don't have chest pain but both my legs are numb", "both_legs"),
+        ("No I have chest pain", "chest_pain"),
+    ],
+)
 def test_sign_inside_another_question_or_after_a_denial_is_found(message: str, flag_id: str) -> None:
     assert flag_id in flag_ids(message)
     assert highest_level(detect_red_flags(message)) is Level.EMERGENCY
@@ -267,6 +290,7 @@ def test_no_match_is_routine() -> None:
 
 
 # --- dispositions ----------------------------------------------------------------------------------------
+
 
 def reply_for(message: str):
     matches = detect_red_flags(message)
@@ -335,10 +359,16 @@ def test_reply_without_named_signs_is_plain_english(level: Level) -> None:
 
 # --- screening questions ---------------------------------------------------------------------------------
 
+
 def test_screening_asks_the_six_questions_in_plain_english() -> None:
     questions = {q.id: q for q in screening_questions()}
     assert set(questions) == {
-        "bladder_bowel", "saddle_numbness", "leg_weakness", "fever", "recent_injury", "cancer_history",
+        "bladder_bowel",
+        "saddle_numbness",
+        "leg_weakness",
+        "fever",
+        "recent_injury",
+        "cancer_history",
     }
     assert questions["bladder_bowel"].level is Level.EMERGENCY
     assert questions["fever"].level is Level.URGENT
@@ -347,16 +377,19 @@ def test_screening_asks_the_six_questions_in_plain_english() -> None:
         assert textstat.flesch_reading_ease(question.text) >= 60, question.text
 
 
-@pytest.mark.parametrize("answers,level", [
-    ({}, Level.ROUTINE),
-    ({"bladder_bowel": "no", "saddle_numbness": "no", "fever": "no"}, Level.ROUTINE),
-    ({"saddle_numbness": "yes"}, Level.EMERGENCY),
-    ({"fever": "yes"}, Level.URGENT),
-    ({"cancer_history": "Yes "}, Level.URGENT),
-    ({"bladder_bowel": "unsure"}, Level.URGENT),
-    ({"fever": "unsure"}, Level.URGENT),
-    ({"bladder_bowel": "unsure", "recent_injury": "yes"}, Level.EMERGENCY),
-])
+@pytest.mark.parametrize(
+    "answers,level",
+    [
+        ({}, Level.ROUTINE),
+        ({"bladder_bowel": "no", "saddle_numbness": "no", "fever": "no"}, Level.ROUTINE),
+        ({"saddle_numbness": "yes"}, Level.EMERGENCY),
+        ({"fever": "yes"}, Level.URGENT),
+        ({"cancer_history": "Yes "}, Level.URGENT),
+        ({"bladder_bowel": "unsure"}, Level.URGENT),
+        ({"fever": "unsure"}, Level.URGENT),
+        ({"bladder_bowel": "unsure", "recent_injury": "yes"}, Level.EMERGENCY),
+    ],
+)
 def test_screening_level(answers: dict[str, str], level: Level) -> None:
     assert screening_level(answers) is level
 
@@ -381,6 +414,7 @@ def test_screening_refuses_answers_it_does_not_understand(answers: dict[str, str
 
 # --- the data files --------------------------------------------------------------------------------------
 
+
 def test_every_entry_is_sourced_from_nhs_or_nice_and_reviewed() -> None:
     advice = load_advice()
     entries = [*load_red_flags(), *advice.questions, *advice.dispositions.values()]
@@ -397,16 +431,19 @@ def _broken_red_flags(tmp_path: Path, change) -> Path:
     return path
 
 
-@pytest.mark.parametrize("change,message", [
-    (lambda flag: flag.pop("sources"), "sources"),
-    (lambda flag: flag.pop("reviewed"), "reviewed"),
-    (lambda flag: flag.update(colour="red"), "unknown key"),
-    (lambda flag: flag.update(label="  "), "label"),
-    (lambda flag: flag.update(level="soonish"), "level"),
-    (lambda flag: flag.update(patterns=[]), "pattern"),
-    (lambda flag: flag.update(patterns=["numb ("]), "bad pattern"),
-    (lambda flag: flag.update(patterns=["{NOT_A_WORD} bum"]), "unknown vocabulary"),
-])
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        (lambda flag: flag.pop("sources"), "sources"),
+        (lambda flag: flag.pop("reviewed"), "reviewed"),
+        (lambda flag: flag.update(colour="red"), "unknown key"),
+        (lambda flag: flag.update(label="  "), "label"),
+        (lambda flag: flag.update(level="soonish"), "level"),
+        (lambda flag: flag.update(patterns=[]), "pattern"),
+        (lambda flag: flag.update(patterns=["numb ("]), "bad pattern"),
+        (lambda flag: flag.update(patterns=["{NOT_A_WORD} bum"]), "unknown vocabulary"),
+    ],
+)
 def test_broken_red_flag_file_is_refused(tmp_path: Path, change, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         load_red_flags(_broken_red_flags(tmp_path, change))

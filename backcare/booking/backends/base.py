@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
-from typing import Callable, Optional, Protocol, Sequence, runtime_checkable
+from collections.abc import Callable, Sequence
+from typing import Optional, Protocol, runtime_checkable
 
 from backcare.booking.request import BookingRequest, SlotChoice, Submission
 from backcare.booking.times import TimePreference
@@ -66,7 +67,12 @@ class BookingBackend(Protocol):
         too when the deadline passes. Submitting the same request (same reference) twice must not book twice."""
         ...
 
-    def offer_times(self, appointment_type: str, preference: Optional[TimePreference],
-                    now: Optional[dt.datetime] = None, deadline: Deadline = NO_DEADLINE) -> Sequence[SlotChoice]:
+    def offer_times(
+        self,
+        appointment_type: str,
+        preference: Optional[TimePreference],
+        now: Optional[dt.datetime] = None,
+        deadline: Deadline = NO_DEADLINE,
+    ) -> Sequence[SlotChoice]:
         """Real free times to offer as buttons; empty when the backend cannot know them."""
         ...

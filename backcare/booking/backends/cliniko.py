@@ -18,7 +18,8 @@ import copy
 import datetime as dt
 import re
 import time
-from typing import Any, Callable, Iterator, Mapping, Optional, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, Optional
 
 import requests
 
@@ -89,7 +90,7 @@ class ClinikoClient:
         self.timeout, self.sleep, self.clock, self.max_rate_wait = timeout, sleep, clock, max_rate_wait
         self.deadline = NO_DEADLINE
 
-    def within(self, deadline: Deadline) -> "ClinikoClient":
+    def within(self, deadline: Deadline) -> ClinikoClient:
         """This client (same connection pool) for one hand-over that must end by `deadline`."""
         bound = copy.copy(self)
         bound.deadline = deadline
@@ -101,8 +102,9 @@ class ClinikoClient:
         url = path if path.startswith("http") else f"{self.base_url}{path}"
         for attempt in range(2):
             try:
-                response = self.session.request(method, url, params=params, json=body,
-                                                timeout=self.deadline.timeout(self.timeout))
+                response = self.session.request(
+                    method, url, params=params, json=body, timeout=self.deadline.timeout(self.timeout)
+                )
             except requests.RequestException as error:
                 raise BackendUnavailable(f"Cliniko unreachable ({type(error).__name__})") from error
             if response.status_code == 429:
@@ -157,16 +159,21 @@ class ClinikoClient:
     def businesses(self) -> list[Mapping[str, Any]]:
         return list(self.pages("/businesses", "businesses"))
 
-    def available_times(self, business_id: str, practitioner_id: str, appointment_type_id: str,
-                        start: dt.date, end: dt.date) -> list[str]:
+    def available_times(
+        self, business_id: str, practitioner_id: str, appointment_type_id: str, start: dt.date, end: dt.date
+    ) -> list[str]:
         if (end - start).days > MAX_DAYS - 1 or end < start:
             raise ValueError("Cliniko gives available times for at most 7 days at a time")
-        path = (f"/businesses/{business_id}/practitioners/{practitioner_id}/appointment_types/"
-                f"{appointment_type_id}/available_times")
+        path = (
+            f"/businesses/{business_id}/practitioners/{practitioner_id}/appointment_types/"
+            f"{appointment_type_id}/available_times"
+        )
         params = [("from", start.isoformat()), ("to", end.isoformat())]
         return [str(item["appointment_start"]) for item in self.pages(path, "available_times", params)]
 
-    def find_patient(self, first_name: str, last_name: str, email: Optional[str], phone: Optional[str]) -> Optional[str]:
+    def find_patient(
+        self, first_name: str, last_name: str, email: Optional[str], phone: Optional[str]
+    ) -> Optional[str]:
         if email:
             for patient in self.pages("/patients", "patients", [("q[]", f"email:={email}")]):
                 return str(patient["id"])
@@ -183,8 +190,9 @@ class ClinikoClient:
         if email:
             body["email"] = email
         if phone:
-            body["patient_phone_numbers"] = [{"phone_type": "Mobile" if phone.startswith("+447") else "Home",
-                                              "number": phone}]
+            body["patient_phone_numbers"] = [
+                {"phone_type": "Mobile" if phone.startswith("+447") else "Home", "number": phone}
+            ]
         return str(self.request("POST", "/patients", body=body)["id"])
 
     def find_appointment(self, patient_id: str, starts_at: str) -> Optional[str]:
@@ -194,8 +202,14 @@ class ClinikoClient:
         return None
 
     def create_appointment(self, slot: SlotChoice, patient_id: str, notes: str) -> str:
-        body = {"starts_at": slot.starts_at, "patient_id": patient_id, "practitioner_id": slot.practitioner_id,
-                "appointment_type_id": slot.appointment_type_id, "business_id": slot.business_id, "notes": notes}
+        body = {
+            "starts_at": slot.starts_at,
+            "patient_id": patient_id,
+            "practitioner_id": slot.practitioner_id,
+            "appointment_type_id": slot.appointment_type_id,
+            "business_id": slot.business_id,
+            "notes": notes,
+        }
         return str(self.request("POST", "/individual_appointments", body=body)["id"])
 
 
@@ -216,7 +230,9 @@ def slot_label(starts_at: str, practitioner: str) -> str:
     moment = dt.datetime.fromisoformat(starts_at.replace("Z", "+00:00")).astimezone(LONDON)
     hour = moment.strftime("%I").lstrip("0")
     minute = "" if moment.minute == 0 else moment.strftime(":%M")
-    when = f"{moment.strftime('%a')} {moment.day} {moment.strftime('%b')}, {hour}{minute}{moment.strftime('%p').lower()}"
+    when = (
+        f"{moment.strftime('%a')} {moment.day} {moment.strftime('%b')}, {hour}{minute}{moment.strftime('%p').lower()}"
+    )
     return f"{when} with {practitioner}" if practitioner else when
 
 
@@ -267,8 +283,13 @@ class ClinikoBackend:
             raise BackendRejected("the Cliniko account has no business")
         return str(businesses[0]["id"])
 
-    def offer_times(self, appointment_type: str, preference: Optional[TimePreference],
-                    now: Optional[dt.datetime] = None, deadline: Deadline = NO_DEADLINE) -> Sequence[SlotChoice]:
+    def offer_times(
+        self,
+        appointment_type: str,
+        preference: Optional[TimePreference],
+        now: Optional[dt.datetime] = None,
+        deadline: Deadline = NO_DEADLINE,
+    ) -> Sequence[SlotChoice]:
         """Up to `max_offers` real free times in the next days that fit the preference, earliest first."""
         if self.mode != "appointment":
             return ()
@@ -281,13 +302,16 @@ class ClinikoBackend:
         end = today + dt.timedelta(days=self.days_ahead - 1)
         offers: list[SlotChoice] = []
         for practitioner in client.practitioners_for(type_id)[:5]:
-            name = str(practitioner.get("label") or f"{practitioner.get('first_name', '')} {practitioner.get('last_name', '')}").strip()
+            name = str(
+                practitioner.get("label") or f"{practitioner.get('first_name', '')} {practitioner.get('last_name', '')}"
+            ).strip()
             for starts_at in client.available_times(business_id, str(practitioner["id"]), type_id, today, end):
                 local = dt.datetime.fromisoformat(starts_at.replace("Z", "+00:00")).astimezone(LONDON)
                 if preference and not preference.accepts(DAYS[local.weekday()], local.hour * 60 + local.minute):
                     continue
-                offers.append(SlotChoice(starts_at, slot_label(starts_at, name), type_id, str(practitioner["id"]),
-                                         business_id))
+                offers.append(
+                    SlotChoice(starts_at, slot_label(starts_at, name), type_id, str(practitioner["id"]), business_id)
+                )
         offers.sort(key=lambda offer: offer.starts_at)
         return offers[: self.max_offers]
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional, Sequence
+from collections.abc import Sequence
+from typing import Optional
 
 from backcare.booking.backends.base import NO_DEADLINE, Deadline
 from backcare.booking.request import BookingRequest, SlotChoice, Submission
@@ -21,6 +22,11 @@ class SqliteBackend:
         self.store.add(request)  # the same reference twice is stored once
         return Submission(request.reference, "stored", self.name)
 
-    def offer_times(self, appointment_type: str, preference: Optional[TimePreference],
-                    now: Optional[dt.datetime] = None, deadline: Deadline = NO_DEADLINE) -> Sequence[SlotChoice]:
+    def offer_times(
+        self,
+        appointment_type: str,
+        preference: Optional[TimePreference],
+        now: Optional[dt.datetime] = None,
+        deadline: Deadline = NO_DEADLINE,
+    ) -> Sequence[SlotChoice]:
         return ()

@@ -13,7 +13,8 @@ import hashlib
 import hmac
 import json
 import time
-from typing import Any, Callable, Optional, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, Optional
 
 import requests
 
@@ -30,8 +31,9 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
     return f"sha256={digest}"
 
 
-def verify(secret: str, timestamp: str, body: bytes, signature: str, now: Optional[float] = None,
-           tolerance: float = 300) -> bool:
+def verify(
+    secret: str, timestamp: str, body: bytes, signature: str, now: Optional[float] = None, tolerance: float = 300
+) -> bool:
     """What a receiver runs: the signature matches and the timestamp is recent."""
     try:
         fresh = abs((now if now is not None else time.time()) - int(timestamp)) <= tolerance
@@ -79,10 +81,11 @@ class WebhookBackend:
                 "X-Backcare-Signature": sign(self.secret, timestamp, body),
                 "User-Agent": "BackSpasmAssistant-webhook/1",
             }
-            wait = self.backoff * (2 ** attempt)
+            wait = self.backoff * (2**attempt)
             try:
-                response = self.session.post(self.url, data=body, headers=headers,
-                                             timeout=deadline.timeout(self.timeout))
+                response = self.session.post(
+                    self.url, data=body, headers=headers, timeout=deadline.timeout(self.timeout)
+                )
             except requests.RequestException as error:
                 problem = f"{type(error).__name__}"  # never the body: it holds the person's details
             else:
@@ -100,8 +103,13 @@ class WebhookBackend:
                 self.sleep(wait)
         raise BackendUnavailable(f"webhook unreachable after {attempt + 1} attempt(s) ({problem})")
 
-    def offer_times(self, appointment_type: str, preference: Optional[TimePreference],
-                    now: Optional[dt.datetime] = None, deadline: Deadline = NO_DEADLINE) -> Sequence[SlotChoice]:
+    def offer_times(
+        self,
+        appointment_type: str,
+        preference: Optional[TimePreference],
+        now: Optional[dt.datetime] = None,
+        deadline: Deadline = NO_DEADLINE,
+    ) -> Sequence[SlotChoice]:
         return ()
 
 
