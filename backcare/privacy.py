@@ -286,7 +286,7 @@ def erase_from_files(files: StaffFiles, person: Person) -> FileChanges:
         else:
             kept = [redact(line, person) for line in lines]
         changes.lines_changed[str(path)] = (
-            sum(1 for old, new in zip(lines, kept) if old != new) + len(lines) - len(kept)
+            sum(1 for old, new in zip(lines, kept, strict=False) if old != new) + len(lines) - len(kept)
         )
         path.write_text("".join(kept), encoding="utf-8")
     return changes

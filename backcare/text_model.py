@@ -52,7 +52,7 @@ class TextClassifier:
     def probabilities(self, text: str) -> dict[str, float]:
         """Every label with its probability, most likely first."""
         scores = self.pipeline.predict_proba([mask_settled_signs(text)])[0]
-        ranked = sorted(zip(self.labels, scores), key=lambda item: -item[1])
+        ranked = sorted(zip(self.labels, scores, strict=True), key=lambda item: -item[1])
         return {label: float(score) for label, score in ranked}
 
     def save(self, path: Path) -> None:

@@ -129,7 +129,7 @@ class RedisMemory:
     async def take(self, sender_key: str, per_minute: int, burst: int) -> Verdict:
         refill = per_minute / 60.0
         # After this long without a message the bucket is full again: nothing worth keeping.
-        keep = int(math.ceil(burst / refill)) + 60
+        keep = math.ceil(burst / refill) + 60
         try:
             verdict = await self._bucket(keys=[self._key("rate", sender_key)], args=[burst, refill, keep])
         except Exception as error:  # redis.RedisError, a timeout: let the message through

@@ -108,9 +108,8 @@ async def call_bot_api(settings: TelegramSettings, method: str, payload: dict[st
     timeout = aiohttp.ClientTimeout(total=settings.timeout_seconds)
     for attempt in range(2):
         try:
-            async with aiohttp.ClientSession(timeout=timeout) as session:
-                async with session.post(url, json=payload) as reply:
-                    body = await reply.json(content_type=None)
+            async with aiohttp.ClientSession(timeout=timeout) as session, session.post(url, json=payload) as reply:
+                body = await reply.json(content_type=None)
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
             raise TelegramApiError(f"{method}: could not reach the Bot API ({type(error).__name__})") from None
         if body.get("ok"):

@@ -30,7 +30,9 @@ class Scored:
 
     @property
     def accuracy(self) -> float:
-        return metrics.share([str(is_right(c, p.intent)) for c, p in zip(self.cases, self.parses)], {"True"})
+        return metrics.share(
+            [str(is_right(c, p.intent)) for c, p in zip(self.cases, self.parses, strict=True)], {"True"}
+        )
 
     def by_group(self) -> dict[str, Scored]:
         groups: dict[str, list[int]] = defaultdict(list)
@@ -39,7 +41,7 @@ class Scored:
         return {g: Scored([self.cases[i] for i in ix], [self.parses[i] for i in ix]) for g, ix in groups.items()}
 
     def mistakes(self) -> list[tuple[Case, Parse]]:
-        return [(c, p) for c, p in zip(self.cases, self.parses) if not is_right(c, p.intent)]
+        return [(c, p) for c, p in zip(self.cases, self.parses, strict=True) if not is_right(c, p.intent)]
 
 
 def score(parse: Parser, cases: list[Case]) -> Scored:
@@ -85,7 +87,9 @@ class Evaluation:
     def scope(self) -> metrics.ScopeScores:
         """Rejection of the off-topic set against the in-scope held-out messages plus the borderline set."""
         in_scope = [
-            p.intent for c, p in zip(self.holdout.scored.cases, self.holdout.scored.parses) if c.label != OUT_OF_SCOPE
+            p.intent
+            for c, p in zip(self.holdout.scored.cases, self.holdout.scored.parses, strict=True)
+            if c.label != OUT_OF_SCOPE
         ] + [p.intent for p in self.borderline.parses]
         return metrics.scope_scores(in_scope, [p.intent for p in self.out_of_scope.parses])
 

@@ -34,7 +34,9 @@ def per_label_scores(gold: Sequence[str], predicted: Sequence[str]) -> dict[str,
     """Precision, recall and F1 for every label that occurs in the gold labels."""
     if len(gold) != len(predicted):
         raise ValueError(f"{len(gold)} gold labels but {len(predicted)} predictions")
-    return _scores(Counter(g for g, p in zip(gold, predicted) if g == p), Counter(gold), Counter(predicted))
+    return _scores(
+        Counter(g for g, p in zip(gold, predicted, strict=True) if g == p), Counter(gold), Counter(predicted)
+    )
 
 
 def _scores(true_positive: Counter[str], gold_count: Counter[str], predicted_count: Counter[str]) -> dict[str, Scores]:
@@ -51,12 +53,12 @@ def macro_f1(scores: dict[str, Scores]) -> float:
 
 
 def accuracy(gold: Sequence[str], predicted: Sequence[str]) -> float:
-    return _ratio(sum(g == p for g, p in zip(gold, predicted)), len(gold))
+    return _ratio(sum(g == p for g, p in zip(gold, predicted, strict=True)), len(gold))
 
 
 def top_confusions(gold: Sequence[str], predicted: Sequence[str], top: int = 10) -> list[tuple[str, str, int]]:
     """The most frequent (gold, predicted) mistakes, most frequent first."""
-    pairs = Counter((g, p) for g, p in zip(gold, predicted) if g != p)
+    pairs = Counter((g, p) for g, p in zip(gold, predicted, strict=True) if g != p)
     return [(g, p, n) for (g, p), n in sorted(pairs.items(), key=lambda item: (-item[1], item[0]))[:top]]
 
 
@@ -102,7 +104,7 @@ def entity_scores(gold: Sequence[Iterable[Entity]], predicted: Sequence[Iterable
     true_positive: Counter[str] = Counter()
     gold_count: Counter[str] = Counter()
     predicted_count: Counter[str] = Counter()
-    for gold_entities, predicted_entities in zip(gold, predicted):
+    for gold_entities, predicted_entities in zip(gold, predicted, strict=True):
         gold_bag, predicted_bag = Counter(gold_entities), Counter(predicted_entities)
         for (entity, _), n in (gold_bag & predicted_bag).items():
             true_positive[entity] += n

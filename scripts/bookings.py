@@ -54,8 +54,11 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequenc
         text = " ".join(str(text).split())
         return (text[: width - 1] + "\u2026") if len(text) > width else text.ljust(width)
 
-    lines = ["  ".join(cell(h, w) for h, w in zip(headers, widths)).rstrip(), "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(cell(c, w) for c, w in zip(row, widths)).rstrip() for row in rows]
+    lines = [
+        "  ".join(cell(h, w) for h, w in zip(headers, widths, strict=True)).rstrip(),
+        "  ".join("-" * w for w in widths),
+    ]
+    lines += ["  ".join(cell(c, w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
     return "\n".join(lines)
 
 
@@ -168,10 +171,9 @@ def cmd_outbox(store: BookingStore, args: argparse.Namespace) -> int:
 def cmd_retry(store: BookingStore, args: argparse.Namespace) -> int:
     profile = load_profile()
     real = load_booking_settings(profile.booking, profile.email)
-    if args.reset:
-        if not store.reset_for_retry(args.reset, utc_now()):
-            print(f"{args.reset.upper()} is not waiting for attention.", file=sys.stderr)
-            return 1
+    if args.reset and not store.reset_for_retry(args.reset, utc_now()):
+        print(f"{args.reset.upper()} is not waiting for attention.", file=sys.stderr)
+        return 1
     report = retry_outbox(make_backend(real, store, profile.name), store, everything=args.all)
     print(f"Delivered {report.delivered}, still waiting {report.waiting}, needing attention {report.needs_attention}.")
     return 0

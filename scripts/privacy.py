@@ -11,7 +11,8 @@ email address (or a booking reference).
 
 The stores are those the servers use: the tracker store of endpoints-env.yml with its environment (`make erase`
 and `make export` source scripts/endpoints-env.sh), BOOKING_DB, REPORTS_DIR (reports/), REVIEW_FILE,
-REVIEW_AUDIT_LOG and the logs/ folder (LOGS_DIR), and Redis when it is configured (REDIS_URL or the lock store's settings).
+REVIEW_AUDIT_LOG and the logs/ folder (LOGS_DIR), and Redis when it is configured (REDIS_URL or the lock store's
+settings).
 Requests already handed to Cliniko or a webhook must be erased there too: the command says so.
 """
 

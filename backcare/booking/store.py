@@ -194,7 +194,8 @@ class BookingStore:
         """Keep a request that a backend could not take; queueing the same reference again only updates it."""
         with self._connect() as db:
             db.execute(
-                "INSERT INTO outbox (reference, backend, created_at, status, attempts, next_attempt_at, last_error, payload)"
+                "INSERT INTO outbox"
+                " (reference, backend, created_at, status, attempts, next_attempt_at, last_error, payload)"
                 " VALUES (?, ?, ?, ?, 1, ?, ?, ?)"
                 " ON CONFLICT(reference) DO UPDATE SET status = excluded.status, attempts = outbox.attempts + 1,"
                 " next_attempt_at = excluded.next_attempt_at, last_error = excluded.last_error",

@@ -85,7 +85,7 @@ def report_figures(
     unrecognised: Counter[str] = Counter()
     times: list[float] = []
     messages = missed = 0
-    for conversation, flag in zip(conversations, flags):
+    for conversation, flag in zip(conversations, flags, strict=True):
         users = conversation.user_messages
         day = per_day.setdefault(conversation.started.date(), [0, 0])
         day[0] += 1

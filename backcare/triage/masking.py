@@ -74,10 +74,10 @@ def _settled_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]
 
 
 def _last(matches: Iterator[re.Match[str]]) -> Optional[re.Match[str]]:
-    found = None
-    for found in matches:
-        pass
-    return found
+    last = None
+    for match in matches:
+        last = match
+    return last
 
 
 def mask_settled_signs(text: str) -> str:

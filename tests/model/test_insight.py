@@ -81,11 +81,11 @@ def recorded(assistant: RunningAssistant) -> Recorded:
 
 
 @pytest.fixture
-def output(monkeypatch: pytest.MonkeyPatch) -> Iterator[io.StringIO]:
+def output(monkeypatch: pytest.MonkeyPatch) -> io.StringIO:
     """What the review command prints, on a console wide enough that nothing is wrapped or cut."""
     buffer = io.StringIO()
     monkeypatch.setattr(review, "console", review.plain_console(file=buffer, width=1000))
-    yield buffer
+    return buffer
 
 
 def no_secrets(text: str) -> None:
@@ -282,7 +282,7 @@ def postgres_endpoints(recorded: Recorded) -> Iterator[Path]:
             ).fetchall()
         store = open_tracker_store(endpoints)
         with store.session_scope() as session:
-            session.bulk_insert_mappings(store.SQLEvent, [dict(zip(columns, row)) for row in rows])
+            session.bulk_insert_mappings(store.SQLEvent, [dict(zip(columns, row, strict=True)) for row in rows])
             session.commit()
         yield endpoints
     finally:

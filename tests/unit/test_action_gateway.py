@@ -41,9 +41,11 @@ def call_through_gateway(action_server: Handler | None) -> tuple[int, Any, float
             runners.append(await serve(upstream, upstream_port))
         try:
             started = time.monotonic()
-            async with aiohttp.ClientSession() as session:
-                async with session.post(f"http://127.0.0.1:{gateway_port}/webhook", json=ACTION_CALL) as response:
-                    return response.status, await response.json(), time.monotonic() - started
+            async with (
+                aiohttp.ClientSession() as session,
+                session.post(f"http://127.0.0.1:{gateway_port}/webhook", json=ACTION_CALL) as response,
+            ):
+                return response.status, await response.json(), time.monotonic() - started
         finally:
             for runner in runners:
                 await runner.cleanup()

@@ -8,7 +8,7 @@ import asyncio
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import pytest
 import yaml
@@ -30,6 +30,9 @@ from actions.screening import ActionAskRedFlagScreen
 from backcare.booking.store import BookingStore
 from backcare.clinic import load_profile
 from backcare.triage import screening_questions
+
+if TYPE_CHECKING:
+    from tests.fakes.cliniko import ClinikoState
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN: dict[str, Any] = yaml.safe_load((ROOT / "domain.yml").read_text())

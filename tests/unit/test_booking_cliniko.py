@@ -118,14 +118,13 @@ def test_unknown_ids_are_404(tmp_path: Path) -> None:
 
 def test_a_time_taken_meanwhile_is_422_with_the_field_named(tmp_path: Path) -> None:
     gone = SlotChoice("2026-11-30T11:00:00Z", "Mon 30 Nov, 11am", "201", "301", "101")
-    with fake_cliniko(ClinikoState(free_times=FREE)) as (url, _state):
-        with pytest.raises(ClinikoValidationError) as error:
-            backend(url, tmp_path).submit(request_for(gone))
+    with fake_cliniko(ClinikoState(free_times=FREE)) as (url, _state), pytest.raises(ClinikoValidationError) as error:
+        backend(url, tmp_path).submit(request_for(gone))
     assert error.value.status == 422 and "starts_at" in error.value.errors
 
 
 def test_more_than_seven_days_of_free_times_is_refused_before_asking() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="at most 7 days"):
         ClinikoClient(API_KEY, "A", "a@b.co").available_times("1", "2", "3", dt.date(2026, 1, 1), dt.date(2026, 1, 9))
 
 
@@ -138,9 +137,11 @@ def test_rate_limit_waits_until_the_reset_then_carries_on(tmp_path: Path) -> Non
 
 
 def test_rate_limit_far_off_gives_up_with_the_reset_time(tmp_path: Path) -> None:
-    with fake_cliniko(ClinikoState(rate_limited=5, rate_reset_in=60)) as (url, _state):
-        with pytest.raises(ClinikoRateLimited) as error:
-            client(url, sleep=lambda seconds: None).appointment_types()
+    with (
+        fake_cliniko(ClinikoState(rate_limited=5, rate_reset_in=60)) as (url, _state),
+        pytest.raises(ClinikoRateLimited) as error,
+    ):
+        client(url, sleep=lambda seconds: None).appointment_types()
     assert isinstance(error.value, BackendUnavailable) and error.value.retry_at is not None
     assert error.value.retry_at > dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=30)
 

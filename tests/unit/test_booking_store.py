@@ -68,7 +68,7 @@ def test_references_are_short_unambiguous_and_distinct() -> None:
 
 
 def test_a_booking_needs_a_name_and_a_way_to_reach_the_person() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="needs a name and a phone number or email"):
         BookingRequest("BK-X", name="Sam")
     assert BookingRequest("CB-X", kind=CALLBACK).kind == CALLBACK
 

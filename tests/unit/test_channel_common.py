@@ -110,7 +110,7 @@ def test_a_bold_sentence_ends_where_its_marker_ends() -> None:
         "**Please call 999 or go to A&E now.**",
         "You told me about numbness.",
     ]
-    assert [piece.strip() for piece in sentences(whatsapp_markup(text))][0] == "*Please call 999 or go to A&E now.*"
+    assert next(piece.strip() for piece in sentences(whatsapp_markup(text))) == "*Please call 999 or go to A&E now.*"
 
 
 # --- Bold ------------------------------------------------------------------------------------------------------

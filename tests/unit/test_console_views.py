@@ -87,5 +87,5 @@ def test_a_miss_labelled_through_its_handle_shows_as_labelled(settings: ConsoleS
     [(_, _, labelled)] = views.misses_in(settings, accounts, period)
     assert labelled
     assert views.label(settings, accounts, "nohandle:4", "out_of_scope", "").outcome == "not found"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="month must be in"):
         views.period_of("2026-13-01", None)

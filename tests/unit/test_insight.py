@@ -109,7 +109,7 @@ def test_entities_are_marked_and_a_synonym_keeps_its_canonical_value() -> None:
     text = annotate("can i take Nurofen with my inhaler", [EntityMark("medication", "nurofen", "ibuprofen")])
     assert text == 'can i take [Nurofen]{"entity": "medication", "value": "ibuprofen"} with my inhaler'
     assert annotate("is yoga ok", [EntityMark("treatment", "yoga")]) == "is [yoga](treatment) ok"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="'pilates' is not in the message"):
         annotate("is yoga ok", [EntityMark("treatment", "pilates")])
 
 

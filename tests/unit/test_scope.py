@@ -63,7 +63,7 @@ def test_a_saved_model_gives_the_same_answers(model: ScopeModel, tmp_path: Path)
 
 
 def test_training_needs_both_kinds_of_example() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="examples both in and out of scope"):
         ScopeModel.train(IN_SCOPE, [False] * len(IN_SCOPE))
 
 

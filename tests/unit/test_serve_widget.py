@@ -48,10 +48,10 @@ def test_policy_refuses_inline_script_and_other_hosts() -> None:
     policy = content_security_policy("https://bot.example.org/some/path")
     assert "script-src 'self';" in policy and "unsafe-inline" not in policy
     assert "connect-src 'self' https://bot.example.org;" in policy
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"not an http\(s\) URL"):
         content_security_policy("javascript:alert(1)")
 
 
 def test_endpoint_must_be_http() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"not an http\(s\) URL"):
         make_server(0, endpoint="javascript:alert(1)")

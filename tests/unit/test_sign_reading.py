@@ -230,7 +230,8 @@ def test_a_sign_resolved_in_the_next_clause_is_set_aside_but_not_a_later_one() -
     [
         ("Why would his back just go like that? He only bent down to pick up the remote", "ask_causes"),
         (
-            "My toddler's been ill so I've carried him round all week and now my back's gone. Is it from all the carrying?",
+            "My toddler's been ill so I've carried him round all week and now my back's gone."
+            " Is it from all the carrying?",
             "ask_causes",
         ),
         ("does it run in families?", "ask_causes"),

@@ -106,7 +106,7 @@ def test_rows_and_transcripts_are_masked_unless_asked(tmp_path: Path) -> None:
     [row] = conversation_rows([conversation])
     assert row.messages == 5 and "missed x1" in row.flags and "booking left at contact" in row.flags
     assert conversation_rows([conversation], "emergency") == []
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown flag nonsense"):
         conversation_rows([conversation], "nonsense")
     masked = " ".join(line.text for line in transcript(conversation))
     assert "Priya" not in masked and "271828" not in masked and "[name]" in masked and "[contact]" in masked
@@ -132,7 +132,7 @@ def test_a_miss_is_labelled_once_and_personal_answers_are_refused(tmp_path: Path
 
 def test_entity_marks_are_read_as_staff_type_them() -> None:
     assert parse_mark("medication=nurofen:ibuprofen").value == "ibuprofen"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="write ENTITY=WORDS"):
         parse_mark("medication")
 
 
