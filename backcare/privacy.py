@@ -113,7 +113,7 @@ def redact(text: str, person: Person) -> str:
 
 
 def _has_events(engine: sa.engine.Engine) -> bool:
-    return sa.inspect(engine).has_table(EVENTS_TABLE)
+    return bool(sa.inspect(engine).has_table(EVENTS_TABLE))
 
 
 def _events_table() -> Any:

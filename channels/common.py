@@ -85,9 +85,10 @@ def text_length(text: str) -> int:
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]*_]*(?=\s)|\n")
 _NOT_AN_END = {"e.g.", "i.e.", "etc.", "dr.", "mr.", "mrs.", "ms.", "st.", "approx.", "no.", "vs.", "cf."}
 _LIST_NUMBER = re.compile(r"\d{1,2}[.)]")
+_SPACES = re.compile(r"\s*")
 
 
-def _is_sentence_end(text: str, match: re.Match) -> bool:
+def _is_sentence_end(text: str, match: re.Match[str]) -> bool:
     if match.group() == "\n":
         # A line that introduces what follows ("Read more:", "These can help:") stays with its next line.
         return not text[: match.start()].rstrip().endswith(":")
@@ -108,7 +109,8 @@ def sentences(text: str) -> list[str]:
     for match in _SENTENCE_END.finditer(text):
         if match.start() < start or not _is_sentence_end(text, match):
             continue
-        end = re.compile(r"\s*").match(text, match.end()).end()
+        spaces = _SPACES.match(text, match.end())
+        end = spaces.end() if spaces else match.end()
         pieces.append(text[start:end])
         start = end
     if start < len(text):

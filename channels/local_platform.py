@@ -247,7 +247,7 @@ def twilio_incoming_form(
 
 def twilio_signature(auth_token: str, public_url: str, form: dict[str, str]) -> str:
     """X-Twilio-Signature as Twilio computes it, over the URL it was given and the posted fields."""
-    return RequestValidator(auth_token).compute_signature(public_url, form)
+    return str(RequestValidator(auth_token).compute_signature(public_url, form))
 
 
 def post_twilio(post_url: str, form: dict[str, str], signature: Optional[str]) -> requests.Response:

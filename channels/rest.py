@@ -79,11 +79,11 @@ class LimitedRestInput(RestInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("limited_rest_webhook", __name__)
 
-        @webhook.route("/", methods=["GET"])
+        @webhook.route("/", methods=["GET"])  # type: ignore[untyped-decorator]  # Sanic's route() may return sanic_routing's untyped Route
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
-        @webhook.route("/webhook", methods=["POST"])
+        @webhook.route("/webhook", methods=["POST"])  # type: ignore[untyped-decorator]  # Sanic's route() may return sanic_routing's untyped Route
         async def receive(request: Request) -> HTTPResponse:
             if len(request.body or b"") > self.gate.settings.max_request_bytes:
                 return response.text(

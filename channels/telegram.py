@@ -175,7 +175,7 @@ class TelegramOutput(OutputChannel):
         chat = recipient_id[len(SENDER_PREFIX) :] if recipient_id.startswith(SENDER_PREFIX) else recipient_id
         return int(chat) if chat.lstrip("-").isdigit() else chat
 
-    async def _send_texts(self, recipient_id: str, text: str, reply_markup: Optional[dict] = None) -> None:
+    async def _send_texts(self, recipient_id: str, text: str, reply_markup: Optional[dict[str, Any]] = None) -> None:
         messages = telegram_messages(text, self.settings.max_message_length)
         if not messages and reply_markup:
             messages = [("Please choose:", [])]
@@ -243,11 +243,11 @@ class TelegramInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("telegram_webhook", __name__)
 
-        @webhook.route("/", methods=["GET"])
+        @webhook.route("/", methods=["GET"])  # type: ignore[untyped-decorator]  # Sanic's route() may return sanic_routing's untyped Route
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok" if self.settings else "off"})
 
-        @webhook.route("/webhook", methods=["POST"])
+        @webhook.route("/webhook", methods=["POST"])  # type: ignore[untyped-decorator]  # Sanic's route() may return sanic_routing's untyped Route
         async def receive(request: Request) -> HTTPResponse:
             if self.settings is None:
                 return response.text("The Telegram channel is not configured.", status=503)
@@ -306,7 +306,7 @@ class TelegramInput(InputChannel):
                 return
             metadata: Optional[dict[str, Any]] = {"tapped": True}
         else:
-            typed = message.get("text")
+            typed = (message or {}).get("text")
             text = readable_text(typed if isinstance(typed, str) else "").strip()
             metadata = None
         verdict = await self.gate.check(sender, text)

@@ -145,7 +145,7 @@ class WhatsAppOutput(TwilioOutput):
             self.offered_buttons = buttons
 
 
-class TwilioForm(dict):
+class TwilioForm(dict[str, str]):
     """The posted fields with empty ones kept (Sanic's `request.form` drops them, but Twilio signs them: a photo
     arrives with an empty Body). Maps each name to its first value; `getall` gives every value, as the
     signature check expects."""
@@ -198,11 +198,11 @@ class WhatsAppInput(TwilioInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("whatsapp_webhook", __name__)
 
-        @webhook.route("/", methods=["GET"])
+        @webhook.route("/", methods=["GET"])  # type: ignore[untyped-decorator]  # Sanic's route() may return sanic_routing's untyped Route
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok" if self.settings else "off"})
 
-        @webhook.route("/webhook", methods=["POST"])
+        @webhook.route("/webhook", methods=["POST"])  # type: ignore[untyped-decorator]  # Sanic's route() may return sanic_routing's untyped Route
         async def receive(request: Request) -> HTTPResponse:
             if self.settings is None:
                 return response.text("The WhatsApp channel is not configured.", status=503)

@@ -12,7 +12,7 @@ import hmac
 import logging
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, Optional
 from urllib.parse import quote
@@ -44,7 +44,7 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 log = logging.getLogger("console")
-Handler = Callable[..., Awaitable[HTTPResponse]]
+Handler = Callable[..., Coroutine[Any, Any, HTTPResponse]]
 
 
 def templates() -> Environment:

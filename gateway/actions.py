@@ -64,8 +64,8 @@ def create_app(upstream: str, timeout: float, unavailable_text: str) -> web.Appl
     app = web.Application()
     app.router.add_post("/webhook", forward)
     app.router.add_get("/health", health)
-    app.on_startup.append(open_session)
-    app.on_cleanup.append(close_session)
+    app.on_startup.append(open_session)  # type: ignore[arg-type]  # aiohttp 3.9's signal type predates aiosignal 1.4's
+    app.on_cleanup.append(close_session)  # type: ignore[arg-type]  # aiohttp 3.9's signal type predates aiosignal 1.4's
     return app
 
 

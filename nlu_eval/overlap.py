@@ -35,9 +35,10 @@ def near_duplicates(evaluation: Iterable[str], training: Iterable[str]) -> list[
     trained = [(normalise(text), text) for text in training]
     pairs = []
     for text in evaluation:
-        matcher = SequenceMatcher(None, b=normalise(text))  # caches its analysis of the evaluation message
+        key = normalise(text)
+        matcher = SequenceMatcher(None, b=key)  # caches its analysis of the evaluation message
         for trained_key, trained_text in trained:
-            if not _could_be_near(trained_key, matcher.b):
+            if not _could_be_near(trained_key, key):
                 continue
             matcher.set_seq1(trained_key)
             # quick_ratio bounds ratio from above from the characters alone, and skips most pairs cheaply.

@@ -59,7 +59,7 @@ class ModelParser:
         from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
 
         # Rasa has no public way to reach a loaded component; the graph runner keeps them in its nodes.
-        nodes = self._agent.processor.graph_runner._instantiated_nodes.values()  # type: ignore[union-attr]
+        nodes = self._agent.processor.graph_runner._instantiated_nodes.values()
         fallback = next(node._component for node in nodes if isinstance(node._component, FallbackClassifier))
         fallback.component_config.update(threshold=threshold, ambiguity_threshold=ambiguity_threshold)
         self._cache.clear()

@@ -29,13 +29,13 @@ def response_validator(action_class: type[RemoteAction]) -> Validator:
 
 
 def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
-    if best_match(response_validator(type(self)).iter_errors(result)) is None:
+    if best_match(response_validator(self.__class__).iter_errors(result)) is None:
         return True
     return _RASA_VALIDATE(self, result)  # raises Rasa's own ValidationError with its explanation
 
 
 def apply() -> None:
-    RemoteAction._validate_action_result = _validate_action_result  # type: ignore[assignment]
+    RemoteAction._validate_action_result = _validate_action_result
 
 
 def is_applied() -> bool:

@@ -37,10 +37,10 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import aiohttp
 import psutil
@@ -128,7 +128,7 @@ async def drive(url: str, seconds: float, paced: bool, patients: int) -> tuple[R
         return results, time.monotonic() - started
 
 
-async def delayed(coroutine, seconds: float) -> None:  # type: ignore[no-untyped-def]
+async def delayed(coroutine: Awaitable[Any], seconds: float) -> None:
     await asyncio.sleep(seconds)
     await coroutine
 

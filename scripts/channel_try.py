@@ -64,11 +64,13 @@ def converse(patient: Patient, messages: Iterable[str], out: TextIO = sys.stdout
                 print(f"(there is no button {number})", file=out)
                 continue
             print(f"you  > (taps [{buttons[number - 1]['text']}])", file=out)
-            calls = patient.tap(number)
+            replies = patient.tap(number)
         else:
             show("you  >", message, out)
-            calls = patient.say(message)
-        replies = calls if isinstance(patient, TelegramPatient) else [{"text": body} for body in calls]
+            if isinstance(patient, TelegramPatient):
+                replies = patient.say(message)
+            else:
+                replies = [{"text": body} for body in patient.say(message)]
         for reply in replies:
             if "text" in reply:
                 show("bot  >", reply["text"], out)
@@ -153,10 +155,10 @@ def main(argv: list[str]) -> int:
     with FakePlatform() as fake, own_assistant(model, fake) as server:
         credentials = local_credentials(fake.url)
         if args.channel == "whatsapp":
-            settings: Any = WhatsAppSettings.from_credentials(credentials["channels.whatsapp.WhatsAppInput"])
+            channel_settings: Any = WhatsAppSettings.from_credentials(credentials["channels.whatsapp.WhatsAppInput"])
         else:
-            settings = TelegramSettings.from_credentials(credentials["channels.telegram.TelegramInput"])
-        converse(patient_for(args.channel, fake, server, settings), messages)
+            channel_settings = TelegramSettings.from_credentials(credentials["channels.telegram.TelegramInput"])
+        converse(patient_for(args.channel, fake, server, channel_settings), messages)
     return 0
 
 

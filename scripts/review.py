@@ -25,7 +25,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -61,7 +61,7 @@ REVIEW_FILE = Path(os.environ.get("REVIEW_FILE", DEFAULT_REVIEW_FILE))
 AUDIT_LOG = audit.audit_log_path()
 
 
-def plain_console(**options: object) -> Console:
+def plain_console(**options: Any) -> Console:
     """No markup: a patient's "[name]" or "[link](...)" is text to show, not a style to apply."""
     return Console(markup=False, highlight=False, emoji=False, **options)
 

@@ -14,11 +14,10 @@ import argparse
 import functools
 import html
 import re
-import sys
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Optional
+from typing import BinaryIO, Optional
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,7 +69,7 @@ class WidgetHandler(SimpleHTTPRequestHandler):
         self.send_header("Content-Security-Policy", content_security_policy(self.endpoint or DEFAULT_ENDPOINT))
         super().end_headers()
 
-    def send_head(self):  # type: ignore[no-untyped-def]  # GET and HEAD
+    def send_head(self) -> Optional[BinaryIO]:  # GET and HEAD
         if urlsplit(self.path).path == "/":
             self.send_response(HTTPStatus.FOUND)
             self.send_header("Location", "/demo/")
@@ -141,4 +140,4 @@ def main(argv: Optional[list[str]] = None) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

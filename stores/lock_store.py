@@ -40,7 +40,7 @@ class OrderedRedisLockStore(RedisLockStore):
 
     def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
         with self._queue_mutex(conversation_id):
-            return super().issue_ticket(conversation_id, lock_lifetime)
+            return int(super().issue_ticket(conversation_id, lock_lifetime))
 
     def update_lock(self, conversation_id: str) -> None:
         with self._queue_mutex(conversation_id):

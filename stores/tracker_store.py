@@ -19,6 +19,9 @@ from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 
 
 class ReconnectingSQLTrackerStore(SQLTrackerStore):
+    engine: sqlalchemy.engine.Engine
+    sessionmaker: sqlalchemy.orm.sessionmaker
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Rasa's constructor creates the tables (and waits for the database when it must); only the engine it
         # leaves behind is replaced, by one that checks connections before use.

@@ -23,7 +23,7 @@ def _now(now: Optional[dt.datetime]) -> dt.datetime:
 
 def next_attempt(attempts: int, now: dt.datetime, retry_at: Optional[dt.datetime] = None) -> dt.datetime:
     """Back off 1, 2, 4 ... minutes, at most an hour; never before the service said it would be ready."""
-    wait = min(FIRST_RETRY * (2 ** max(0, attempts - 1)), LONGEST_WAIT)
+    wait: dt.timedelta = min(FIRST_RETRY * (2 ** max(0, attempts - 1)), LONGEST_WAIT)
     when = now + wait
     return max(when, retry_at) if retry_at else when
 

@@ -97,14 +97,13 @@ def load_booking_settings(
         days_ahead=min(7, int(cliniko_raw.get("days_ahead") or 7)),
         max_offers=int(cliniko_raw.get("max_offers") or 4),
     )
+    backoff = webhook_raw.get("backoff_seconds")
     webhook = WebhookSettings(
         url=environ.get("BOOKING_WEBHOOK_URL") or str(webhook_raw.get("url") or ""),
         secret=environ.get("BOOKING_WEBHOOK_SECRET", ""),
         timeout_seconds=float(webhook_raw.get("timeout_seconds") or 10),
         attempts=max(1, int(webhook_raw.get("attempts") or 3)),
-        backoff_seconds=float(
-            webhook_raw.get("backoff_seconds") if webhook_raw.get("backoff_seconds") is not None else 1
-        ),
+        backoff_seconds=float(backoff if backoff is not None else 1),
     )
     if cliniko.mode not in CLINIKO_MODES:
         raise ContentError(f"{where}: cliniko.mode must be one of {CLINIKO_MODES}")

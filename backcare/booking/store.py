@@ -7,6 +7,7 @@ SQLite's own locking (with a busy timeout) keeps their writes apart.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import csv
 import datetime as dt
@@ -115,7 +116,7 @@ class BookingStore:
             row = db.execute("SELECT * FROM requests WHERE reference = ?", (reference.strip().upper(),)).fetchone()
         return _stored(row) if row else None
 
-    def list(self, status: Optional[str] = None, kind: Optional[str] = None) -> list[StoredRequest]:
+    def list(self, status: Optional[str] = None, kind: Optional[str] = None) -> builtins.list[StoredRequest]:
         query, args = "SELECT * FROM requests WHERE 1=1", []
         if status:
             query += " AND status = ?"
@@ -144,7 +145,7 @@ class BookingStore:
             count += db.execute("DELETE FROM outbox WHERE reference = ?", (ref,)).rowcount
         return count
 
-    def references_for_contact(self, contact: str) -> list[str]:
+    def references_for_contact(self, contact: str) -> builtins.list[str]:
         """References of every stored request with this phone number or email (in any format)."""
         phone, email = normalise_uk_phone(contact), validate_email(contact)
         if not (phone or email):
@@ -210,7 +211,7 @@ class BookingStore:
                 ),
             )
 
-    def outbox(self, status: Optional[str] = None) -> list[OutboxItem]:
+    def outbox(self, status: Optional[str] = None) -> builtins.list[OutboxItem]:
         query, args = "SELECT * FROM outbox", []
         if status:
             query += " WHERE status = ?"
@@ -219,7 +220,7 @@ class BookingStore:
             rows = db.execute(query + " ORDER BY created_at, reference", args).fetchall()
         return [_outbox_item(row) for row in rows]
 
-    def due(self, now: str) -> list[OutboxItem]:
+    def due(self, now: str) -> builtins.list[OutboxItem]:
         with self._connect() as db:
             rows = db.execute(
                 "SELECT * FROM outbox WHERE status = ? AND next_attempt_at <= ? ORDER BY created_at", (PENDING, now)

@@ -151,6 +151,11 @@ def _describe_days(days: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
+def _time_in(match: re.Match[str], first: int, default_pm_below: int = 8) -> Optional[int]:
+    """The time in groups first, first + 1 and first + 2 of the match (hour, minutes, am/pm), in minutes."""
+    return _to_minutes(match.group(first), match.group(first + 1), match.group(first + 2), default_pm_below)
+
+
 def _to_minutes(
     hour_text: str, minute_text: Optional[str], suffix: Optional[str], default_pm_below: int = 8
 ) -> Optional[int]:
@@ -209,21 +214,20 @@ def parse_preferred_time(text: str) -> Optional[TimePreference]:
     after = before = around = None
     between = _BETWEEN.search(lowered)
     if between:
-        after = _to_minutes(*between.group(1, 2, 3))
-        before = _to_minutes(*between.group(4, 5, 6))
+        after = _time_in(between, 1)
+        before = _time_in(between, 4)
         if after is not None and before is not None and before <= after and not between.group(6):
             before += 12 * 60
     else:
         after_match, before_match = _AFTER.search(lowered), _BEFORE.search(lowered)
         if after_match:
-            after = _to_minutes(*after_match.group(1, 2, 3))
+            after = _time_in(after_match, 1)
         if before_match:
-            before = _to_minutes(*before_match.group(1, 2, 3), default_pm_below=7)
+            before = _time_in(before_match, 1, default_pm_below=7)
         if after is None and before is None:
             at = _AT.search(lowered)
             if at:
-                groups = at.group(1, 2, 3) if at.group(1) else at.group(4, 5, 6) if at.group(4) else at.group(7, 8, 9)
-                start = _to_minutes(*groups)
+                start = _time_in(at, 1 if at.group(1) else 4 if at.group(4) else 7)
                 if start is not None:
                     around, after, before = start, max(0, start - 60), min(24 * 60, start + 60)
     masked = _BETWEEN.sub(" ", _AFTER.sub(" ", _BEFORE.sub(" ", _AT.sub(" ", lowered))))
@@ -257,8 +261,8 @@ class OpeningTimes:
             match = re.search(_HOUR + r"\s*(?:-|to|till|until|\u2013)\s*" + _HOUR, hours_text.lower())
             if not match:
                 continue  # "closed", or words we cannot read: treated as closed
-            start = _to_minutes(*match.group(1, 2, 3), default_pm_below=0)
-            end = _to_minutes(*match.group(4, 5, 6), default_pm_below=0)
+            start = _time_in(match, 1, default_pm_below=0)
+            end = _time_in(match, 4, default_pm_below=0)
             if start is None or end is None:
                 continue
             for day in days:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from backcare.booking.summary import TOPIC_WORDS
-from backcare.insight.flags import ESCALATION_LEVELS, LOW_CONFIDENCE, Flags, flags_of
+from backcare.insight.flags import ESCALATION_LEVELS, LOW_CONFIDENCE, Flags, FormOutcome, flags_of
 from backcare.insight.records import BotMessage, Conversation, UserMessage
 from backcare.insight.redaction import redactor_for
 
@@ -71,7 +71,7 @@ def topic_name(intent: str) -> str:
     return TOPIC_WORDS.get(intent, intent.replace("_", " "))
 
 
-def _funnel(outcomes: Sequence) -> Funnel:
+def _funnel(outcomes: Sequence[FormOutcome]) -> Funnel:
     stopped = Counter(outcome.stopped_at or "start" for outcome in outcomes if outcome.abandoned)
     return Funnel(sum(o.started for o in outcomes), sum(o.completed for o in outcomes), dict(stopped.most_common()))
 

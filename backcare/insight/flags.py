@@ -9,7 +9,7 @@ from typing import Optional
 
 from backcare.feedback import FEEDBACK_QUESTION, HELPFUL_INTENT, NOT_HELPFUL_INTENT
 from backcare.guidance import ASK_FOR_MORE
-from backcare.insight.records import FALLBACK_INTENT, BotMessage, Conversation, LoopChange, UserMessage
+from backcare.insight.records import FALLBACK_INTENT, BotMessage, Conversation, LoopChange, SlotChange, UserMessage
 from backcare.medication.catalogue import load_catalogue
 
 # Below this the classifier was unsure, even when it did not fall back (the FallbackClassifier is at 0.42).
@@ -120,11 +120,11 @@ def form_outcome(conversation: Conversation, form: str, submit_action: str) -> F
                 started = active = True
             elif active:
                 active, stopped_at = False, asking
-        elif active and getattr(item, "name", None) == "requested_slot" and item.value:
+        elif active and isinstance(item, SlotChange) and item.name == "requested_slot" and item.value:
             asking = item.value
         elif getattr(item, "name", None) == submit_action:
             submitted = True
-        elif submitted and getattr(item, "name", None) == "booking_reference" and item.value:
+        elif submitted and isinstance(item, SlotChange) and item.name == "booking_reference" and item.value:
             completed, submitted = True, False
     if active:
         stopped_at = asking

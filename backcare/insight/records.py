@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 FALLBACK_INTENT = "nlu_fallback"
 
@@ -48,8 +48,8 @@ class Conversation:
 
     id: str
     sender_id: str
-    # In the order they happened: UserMessage, BotMessage, ActionRun, SlotChange or LoopChange.
-    timeline: list[Any] = field(default_factory=list)
+    # In the order they happened.
+    timeline: list[TimelineItem] = field(default_factory=list)
 
     @property
     def user_messages(self) -> list[UserMessage]:
@@ -90,6 +90,9 @@ class Conversation:
 class LoopChange:
     name: Optional[str]  # the form that became active, None when a form ended
     at: dt.datetime
+
+
+TimelineItem = Union[UserMessage, BotMessage, ActionRun, SlotChange, LoopChange]
 
 
 def _time(event: Mapping[str, Any]) -> dt.datetime:

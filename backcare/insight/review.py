@@ -181,7 +181,7 @@ def label_miss(
         return Labelled(REFUSED, f"Unknown entity {', '.join(sorted(unknown))}.")
     _, index = split_ref(ref)
     messages = [m for m in conversation.user_messages if str(m.index) == index] if conversation else []
-    if not messages:
+    if not conversation or not messages:
         return Labelled(NOT_FOUND, f"No message {ref}.")
     masked = redactor_for(conversation).user_message(messages[0])
     if messages[0].answering in PERSONAL_QUESTIONS or masked.startswith("/"):

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import yaml
 
@@ -58,7 +58,7 @@ def annotate(text: str, marks: Sequence[EntityMark]) -> str:
     return text
 
 
-def examples_by_intent(document: Optional[Mapping]) -> dict[str, list[str]]:
+def examples_by_intent(document: Optional[Mapping[str, Any]]) -> dict[str, list[str]]:
     """{intent: [example, ...]} of one Rasa NLU YAML document (lookups, synonyms and regexes are skipped)."""
     found: dict[str, list[str]] = {}
     for block in (document or {}).get("nlu") or ():

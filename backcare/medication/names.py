@@ -19,7 +19,7 @@ MEDICINE_NAMES_FILE = Path(__file__).resolve().parents[2] / "data" / "nlu" / "lo
 @lru_cache(maxsize=1)
 def medicine_names(path: Path = MEDICINE_NAMES_FILE) -> frozenset[str]:
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    names = set()
+    names: set[str] = set()
     for item in document.get("nlu") or ():
         if item.get("lookup") == "medication" or "synonym" in item:
             names.update(

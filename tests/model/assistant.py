@@ -32,7 +32,8 @@ def wait_until_ready(url: str, process: subprocess.Popen, timeout: float) -> Non
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"{process.args[:3]} exited with {process.returncode} before it was ready")
+            command = process.args if isinstance(process.args, (list, tuple)) else [process.args]
+            raise RuntimeError(f"{command[:3]} exited with {process.returncode} before it was ready")
         with contextlib.suppress(requests.RequestException):
             if requests.get(url, timeout=2).ok:
                 return
