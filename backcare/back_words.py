@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 
 BACK_WORDS = re.compile(
-    r"\b(?:back|backs|bak|spine|spinal|spasms?|spazms?|lumbar|lumbago|sciatica|sciatic|slipped\s+disc|vertebra\w*"
-    r"|coccyx|tailbone)\b",
+    r"\b(?:back|backs|bak|spine|spinal|spasms?|spazms?|lumbar|lumbago|sciatica|sciatic|vertebra\w*|coccyx|tailbone"
+    r"|(?:slipped|herniated|bulging|prolapsed|ruptured|protruding|degenerat\w*)\s+dis[ck]s?"
+    r"|dis[ck]s?\s+(?:hernia\w*|prolapse\w*|bulg\w*|protrusion|degeneration))\b",
     re.IGNORECASE,
 )
 # "back" that is not the body: "come back", "back to work", "call me back", "get back to you".

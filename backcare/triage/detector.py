@@ -248,7 +248,7 @@ _ANIMAL = re.compile(
     re.IGNORECASE,
 )
 _RESOLVED = re.compile(
-    r"\b(?:fine\s+(?:since|ever\s+since|now)|all\s+clear|(?:fully\s+)?recovered|better\s+now|no\s+(?:problems?|issues?)"
+    r"\b(?:fine\s+(?:since|ever\s+since|now)|(?:they're|theyre|it's|its)\s+(?:fine|ok|okay|normal)\s+now|all\s+clear|(?:fully\s+)?recovered|better\s+now|no\s+(?:problems?|issues?)"
     r"\s+since|sorted\s+(?:now|since)|cleared|went\s+away|gone\s+now|back\s+to\s+normal|(?:legs|they|it)\s+(?:are|is)"
     r"\s+fine)\b",
     re.IGNORECASE,
@@ -262,6 +262,15 @@ _LONG_STANDING = re.compile(
     r"|\bsince\s+(?:i\s+was|he\s+was|she\s+was|childhood|birth|(?:19|20)\d\d)\b|\b(?:in|back\s+in)\s+(?:19|20)\d\d\b"
     r"|\blast\s+(?:year|yr|month)\b|\bchronic\b|\bon\s+and\s+off\s+for\b|\b(?:take|takes|taking|on|prescribed)\s+(?:\w+\s+)?"
     r"(?:sildenafil|viagra|tadalafil|cialis)\b|\bdiabet\w*",
+    re.IGNORECASE,
+)
+# Gone within minutes of getting up or off the bike ("numb bum on the flight, fine once I got up"): asked about
+# first, never set aside, since a sign that comes and goes can still be new.
+_TRANSIENT = re.compile(
+    r"\b(?:fine|ok|okay|normal|went|goes|gone|passed|wore\s+off|wears\s+off|came\s+back|comes\s+back|wakes\s+up)"
+    r"\s+(?:again\s+|away\s+|off\s+)?(?:as\s+soon\s+as|once|the\s+(?:second|minute|moment)|straight\s+away|after\s+(?:an?|a\s+few|\d+)"
+    r"\s+(?:hours?|minutes?|mins?))|\bnothing\s+new\b|\bnot\s+(?:new|changed)\b|\byears\s+(?:of|ago)\b|\bsince\s+(?:childbirth|birth)\b"
+    r"|\b(?:that's|thats|it's|its|just)\s+(?:my\s+)?nerves\b",
     re.IGNORECASE,
 )
 _PAIN_LIMITED = re.compile(
@@ -306,7 +315,8 @@ def _setting(flag: RedFlag, text: str, match: re.Match[str], left: int, right: i
         return "definite"
     if _RESOLVED.search(text, match.end(), _next_clause_end(text, match.end())):
         return "aside"
-    if _LONG_STANDING.search(clause) or _FIGURATIVE.search(_sentence(text, match.start(), match.end())):
+    sentence = _sentence(text, match.start(), match.end())
+    if _LONG_STANDING.search(clause) or _FIGURATIVE.search(sentence) or _TRANSIENT.search(sentence):
         return "check"
     if flag.check == _PAIN_LIMITED_CHECK and _PAIN_LIMITED.search(_sentence(text, match.start(), match.end())):
         return "check"

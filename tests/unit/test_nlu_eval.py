@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from nlu_eval import metrics, sets
+from nlu_eval import cross_validation, metrics, sets
 from nlu_eval.evaluate import Scored, is_right
 from nlu_eval.parsing import Parse
 
@@ -104,3 +104,10 @@ def test_the_fallback_grid_includes_and_marks_the_setting_in_config_yml() -> Non
     marked = [line for line in page if "(config.yml)" in line]
     assert len(marked) == 1 and marked[0].startswith(f"| {chosen[0]:.2f} / {chosen[1]:.2f}")
     assert "| 0.30 / 0.05 | 0.900 |" in "\n".join(page)
+
+
+def test_intent_cross_validation_drops_only_the_entities_only_diet_step() -> None:
+    full = [step["name"] for step in cross_validation.cross_validation_config()["pipeline"]]
+    intents_only = [step["name"] for step in cross_validation.cross_validation_config(intents_only=True)["pipeline"]]
+    assert "DIETClassifier" in full
+    assert intents_only == [name for name in full if name != "DIETClassifier"]
