@@ -82,6 +82,9 @@ def test_a_message_that_is_only_a_denial_is_left_whole() -> None:
     [
         "our dog's back legs gave way yesterday and I hurt my back lifting him",
         "I had numb legs years ago after surgery, fine since. Now a spasm, what helps?",
+        "I had a cancer scare last year but the tests were clear and it wasn't cancer, is massage safe",
+        "what's causing my spasm? cancer runs in my family but I'm fine, I lifted a fridge",
+        "I had a car crash twenty years ago, fully healed, this spasm is from lifting",
     ],
 )
 def test_an_animals_or_a_resolved_sign_is_not_a_red_flag(message: str) -> None:
@@ -110,6 +113,11 @@ def test_someone_elses_current_sign_and_a_history_that_is_the_sign_are_escalated
         ("my back spasm is so bad I can barely walk", "legs"),
         ("I take sildenafil for erectile dysfunction, is ibuprofen ok?", "nerve_signs"),
         ("my dad has had incontinence since his stroke 5 years ago, how can I help his back", "nerve_signs"),
+        # Gone within minutes, not new, or nerves: asked about, not escalated at once (and not set aside either).
+        ("my bum went numb on the long flight but it was fine once I got up, what painkiller can I have", "nerve_signs"),
+        ("my wife has had incontinence since childbirth, nothing new, but is a TENS machine worth it", "nerve_signs"),
+        ("my ex had bladder issues years ago, is my plain back spasm different", "nerve_signs"),
+        ("my legs went to jelly in the interview but that's nerves, my back's been tight since", "legs"),
     ],
 )
 def test_a_sign_that_may_not_be_new_is_asked_about_first(message: str, check: str) -> None:
