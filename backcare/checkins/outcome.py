@@ -2,7 +2,8 @@
 
 - A new warning sign: the same emergency or urgent answer as anywhere else (backcare.triage).
 - Pain 7/10 or more, worse at any check-in, or the same after a week: see a GP or physio, with the offer to book.
-- Otherwise (better, or the same after 2 days: give it time): what to keep doing, then the next check-in's day or goodbye.
+- Otherwise (better, or the same after 2 days: give it time): what to keep doing, then the next check-in's day
+  or goodbye.
 - Nothing readable: ask once more, with an example.
 """
 

@@ -91,7 +91,7 @@ def test_a_failed_send_is_retried_then_given_up(store: CheckinStore) -> None:
         [claimed] = store.claim_due(FIRST_DUE + dt.timedelta(hours=attempt))
         store.release(claimed)
     assert store.claim_due(FIRST_DUE + dt.timedelta(hours=5)) == []
-    assert [c.status for c in store.all()][0] == "failed"
+    assert next(c.status for c in store.all()) == "failed"
 
 
 def test_stop_ends_every_check_in_not_yet_sent(store: CheckinStore) -> None:
