@@ -16,13 +16,14 @@ import sqlalchemy as sa
 from backcare.checkins import CheckinStore, load_wording, next_send_time
 from backcare.checkins.schedule import UK
 from backcare.checkins.store import checkins
+from backcare.clinic import load_profile
 from channels.local_platform import FakePlatform, TelegramPatient, WhatsAppPatient, sent_texts
 from tests.model.assistant import ROOT, RunningAssistant
 
 CONTENT_SID = "HX" + "0123456789abcdef" * 2
 SPASM_QUESTION = "how long will this last"
 OFFER = load_wording()["offer"].text.split("?")[0]
-CHECKIN = load_wording()["checkin"].text.split(".")[0]
+CHECKIN = load_wording()["checkin"].text.format(clinic=load_profile().name).split(".")[0]
 
 
 def database(assistant: RunningAssistant) -> str:
@@ -148,6 +149,7 @@ def test_a_check_in_due_at_23_00_waits_until_9(
     sender = f"telegram:{telegram.chat_id}"
     late = dt.datetime(2026, 12, 10, 23, 0, tzinfo=UK)
     set_due(channel_assistant, sender, 1, late)
+    set_due(channel_assistant, sender, 2, late + dt.timedelta(days=30))  # only the first one is looked at here
     mark = fake.mark()
     make_check_ins(channel_assistant, late)
     make_check_ins(channel_assistant, dt.datetime(2026, 12, 11, 8, 59, tzinfo=UK))
