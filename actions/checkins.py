@@ -1,7 +1,8 @@
 """Follow-up check-ins (issue 22), the thin Rasa side of backcare.checkins: the offer after guidance about a spasm
-or a booking request, yes (start_checkins: consent stored with the channel and the sender id), "stop check-ins"
-(stop_checkins), and the reply to a check-in (answer_checkin, or a statement or a warning sign while a check-in is
-waiting for its answer). Sending is scripts/checkins.py's job (make check-ins)."""
+or a booking request; yes (start_checkins: consent stored with the channel and the sender id); "stop check-ins"
+(stop_checkins, or a plain STOP outside a form); and the reply to a check-in (answer_checkin, or a statement, a
+fallback or a warning sign while a check-in waits for its answer). Sending is scripts/checkins.py's job
+(make check-ins)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import latest_text, send
+from actions.common import latest_intent, latest_text, send
 from backcare.checkins import OFFSETS, CheckinStore, Outcome, load_wording, read_answer, respond
 from backcare.checkins.store import WEBSITE
 from backcare.triage import Level
@@ -25,6 +26,7 @@ CHANNELS = ("telegram", "whatsapp", WEBSITE)
 # Guidance about the spasm itself and what to do for it: the answers after which a check-in makes sense.
 OFFER_TOPICS = frozenset({"what_is_spasm", "treatment_overview", "recovery"})
 NO_OFFER_LEVELS = {Level.EMERGENCY.value, Level.URGENT.value}
+STOP_INTENT = "stop"  # "stop" or STOP outside a form: ends check-ins too
 DAYS = {"first": OFFSETS[0].days, "second": OFFSETS[1].days}
 
 
@@ -157,7 +159,13 @@ class ActionStopCheckins(Action):
     ) -> list[dict[str, Any]]:
         store = store_or_none()
         stopped = store.stop(tracker.sender_id, now()) if store is not None else 0
-        send(dispatcher, load_wording()["stopped" if stopped else "none_to_stop"].reply())
+        if stopped:
+            send(dispatcher, load_wording()["stopped"].reply())
+        elif latest_intent(tracker) == STOP_INTENT:
+            # A plain "stop" with no check-ins on is what it always was: nothing more is wanted.
+            dispatcher.utter_message(response="utter_anything_else")
+        else:
+            send(dispatcher, load_wording()["none_to_stop"].reply())
         return []
 
 
