@@ -110,7 +110,7 @@ def test_a_reply_read_as_a_statement_or_not_understood_still_answers_the_check_i
 def test_a_warning_sign_in_reply_gets_999_and_is_recorded(store: CheckinStore) -> None:
     run(ActionStartCheckins(), tracker("start_checkins", "yes"))
     send_first(store)
-    text, _, events = run(ActionTriageRedFlag(), tracker("report_red_flag", "worse, 8/10, and now my legs feel numb"))
+    text, _, _ = run(ActionTriageRedFlag(), tracker("report_red_flag", "worse, 8/10, and now my legs feel numb"))
     assert "999" in text
     assert next(c for c in store.all() if c.step == 1).outcome == "emergency"
 
