@@ -23,8 +23,8 @@ from backcare.triage import Level
 log = logging.getLogger(__name__)
 
 CHANNELS = ("telegram", "whatsapp", WEBSITE)
-# Guidance about the spasm itself and what to do for it: the answers after which a check-in makes sense.
-OFFER_TOPICS = frozenset({"what_is_spasm", "treatment_overview", "recovery"})
+# Guidance on what to do for the spasm and how long it lasts: the answers after which a check-in makes sense.
+OFFER_TOPICS = frozenset({"treatment_overview", "recovery"})
 NO_OFFER_LEVELS = {Level.EMERGENCY.value, Level.URGENT.value}
 STOP_INTENT = "stop"  # "stop" or STOP outside a form: ends check-ins too
 DAYS = {"first": OFFSETS[0].days, "second": OFFSETS[1].days}
