@@ -140,3 +140,18 @@ def test_the_figures_count_sent_answered_trends_and_escalations(store: CheckinSt
     assert (figures.offered_to, figures.sent, figures.answered) == (5, 4, 3)
     assert (figures.better, figures.same, figures.worse, figures.escalations, figures.stopped) == (1, 1, 1, 2, 1)
     assert store.figures(since=FIRST_DUE + dt.timedelta(days=1)).sent == 0
+
+
+def test_erasing_a_persons_conversations_erases_their_check_ins(store: CheckinStore, url: str) -> None:
+    from backcare.privacy import checkin_records, delete_conversations
+
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, type_name TEXT, timestamp REAL)")
+        )
+    store.start("telegram:5", "telegram", CONSENT)
+    store.start("telegram:6", "telegram", CONSENT)
+    assert [row["step"] for row in checkin_records(engine, "telegram:5")] == [1, 2]
+    delete_conversations(engine, ["telegram:5"])
+    assert checkin_records(engine, "telegram:5") == [] and len(store.active("telegram:6")) == 2
