@@ -27,7 +27,7 @@ CHANNELS = ("telegram", "whatsapp", WEBSITE)
 OFFER_TOPICS = frozenset({"treatment_overview", "recovery"})
 NO_OFFER_LEVELS = {Level.EMERGENCY.value, Level.URGENT.value}
 STOP_INTENT = "stop"  # "stop" or STOP outside a form: ends check-ins too
-DAYS = {"first": OFFSETS[0].days, "second": OFFSETS[1].days}
+DAYS: dict[str, Any] = {"first": OFFSETS[0].days, "second": OFFSETS[1].days}
 
 
 @lru_cache(maxsize=1)

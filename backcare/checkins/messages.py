@@ -18,6 +18,7 @@ from backcare.content import (
     require_sources,
     require_text,
 )
+from backcare.guidance import with_sources
 from backcare.reply import Button, Reply
 
 MESSAGES_FILE = Path(__file__).with_name("messages.yml")
@@ -48,8 +49,10 @@ class Message:
     sources: tuple[str, ...]
     reviewed: dt.date
 
-    def reply(self, **values: Any) -> Reply:
-        return Reply(self.text.format(**values), self.buttons, topic="checkins")
+    def reply(self, *, sourced: bool = False, **values: Any) -> Reply:
+        """The message with its placeholders filled in; `sourced`: with its sources named below, as advice is."""
+        text = self.text.format(**values)
+        return Reply(with_sources(text, self.sources) if sourced else text, self.buttons, topic="checkins")
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from typing import Optional
 from backcare.checkins.messages import load_wording
 from backcare.checkins.reading import CheckinAnswer, Trend
 from backcare.checkins.schedule import uk_day
+from backcare.guidance import with_sources
 from backcare.reply import Reply
 from backcare.triage import Level, disposition, highest_level
 
@@ -65,12 +66,13 @@ def respond(answer: CheckinAnswer, step: int, next_due: Optional[dt.datetime]) -
         if level is not Level.ROUTINE:
             advice = disposition(level, answer.signs)
             outcome = Outcome.EMERGENCY if level is Level.EMERGENCY else Outcome.URGENT
-            return CheckinReply(outcome, (Reply(advice.text, advice.buttons, topic="triage"),), level)
+            reply = Reply(with_sources(advice.text, advice.sources), advice.buttons, topic="triage")
+            return CheckinReply(outcome, (reply,), level)
     if not answer.understood:
         return CheckinReply(Outcome.UNCLEAR, (wording["unclear"].reply(),))
     reason = _reason(answer, step)
     if reason:
-        return CheckinReply(Outcome.SEE_GP, (wording["see_gp"].reply(why=reason),))
+        return CheckinReply(Outcome.SEE_GP, (wording["see_gp"].reply(sourced=True, why=reason),))
     follow = wording["next_checkin"].reply(day=uk_day(next_due)) if next_due else wording["goodbye"].reply()
     keep_going = "no_change_yet" if answer.trend is Trend.SAME else "keep_going"
-    return CheckinReply(Outcome.KEEP_GOING, (wording[keep_going].reply(), follow))
+    return CheckinReply(Outcome.KEEP_GOING, (wording[keep_going].reply(sourced=True), follow))

@@ -10,6 +10,7 @@ import textstat
 from backcare.checkins import Outcome, Trend, due_times, in_window, load_wording, next_send_time, read_answer, respond
 from backcare.checkins.schedule import UK
 from backcare.content import reading_text
+from backcare.guidance import with_sources
 from backcare.sources import source_titles
 from backcare.triage import Level, triage_message
 
@@ -95,7 +96,7 @@ def test_a_new_sign_gets_the_same_emergency_answer_as_anywhere() -> None:
     text = "worse, 8 out of 10, and now my legs feel numb"
     reply = respond(read_answer(text), 1, NEXT)
     assert reply.outcome is Outcome.EMERGENCY and reply.triage_level is Level.EMERGENCY
-    assert [r.text for r in reply.replies] == [triage_message(text).text]
+    assert [r.text for r in reply.replies] == [with_sources(triage_message(text).text, triage_message(text).sources)]
     assert "999" in reply.replies[0].text
     assert not any(b.payload.startswith("/book") for r in reply.replies for b in r.buttons)
 
