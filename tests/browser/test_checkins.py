@@ -44,9 +44,10 @@ def test_the_due_check_in_appears_when_the_same_browser_reopens_the_chat(
     first.close()
 
     chat = Chat(context.new_page()).goto(live_site.url + "/demo/contact.html")
-    chat.open()
-    chat.wait_idle()
-    expect(chat.log).not_to_contain_text(CHECKIN)  # not due yet
+    with chat.page.expect_response(lambda response: response.url.endswith("/webhooks/rest/checkins")) as asked:
+        chat.open()
+    assert asked.value.json() == []  # asked when the chat opened, and not due yet
+    expect(chat.log).not_to_contain_text(CHECKIN)
     chat.page.close()
 
     make_due_now(live_site, sender)
