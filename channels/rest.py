@@ -118,9 +118,10 @@ class LimitedRestInput(RestInput):
             if len(request.body or b"") > self.gate.settings.max_request_bytes:
                 return response.text("The request is too large.", status=413)
             try:
-                sender, _, _ = parse_message({"message": "", **(decoded_json(request) or {})})
-            except (BadRequest, TypeError) as error:
-                return response.text(str(error) or "Expected a JSON object with a sender", status=400)
+                body = decoded_json(request)
+                sender, _, _ = parse_message({**body, "message": ""} if isinstance(body, dict) else body)
+            except BadRequest as error:
+                return response.text(str(error), status=400)
             try:
                 return response.json(await asyncio.to_thread(waiting_checkins, sender))
             except Exception as error:  # the chat still opens; the check-in waits for the next time

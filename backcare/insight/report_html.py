@@ -202,16 +202,8 @@ def checkin_rows(checkins: CheckinFigures) -> list[tuple[str, int]]:
 
 
 def _checkins_section(checkins: CheckinFigures) -> str:
-    return _section(
-        "Follow-up check-ins",
-        _bar_chart(
-            ["better", "the same", "worse"],
-            [checkins.better, checkins.same, checkins.worse],
-            "Answers to check-ins",
-            [GREEN, GREY, ORANGE],
-        ),
-        _table(["Check-ins", "Number"], checkin_rows(checkins)),
-    )
+    """A table, no chart: the report's charts are the conversations' own."""
+    return _section("Follow-up check-ins", _table(["Check-ins", "Number"], checkin_rows(checkins)))
 
 
 def render_report(figures: ReportFigures, clinic_name: str, generated: dt.datetime) -> str:

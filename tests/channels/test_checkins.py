@@ -210,3 +210,11 @@ def test_the_website_keeps_the_check_in_until_the_chat_is_opened_again(channel_a
 def test_the_check_ins_database_is_the_conversations(channel_assistant: RunningAssistant) -> None:
     assert Path(channel_assistant.work_dir / "tracker.db").is_file()
     assert sa.inspect(sa.create_engine(database(channel_assistant))).has_table("events")
+
+
+def test_the_waiting_check_ins_address_refuses_a_request_without_a_sender(channel_assistant: RunningAssistant) -> None:
+    waiting = f"{channel_assistant.rasa_url}/webhooks/rest/checkins"
+    assert requests.post(waiting, json={"message": "hello"}, timeout=30).status_code == 400
+    assert requests.post(waiting, json=["sender"], timeout=30).status_code == 400
+    assert requests.post(waiting, data="not json", timeout=30).status_code == 400
+    assert requests.post(waiting, json={"sender": "nobody-" + os.urandom(4).hex()}, timeout=30).json() == []
