@@ -31,7 +31,7 @@ INSTALLED := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.tx
 
 .PHONY: help install browser-deps train run run-prod shell validate lint test test-unit test-model test-browser \
 	test-channels test-prod channel-try bookings review report content-book benchmark-report purge-conversations \
-	console staff-user audit bench eval eval-cv eval-compare eval-fallback eval-writers store-deps clean erase export
+	console staff-user audit bench check-ins eval eval-cv eval-compare eval-fallback eval-writers store-deps clean erase export
 
 help:
 	@echo "make run       start the assistant (action server :5055, Rasa REST :5005) and the demo site"
@@ -57,6 +57,7 @@ help:
 	@echo "make console   the staff console in the browser (http://127.0.0.1:5060; make run starts it too)"
 	@echo "make staff-user ARGS=\"add 'Sam Patel'\"  a console account (password asked; also password, remove,"
 	@echo "               unlock, list)"
+	@echo "make check-ins send the follow-up check-ins due now (run hourly; ARGS=\"--now 2026-12-10T10:00\")"
 	@echo "make purge-conversations  delete conversations older than CONVERSATION_RETENTION_DAYS (default 90)"
 	@echo "make export WHO=\"07400 123456\"  everything held about a person (conversation id, phone or email),"
 	@echo "               one JSON file in exports/ (OUT=file to choose), for a subject access request"
@@ -172,6 +173,11 @@ staff-user: $(INSTALLED)
 # The report on 10,000 conversations made from recorded ones (FROM=tracker.db by default). Heavy: not in `make test`.
 benchmark-report: $(INSTALLED)
 	$(PYTHON) scripts/benchmark_report.py $(ARGS)
+
+# Follow-up check-ins (issue 22, scripts/checkins.py): sends those due, 09:00-20:00 UK time; run it hourly (cron, or
+# deploy/kubernetes/checkins-cronjob.yaml). ARGS="--now 2026-12-10T10:00" acts as if it were that time.
+check-ins: $(INSTALLED)
+	source scripts/endpoints-env.sh && $(PYTHON) scripts/checkins.py $(ARGS)
 
 # The retention job (run it daily, e.g. from cron; README "Keeping conversations"). ARGS="--dry-run" counts only.
 purge-conversations: $(INSTALLED)

@@ -15,6 +15,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.checkins import offer_checkins
 from actions.common import clinic_profile, entity_values, send
 from actions.forms import PatientFormValidationAction, latest_intent_name
 from actions.screening import RedFlagScreenQuestions
@@ -419,6 +420,7 @@ class ActionSubmitBooking(Action):
             return clear_booking_slots()
         log.info("booking request %s handed to %s (%s)", submission.reference, submission.backend, submission.status)
         send(dispatcher, talk.handoff(submission, request, profile, booking_settings(), london_now()))
+        offer_checkins(dispatcher, tracker)
         return clear_booking_slots() + [SlotSet("booking_reference", submission.reference)]
 
 

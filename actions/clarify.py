@@ -12,6 +12,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.checkins import answer_open_checkin
 from actions.common import entity_values, knowledge_base, latest_text, send
 from actions.guidance import give_guidance
 from actions.sign_check import ask_sign_check
@@ -32,6 +33,9 @@ class ActionClarifyIntent(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        answered = answer_open_checkin(dispatcher, tracker)  # a reply to a check-in the model did not place
+        if answered is not None:
+            return answered
         message = tracker.latest_message
         text = latest_text(tracker)
         pair = close_pair(message.get("intent_ranking") or [])

@@ -9,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.checkins import OFFER_TOPICS, answer_open_checkin, offer_checkins
 from actions.common import (
     answer_as,
     clinic_profile,
@@ -55,6 +56,11 @@ def give_guidance(
 ) -> list[dict[str, Any]]:
     """Answer the latest message (or an earlier one, after a safety question) as `intent`, with its entities and
     what the conversation already holds."""
+    if message is None and intent == STATEMENT:
+        # A statement while a check-in waits for its answer ("much better, 2 out of 10") is that answer.
+        answered = answer_open_checkin(dispatcher, tracker)
+        if answered is not None:
+            return answered
     message = message or tracker.latest_message
     # Words the model may miss ("I'm 72", "allergic to aspirin", "ibuprofen gel") correct what it found.
     text = str(message.get("text") or "")
@@ -89,6 +95,8 @@ def give_guidance(
         reply.topic, tracker.get_slot("triage_level"), guidance_answers(tracker) + 1, feedback_asked(tracker)
     ):
         send(dispatcher, FEEDBACK_QUESTION)
+    elif reply.topic in OFFER_TOPICS and guidance_answers(tracker) == 0:
+        offer_checkins(dispatcher, tracker)  # after the first answer about the spasm itself, once
     events = [SlotSet("topic", reply.topic), SlotSet("conditions", conditions or None)]
     if request.medications:  # remembered for a follow-up ("how many days max?"), found by the model or the words
         events.append(SlotSet("medications", list(request.medications)))

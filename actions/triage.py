@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.checkins import note_escalation
 from actions.common import latest_text, send
 from actions.sign_check import ask_sign_check
 from backcare.guidance import with_sources
@@ -31,6 +32,7 @@ class ActionTriageRedFlag(Action):
             return ask_sign_check(tracker, pending)
         outcome = triage_message(text)
         send(dispatcher, Reply(with_sources(outcome.text, outcome.sources), outcome.buttons))
+        note_escalation(tracker, outcome.level)  # a sign given in reply to a check-in is its outcome
         # Emergency mode only ends when the person says they have help, never because a later sign is milder.
         in_emergency = tracker.get_slot("triage_level") == Level.EMERGENCY.value
         level = Level.EMERGENCY if in_emergency else outcome.level

@@ -27,6 +27,7 @@ import sqlalchemy as sa
 
 from backcare.booking.store import BookingStore
 from backcare.booking.validation import normalise_uk_phone, validate_email
+from backcare.checkins.store import checkins
 
 EVENTS_TABLE = "events"
 ERASED = "[erased]"
@@ -168,7 +169,18 @@ def delete_conversations(engine: sa.engine.Engine, senders: Iterable[str]) -> in
             deleted += connection.execute(
                 sa.delete(table).where(table.c.sender_id.in_(senders[start : start + BATCH]))
             ).rowcount
+            if sa.inspect(connection).has_table(checkins.name):  # their follow-up check-ins (issue 22) go too
+                connection.execute(sa.delete(checkins).where(checkins.c.sender_id.in_(senders[start : start + BATCH])))
     return deleted
+
+
+def checkin_records(engine: sa.engine.Engine, sender: str) -> list[dict[str, Any]]:
+    """The follow-up check-ins held for a conversation (issue 22), for a subject access request."""
+    if not sa.inspect(engine).has_table(checkins.name):
+        return []
+    with engine.connect() as connection:
+        rows = connection.execute(sa.select(checkins).where(checkins.c.sender_id == sender).order_by(checkins.c.id))
+        return [dict(row._mapping) for row in rows]
 
 
 # --- bookings ---------------------------------------------------------------------------------------------
@@ -339,7 +351,11 @@ def subject_access(stores: Stores, who: str, now: Optional[dt.datetime] = None) 
         "about": "Everything this assistant holds about the person (UK GDPR article 15).",
         "identifiers": person.as_dict(),
         "conversations": [
-            {"conversation_id": sender, "events": conversation_events(stores.engine, sender)}
+            {
+                "conversation_id": sender,
+                "events": conversation_events(stores.engine, sender),
+                "checkins": checkin_records(stores.engine, sender),
+            }
             for sender in sorted(senders)
         ]
         if stores.engine is not None

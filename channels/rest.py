@@ -8,12 +8,16 @@ out), with what a public endpoint needs.
   empty or over-long messages, the reply is a polite message in the usual format (status 200, so the widget shows
   it) and the dialogue is not run. See channels/limits.py.
 - Characters no patient types (control characters, lone surrogates) are dropped before the dialogue sees the text.
+- POST /webhooks/rest/checkins with {"sender"}: the follow-up check-ins (issue 22) waiting for this sender, in the
+  usual reply format, each shown once. The website cannot message anyone, so the widget asks when the chat opens.
 - The client cannot choose the input channel (the stock channel let it claim to be any channel) and the reply is
   always one JSON list (no streaming).
 """
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Optional
@@ -24,6 +28,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from backcare.checkins import CheckinStore, load_wording
+from backcare.clinic import load_profile
 from channels.common import SORRY_REPLY
 from channels.limits import MessageGate, Verdict, readable_text
 from channels.memory import channel_memory
@@ -62,6 +68,18 @@ def bot_messages(sender: str, text: str) -> list[dict[str, str]]:
     return [{"recipient_id": sender, "text": text}]
 
 
+_checkin_store: list[CheckinStore] = []
+
+
+def waiting_checkins(sender: str, now: Optional[dt.datetime] = None) -> list[dict[str, str]]:
+    """The website's check-ins due for this sender, marked shown (CHECKINS_DB_URL or the conversations' database)."""
+    if not _checkin_store:
+        _checkin_store.append(CheckinStore())
+    shown = _checkin_store[0].take_waiting(sender, now or dt.datetime.now(dt.timezone.utc))
+    text = load_wording()["checkin"].text.format(clinic=load_profile().name)
+    return [message for _ in shown for message in bot_messages(sender, text)]
+
+
 class LimitedRestInput(RestInput):
     """The REST channel with size limits, a per-sender rate limit and input checks (see the module docstring)."""
 
@@ -94,6 +112,21 @@ class LimitedRestInput(RestInput):
             except BadRequest as error:
                 return response.text(str(error), status=400)
             return response.json(await self.answer(sender, text, metadata, on_new_message))
+
+        @webhook.route("/checkins", methods=["POST"])  # type: ignore[untyped-decorator]  # as above
+        async def checkins(request: Request) -> HTTPResponse:
+            if len(request.body or b"") > self.gate.settings.max_request_bytes:
+                return response.text("The request is too large.", status=413)
+            try:
+                body = decoded_json(request)
+                sender, _, _ = parse_message({**body, "message": ""} if isinstance(body, dict) else body)
+            except BadRequest as error:
+                return response.text(str(error), status=400)
+            try:
+                return response.json(await asyncio.to_thread(waiting_checkins, sender))
+            except Exception as error:  # the chat still opens; the check-in waits for the next time
+                logger.error("Waiting check-ins could not be read: %s", type(error).__name__)
+                return response.json([])
 
         return webhook
 

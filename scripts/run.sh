@@ -6,6 +6,7 @@
 #                                staff shell, a terminal conversation over the REST channel (scripts/staff_shell.py)
 # One process each, as containers and several instances run them (docs/deployment.md):
 #   scripts/run.sh rasa MODEL | actions | gateway | console
+#   scripts/run.sh checkins [--now ...]  send the follow-up check-ins due now, once (cron, the Kubernetes CronJob)
 # Settings come from the environment; the defaults below are the one-machine set-up, so `make run` needs none.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -67,6 +68,8 @@ fi
 case $mode in
   actions)
     exec .venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" --logging-config-file logging.yml ;;
+  checkins)
+    exec .venv/bin/python scripts/checkins.py "${@:2}" ;;
   console)
     exec .venv/bin/python -m console --host "$CONSOLE_HOST" --port "$CONSOLE_PORT" ;;
   gateway)

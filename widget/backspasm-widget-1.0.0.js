@@ -609,6 +609,31 @@
     });
   };
 
+  // A returning visitor's follow-up check-ins (the website cannot message anyone, so they wait for the chat to open).
+  Widget.prototype.showCheckins = function () {
+    var self = this;
+    window.fetch(this.webhook.replace(/\/webhook$/, "/checkins"), {
+      method: "POST",
+      mode: "cors",
+      credentials: "omit",
+      cache: "no-store",
+      headers: { "Content-Type": "application/json", "Accept": "application/json" },
+      body: JSON.stringify({ sender: this.state.sender })
+    }).then(function (response) {
+      return response.ok ? response.json() : [];
+    }).then(function (data) {
+      var replies = normaliseReplies(data);
+      for (var i = 0; i < replies.length; i++) {
+        self.state.messages.push(replies[i]);
+        self.renderMessage(replies[i], true);
+      }
+      if (replies.length) {
+        self.save();
+        self.scrollToEnd();
+      }
+    }, function () {});
+  };
+
   Widget.prototype.showError = function () {
     this.errorText.textContent = ERROR_TEXT;
     this.error.hidden = false;
@@ -638,6 +663,8 @@
       this.scrollToEnd();
       if (!this.state.messages.length && !this.busy && !this.failed && this.cfg.greeting) {
         this.send(this.cfg.greeting, null);
+      } else if (this.state.messages.length) {
+        this.showCheckins();
       }
     }
     if (moveFocus !== false) this.input.focus();

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from backcare.booking.summary import TOPIC_WORDS
+from backcare.checkins.store import CheckinFigures
 from backcare.insight.flags import ESCALATION_LEVELS, LOW_CONFIDENCE, Flags, FormOutcome, flags_of
 from backcare.insight.records import BotMessage, Conversation, UserMessage
 from backcare.insight.redaction import redactor_for
@@ -44,6 +45,8 @@ class ReportFigures:
     response_median_s: Optional[float]
     response_p95_s: Optional[float]
     unrecognised: list[tuple[str, int]]  # redacted message -> times
+    # Follow-up check-ins (issue 22), from their own table (scripts/report.py adds them); None: not read.
+    checkins: Optional[CheckinFigures] = None
 
 
 def response_times(conversation: Conversation) -> list[float]:

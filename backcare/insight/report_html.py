@@ -15,6 +15,7 @@ matplotlib.use("Agg")  # no display on a server; must come before pyplot
 import matplotlib.pyplot as plt
 from matplotlib.ticker import MaxNLocator
 
+from backcare.checkins.store import CheckinFigures
 from backcare.insight.figures import Funnel, ReportFigures
 
 # Small figures with large type: the SVG is scaled to the screen, so a phone still reads the labels.
@@ -182,7 +183,27 @@ def report_body(figures: ReportFigures, labelling_hint: str = "<code>make review
             f"<p class=note>Staff can label these with {labelling_hint}.</p>",
         ),
     ]
+    if figures.checkins is not None:
+        sections.append(_checkins_section(figures.checkins))
     return f"<div class=tiles>{tile_html}</div>{''.join(sections)}"
+
+
+def checkin_rows(checkins: CheckinFigures) -> list[tuple[str, int]]:
+    return [
+        ("people who said yes", checkins.offered_to),
+        ("check-ins sent", checkins.sent),
+        ("answered", checkins.answered),
+        ("better", checkins.better),
+        ("the same", checkins.same),
+        ("worse", checkins.worse),
+        ("escalations (999, same day, see a GP or physio)", checkins.escalations),
+        ("people who stopped them", checkins.stopped),
+    ]
+
+
+def _checkins_section(checkins: CheckinFigures) -> str:
+    """A table, no chart: the report's charts are the conversations' own."""
+    return _section("Follow-up check-ins", _table(["Check-ins", "Number"], checkin_rows(checkins)))
 
 
 def render_report(figures: ReportFigures, clinic_name: str, generated: dt.datetime) -> str:

@@ -130,9 +130,9 @@ def live_site(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     with serve_site() as site:
         url = origin(site)
         # Booking requests made in the widget go to a file of this run, where the staff console's tests read them.
-        with start_assistant(
-            model_path, work_dir, timeout=300, cors_origins=[url], env={"BOOKING_DB": str(work_dir / "bookings.db")}
-        ) as assistant:
+        # Check-ins (issue 22) in the conversations' database, as in production (tests/browser/test_checkins.py).
+        env = {"BOOKING_DB": str(work_dir / "bookings.db"), "CHECKINS_DB_URL": f"sqlite:///{work_dir / 'tracker.db'}"}
+        with start_assistant(model_path, work_dir, timeout=300, cors_origins=[url], env=env) as assistant:
             site.endpoint = assistant.rasa_url
             yield LiveSite(url, assistant)
 

@@ -35,6 +35,8 @@ def channel_assistant_running(
     credentials_file.write_text(yaml.safe_dump(credentials(fake.url)))
     # Booking requests made over the channels go to a temporary file, never the clinic's bookings or systems.
     booking = {"BOOKING_BACKEND": "sqlite", "BOOKING_DB": str(work_dir / "bookings.db")}
+    # Check-ins (issue 22) in the conversations' own database, as in production (tests/channels/test_checkins.py).
+    booking["CHECKINS_DB_URL"] = f"sqlite:///{work_dir / 'tracker.db'}"
     with start_assistant(model_path, work_dir, credentials=credentials_file, env=booking, debug=debug) as running:
         yield running
 
