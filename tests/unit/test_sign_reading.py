@@ -114,7 +114,10 @@ def test_someone_elses_current_sign_and_a_history_that_is_the_sign_are_escalated
         ("I take sildenafil for erectile dysfunction, is ibuprofen ok?", "nerve_signs"),
         ("my dad has had incontinence since his stroke 5 years ago, how can I help his back", "nerve_signs"),
         # Gone within minutes, not new, or nerves: asked about, not escalated at once (and not set aside either).
-        ("my bum went numb on the long flight but it was fine once I got up, what painkiller can I have", "nerve_signs"),
+        (
+            "my bum went numb on the long flight but it was fine once I got up, what painkiller can I have",
+            "nerve_signs",
+        ),
         ("my wife has had incontinence since childbirth, nothing new, but is a TENS machine worth it", "nerve_signs"),
         ("my ex had bladder issues years ago, is my plain back spasm different", "nerve_signs"),
         ("my legs went to jelly in the interview but that's nerves, my back's been tight since", "legs"),
