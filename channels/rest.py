@@ -10,6 +10,9 @@ out), with what a public endpoint needs.
 - Characters no patient types (control characters, lone surrogates) are dropped before the dialogue sees the text.
 - The client cannot choose the input channel (the stock channel let it claim to be any channel) and the reply is
   always one JSON list (no streaming).
+- An image message (Rasa's standard `image` field) carries its words as `alt_text` beside it, for the widget.
+- The stretch drawings (backcare/exercises) are served at /webhooks/rest/drawings/<id>.svg and <id>.png; any other
+  name gets 404.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from backcare.exercises import drawing_file
 from channels.common import SORRY_REPLY
 from channels.limits import MessageGate, Verdict, readable_text
 from channels.memory import channel_memory
@@ -62,6 +66,24 @@ def bot_messages(sender: str, text: str) -> list[dict[str, str]]:
     return [{"recipient_id": sender, "text": text}]
 
 
+class AltTextCollector(CollectingOutputChannel):
+    """Rasa's collector, with an image's alt text (sent by the action as `alt_text`) kept on the image message."""
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        message = self._message(recipient_id, image=image)
+        if kwargs.get("alt_text"):
+            message["alt_text"] = str(kwargs["alt_text"])
+        await self._persist_message(message)
+
+
+def drawing_response(filename: str) -> HTTPResponse:
+    found = drawing_file(filename)
+    if found is None:
+        return response.text("Not found", status=404)
+    body, content_type = found
+    return response.raw(body, content_type=content_type, headers={"Cache-Control": "public, max-age=86400"})
+
+
 class LimitedRestInput(RestInput):
     """The REST channel with size limits, a per-sender rate limit and input checks (see the module docstring)."""
 
@@ -82,6 +104,10 @@ class LimitedRestInput(RestInput):
         @webhook.route("/", methods=["GET"])  # type: ignore[untyped-decorator]  # Sanic's route() may return sanic_routing's untyped Route
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
+
+        @webhook.route("/drawings/<filename:str>", methods=["GET", "HEAD"])  # type: ignore[untyped-decorator]  # Sanic's route() may return sanic_routing's untyped Route
+        async def drawing(_: Request, filename: str) -> HTTPResponse:
+            return drawing_response(filename)
 
         @webhook.route("/webhook", methods=["POST"])  # type: ignore[untyped-decorator]  # Sanic's route() may return sanic_routing's untyped Route
         async def receive(request: Request) -> HTTPResponse:
@@ -108,7 +134,7 @@ class LimitedRestInput(RestInput):
         if verdict is not Verdict.ANSWER:
             # Over the rate, a polite reply costs nothing here (it is the HTTP answer), so it is always given.
             return bot_messages(sender, self.gate.reply(verdict) or self.gate.reply(Verdict.SLOW_DOWN) or "")
-        collector = CollectingOutputChannel()
+        collector = AltTextCollector()
         try:
             await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
         except Exception:  # the patient gets an apology rather than an error page
