@@ -65,7 +65,7 @@ class ActionShowExercise(Action):
 
 
 class ActionStopExercises(Action):
-    """"Stop" inside the routine: leaves it (and keeps the 999 advice first in an emergency)."""
+    """ "Stop" inside the routine: leaves it (and keeps the 999 advice first in an emergency)."""
 
     def name(self) -> str:
         return "action_stop_exercises"

@@ -158,7 +158,9 @@ def svg(drawing_id: str, alt: str) -> str:
             body.append(f'<polyline points="{_svg_points(shape.points)}"/>')
         elif isinstance(shape, Curve):
             (x0, y0), (x1, y1), (x2, y2) = shape.start, shape.control, shape.end
-            body.append(f'<path d="M{_number(x0)},{_number(y0)} Q{_number(x1)},{_number(y1)} {_number(x2)},{_number(y2)}"/>')
+            body.append(
+                f'<path d="M{_number(x0)},{_number(y0)} Q{_number(x1)},{_number(y1)} {_number(x2)},{_number(y2)}"/>'
+            )
         else:
             left, right = _arrow_head(shape)
             body.append(

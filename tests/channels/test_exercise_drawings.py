@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 import requests
 
-from backcare.exercises import drawing_url, reply_for, routine, take_turn
 from backcare.exercises import Move as ExerciseMove
+from backcare.exercises import drawing_url, reply_for, routine, take_turn
 from channels.common import TELEGRAM_MAX_LENGTH, text_length
 from channels.local_platform import FakePlatform, TelegramPatient, WhatsAppPatient
 from channels.rest import LimitedRestInput
