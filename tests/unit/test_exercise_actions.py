@@ -4,6 +4,7 @@ that hold the position, the emergency guard and stop."""
 from __future__ import annotations
 
 import asyncio
+import io
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.exercises import ActionShowExercise, ActionStopExercises
 from backcare.exercises import EMERGENCY_TEXT, PAIN_TEXT, STOPPED_TEXT
+from scripts.staff_shell import Shell
 
 
 def tracker(intent: str, text: str = "", **slots: Any) -> Tracker:
@@ -63,3 +65,17 @@ def test_stop_leaves_the_routine_with_the_999_advice_first_in_an_emergency() -> 
     assert slots == {"exercise_step": None, "in_exercise_routine": False}
     messages, _ = run(ActionStopExercises(), tracker("stop", "stop", triage_level="emergency"))
     assert messages[0]["response"] == "utter_emergency_reminder"
+
+
+def test_make_shell_prints_the_steps_and_the_image_address() -> None:
+    [message], _ = run(ActionShowExercise(), tracker("show_exercises", "show me stretches for a back spasm"))
+    replies = [
+        {"recipient_id": "s", "text": message["text"], "buttons": message["buttons"]},
+        {"recipient_id": "s", "image": message["image"], "alt_text": message["alt_text"]},
+    ]
+    out = io.StringIO()
+    Shell(send=lambda _: replies, out=out).say("show me stretches for a back spasm")
+    printed = out.getvalue()
+    assert "1. Lie on your back" in printed
+    assert "(image: https://bot.example.org/webhooks/rest/drawings/knee_to_chest.svg)" in printed
+    assert "stick figure" in printed and "1. Next stretch" in printed
