@@ -67,10 +67,22 @@ def bot_messages(sender: str, text: str) -> list[dict[str, str]]:
 
 
 class AltTextCollector(CollectingOutputChannel):
-    """Rasa's collector, with an image's alt text (sent by the action as `alt_text`) kept on the image message."""
+    """Rasa's collector, with an image's alt text (sent by the action as `alt_text`) kept on the image message; when
+    a message has text, an image and buttons, the buttons go on the image, so they come last: steps, drawing, then
+    what to do next."""
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        if message.get("image") and message.get("buttons"):
+            message = dict(message)
+            buttons = message.pop("buttons")
+            if message.get("text"):
+                await self.send_text_message(recipient_id, message.pop("text"))
+            await self.send_image_url(recipient_id, message.pop("image"), buttons=buttons, **message)
+            return
+        await super().send_response(recipient_id, message)
 
     async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
-        message = self._message(recipient_id, image=image)
+        message = self._message(recipient_id, image=image, buttons=kwargs.get("buttons") or None)
         if kwargs.get("alt_text"):
             message["alt_text"] = str(kwargs["alt_text"])
         await self._persist_message(message)

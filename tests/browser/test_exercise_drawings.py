@@ -46,6 +46,7 @@ def test_the_drawing_is_shown_loaded_with_alt_text_and_the_page_is_axe_clean(
     assert link.get_attribute("href") == image.get_attribute("src")
     assert link.get_attribute("target") == "_blank"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    image.scroll_into_view_if_needed()
     page.screenshot(path=str(SCREENSHOTS / f"widget-stretch-{viewport_name}.png"))
     page.add_script_tag(path=str(AXE))
     results: dict[str, Any] = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
