@@ -8,6 +8,7 @@ import re
 import uuid
 from typing import Any
 
+import pytest
 import requests
 
 from backcare.exercises import PAIN_TEXT, STOPPED_TEXT, routine
@@ -50,10 +51,20 @@ def test_show_me_stretches_gives_the_first_with_numbered_steps_and_an_image_then
     assert f"Stretch 2 of {len(PLAN.exercises)}" in assistant.texts(again)
 
 
-def test_a_named_stretch_starts_at_that_stretch(assistant: RunningAssistant) -> None:
-    replies = assistant.send("how do I do the knee to chest stretch?")
-    assert "Knee-to-chest stretch" in assistant.texts(replies)
-    assert images(replies)[0]["image"].endswith("/knee_to_chest.svg")
+@pytest.mark.parametrize(
+    "message, exercise_id",
+    [
+        ("how do I do the knee to chest stretch?", "knee_to_chest"),
+        ("how do i do knee to chest stretches for my back?", "knee_to_chest"),
+        ("how do i do a pelvic tilt?", "pelvic_tilt"),
+        ("how do i do cat cow for my back spasm?", "cat_cow"),
+    ],
+)
+def test_a_named_stretch_starts_at_that_stretch(assistant: RunningAssistant, message: str, exercise_id: str) -> None:
+    replies = assistant.send(message)
+    exercise = PLAN.get(exercise_id)
+    assert exercise is not None and exercise.name in assistant.texts(replies)
+    assert images(replies)[0]["image"].endswith(f"/{exercise.drawing}.svg")
 
 
 def test_that_hurts_gives_the_stop_advice_and_offers_the_symptom_check(assistant: RunningAssistant) -> None:
