@@ -327,7 +327,12 @@ class WhatsAppPatient:
         return post_twilio(self.post_url, form, signature)
 
     def replies(self, mark: int) -> list[str]:
-        return [message["Body"] for message in self.fake.twilio_messages(mark) if message.get("To") == self.sender]
+        """The text bodies sent to this patient (a media message without text, a drawing, has none)."""
+        return [
+            message["Body"]
+            for message in self.fake.twilio_messages(mark)
+            if message.get("To") == self.sender and "Body" in message
+        ]
 
     def say(self, body: Optional[str]) -> list[str]:
         mark = self.fake.mark()

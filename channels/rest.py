@@ -12,6 +12,9 @@ out), with what a public endpoint needs.
   usual reply format, each shown once. The website cannot message anyone, so the widget asks when the chat opens.
 - The client cannot choose the input channel (the stock channel let it claim to be any channel) and the reply is
   always one JSON list (no streaming).
+- An image message (Rasa's standard `image` field) carries its words as `alt_text` beside it, for the widget.
+- The stretch drawings (backcare/exercises) are served at /webhooks/rest/drawings/<id>.svg and <id>.png; any other
+  name gets 404.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from sanic.response import HTTPResponse
 
 from backcare.checkins import CheckinStore, load_wording
 from backcare.clinic import load_profile
+from backcare.exercises import drawing_file
 from channels.common import SORRY_REPLY
 from channels.limits import MessageGate, Verdict, readable_text
 from channels.memory import channel_memory
@@ -80,6 +84,36 @@ def waiting_checkins(sender: str, now: Optional[dt.datetime] = None) -> list[dic
     return [message for _ in shown for message in bot_messages(sender, text)]
 
 
+class AltTextCollector(CollectingOutputChannel):
+    """Rasa's collector, with an image's alt text (sent by the action as `alt_text`) kept on the image message; when
+    a message has text, an image and buttons, the buttons go on the image, so they come last: steps, drawing, then
+    what to do next."""
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        if message.get("image") and message.get("buttons"):
+            message = dict(message)
+            buttons = message.pop("buttons")
+            if message.get("text"):
+                await self.send_text_message(recipient_id, message.pop("text"))
+            await self.send_image_url(recipient_id, message.pop("image"), buttons=buttons, **message)
+            return
+        await super().send_response(recipient_id, message)
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        message = self._message(recipient_id, image=image, buttons=kwargs.get("buttons") or None)
+        if kwargs.get("alt_text"):
+            message["alt_text"] = str(kwargs["alt_text"])
+        await self._persist_message(message)
+
+
+def drawing_response(filename: str) -> HTTPResponse:
+    found = drawing_file(filename)
+    if found is None:
+        return response.text("Not found", status=404)
+    body, content_type = found
+    return response.raw(body, content_type=content_type, headers={"Cache-Control": "public, max-age=86400"})
+
+
 class LimitedRestInput(RestInput):
     """The REST channel with size limits, a per-sender rate limit and input checks (see the module docstring)."""
 
@@ -100,6 +134,10 @@ class LimitedRestInput(RestInput):
         @webhook.route("/", methods=["GET"])  # type: ignore[untyped-decorator]  # Sanic's route() may return sanic_routing's untyped Route
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
+
+        @webhook.route("/drawings/<filename:str>", methods=["GET", "HEAD"])  # type: ignore[untyped-decorator]  # Sanic's route() may return sanic_routing's untyped Route
+        async def drawing(_: Request, filename: str) -> HTTPResponse:
+            return drawing_response(filename)
 
         @webhook.route("/webhook", methods=["POST"])  # type: ignore[untyped-decorator]  # Sanic's route() may return sanic_routing's untyped Route
         async def receive(request: Request) -> HTTPResponse:
@@ -141,7 +179,7 @@ class LimitedRestInput(RestInput):
         if verdict is not Verdict.ANSWER:
             # Over the rate, a polite reply costs nothing here (it is the HTTP answer), so it is always given.
             return bot_messages(sender, self.gate.reply(verdict) or self.gate.reply(Verdict.SLOW_DOWN) or "")
-        collector = CollectingOutputChannel()
+        collector = AltTextCollector()
         try:
             await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
         except Exception:  # the patient gets an apology rather than an error page

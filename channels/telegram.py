@@ -17,6 +17,9 @@ The webhook is registered once by the clinic with scripts/telegram_set_webhook.p
   memory, channels/memory.py, is shared in Redis when it is configured); a message without text is answered
   kindly.
 - Only private chats are served (a health conversation does not belong in a group).
+- A message with an image (a stretch drawing) becomes sendPhoto with the PNG rendering (Telegram cannot show SVG)
+  and the text as its caption; text beyond the 1,024-character caption limit follows as ordinary messages, with
+  the buttons on the last one.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from backcare.exercises import png_address
 from channels.common import (
     NO_TEXT_REPLY,
     SORRY_REPLY,
@@ -54,6 +58,7 @@ from channels.memory import ChannelMemory, channel_memory
 logger = logging.getLogger(__name__)
 
 TELEGRAM_API = "https://api.telegram.org"
+CAPTION_MAX_LENGTH = 1024  # Bot API sendPhoto caption limit, after entities parsing
 SETTINGS = {
     "bot_token": "TELEGRAM_BOT_TOKEN",
     "secret_token": "TELEGRAM_WEBHOOK_SECRET",
@@ -201,7 +206,42 @@ class TelegramOutput(OutputChannel):
             self.offered_buttons = buttons
 
     async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
-        await self._call("sendPhoto", {"chat_id": self.chat_id(recipient_id), "photo": image})
+        await self._call("sendPhoto", {"chat_id": self.chat_id(recipient_id), "photo": png_address(image)})
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        """A message with an image is one sendPhoto with the text as caption (the first 1,024 characters, cut at a
+        sentence); the rest of the text follows. Anything else as Rasa sends it."""
+        image = message.get("image")
+        if not image:
+            await super().send_response(recipient_id, message)
+            return
+        buttons = [button for button in message.get("buttons") or [] if button.get("payload")]
+        keyboard = [
+            [{"text": button_title(button), "callback_data": callback_data(button, number)}]
+            for number, button in enumerate(buttons, start=1)
+        ]
+        markup = {"inline_keyboard": keyboard} if keyboard else None
+        text = str(message.get("text") or "")
+        # Cut at sentences to the caption limit; what does not fit the caption follows in parts of that size.
+        parts = telegram_messages(text, min(CAPTION_MAX_LENGTH, self.settings.max_message_length))
+        (caption, entities), remaining = (parts[0], parts[1:]) if parts else (("", []), [])
+        photo: dict[str, Any] = {"chat_id": self.chat_id(recipient_id), "photo": png_address(str(image))}
+        if caption:
+            photo["caption"] = caption
+        if entities:
+            photo["caption_entities"] = entities
+        if markup and not remaining:
+            photo["reply_markup"] = markup
+        await self._call("sendPhoto", photo)
+        for index, (chunk, chunk_entities) in enumerate(remaining):
+            payload: dict[str, Any] = {"chat_id": self.chat_id(recipient_id), "text": chunk}
+            if chunk_entities:
+                payload["entities"] = chunk_entities
+            if markup and index == len(remaining) - 1:
+                payload["reply_markup"] = markup
+            await self._call("sendMessage", payload)
+        if buttons:
+            self.offered_buttons = buttons
 
     async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
         """A custom response is taken as sendMessage parameters (it must have "text")."""

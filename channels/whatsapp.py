@@ -12,6 +12,7 @@
 - Long answers are split at sentence boundaries under Twilio's 1,600-character limit for a WhatsApp body.
 - A message without text (photo, voice note, location) is answered kindly instead of crashing the stock code.
 - A repeated delivery of the same MessageSid is answered once (by whichever instance gets it first).
+- An image (a stretch drawing) is sent as media (MediaUrl), as the PNG rendering: WhatsApp cannot show SVG.
 
 WhatsApp's 24-hour rule: a business may send free-form messages only within 24 hours of the patient's last
 message; outside it only pre-approved templates. This assistant only ever replies to a message the patient has just
@@ -38,6 +39,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
 
+from backcare.exercises import png_address
 from channels.common import (
     NO_TEXT_REPLY,
     SORRY_REPLY,
@@ -134,6 +136,9 @@ class WhatsAppOutput(TwilioOutput):
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self._send_texts(recipient_id, split_message(whatsapp_markup(text), self.settings.max_message_length))
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        await self._send_message({"to": recipient_id, "from_": self.twilio_number, "media_url": [png_address(image)]})
 
     async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: Buttons, **kwargs: Any) -> None:
         buttons = [button for button in buttons if button.get("payload")]

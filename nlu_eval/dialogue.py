@@ -79,6 +79,7 @@ ACTION_KINDS = {
     "utter_iamabot": "bot_challenge",
     "utter_out_of_scope": "out_of_scope",
     "screening_form": "when_to_seek_help",
+    "action_show_exercise": "treatment",  # the stretch routine (issue 21): how to do a stretch is self-care
 }
 MEDICINE_TOPIC = "medicine"
 TRIAGE_TOPIC = "triage"

@@ -39,7 +39,7 @@ def content_security_policy(endpoint: str) -> str:
             "default-src 'self'",
             "script-src 'self'",
             "style-src 'self'",
-            "img-src 'self' data:",
+            f"img-src 'self' data: {origin_of(endpoint)}",
             f"connect-src 'self' {origin_of(endpoint)}",
             "base-uri 'none'",
             "form-action 'self'",

@@ -67,6 +67,8 @@ class Shell:
             )
         if reply.get("image"):
             print(f"  (image: {reply['image']})", file=self.out)
+            if reply.get("alt_text"):
+                print(f"  (the image shows: {reply['alt_text']})", file=self.out)
         for button in reply.get("buttons") or ():
             self.buttons.append(button)
             print(f"  {len(self.buttons)}. {button.get('title') or button.get('payload')}", file=self.out)

@@ -210,7 +210,9 @@
       if (!item || typeof item !== "object") continue;
       if (isEmergencyMarker(item.custom)) emergency = true;
       var text = typeof item.text === "string" ? item.text : "";
-      if (!text && typeof item.image === "string") text = "Image: " + item.image;
+      // Rasa's standard image field (a stretch drawing), with its words in alt_text: shown inline, not as a link.
+      var image = typeof item.image === "string" ? safeHttpUrl(item.image) : null;
+      var alt = typeof item.alt_text === "string" && item.alt_text ? item.alt_text : "Drawing";
       var buttons = [];
       if (Array.isArray(item.buttons)) {
         for (var b = 0; b < item.buttons.length; b++) {
@@ -220,7 +222,11 @@
           }
         }
       }
-      if (text || buttons.length) out.push({ from: "bot", text: text, buttons: buttons, emergency: leadsWith999(text) });
+      if (image) {
+        out.push({ from: "bot", text: text, buttons: buttons, emergency: false, image: image, alt: alt });
+      } else if (text || buttons.length) {
+        out.push({ from: "bot", text: text, buttons: buttons, emergency: leadsWith999(text) });
+      }
     }
     if (emergency) {
       for (var j = 0; j < out.length; j++) out[j].emergency = true;
@@ -478,7 +484,8 @@
         bubble.appendChild(badge);
       }
       bubble.appendChild(who);
-      renderRichText(bubble, message.text);
+      if (message.text) renderRichText(bubble, message.text);
+      if (message.image) bubble.appendChild(imageFigure(message));
     }
     item.appendChild(bubble);
     if (withButtons && message.buttons && message.buttons.length) {
@@ -497,6 +504,25 @@
     this.log.appendChild(item);
     return item;
   };
+
+  // An image scaled to the bubble (phone-sized screens too), with its alt text; a tap opens it full size.
+  function imageFigure(message) {
+    var href = safeHttpUrl(message.image);
+    var figure = el("figure", PREFIX + "-figure");
+    if (!href) return figure;
+    var link = el("a", PREFIX + "-image-link");
+    link.href = href;
+    link.target = "_blank";
+    link.rel = "noopener noreferrer";
+    var img = el("img", PREFIX + "-image");
+    img.src = href;
+    img.alt = String(message.alt || "Drawing");
+    img.loading = "eager";
+    link.appendChild(img);
+    link.appendChild(el("span", PREFIX + "-image-hint", "Open the drawing larger"));
+    figure.appendChild(link);
+    return figure;
+  }
 
   Widget.prototype.restore = function () {
     var messages = this.state.messages;

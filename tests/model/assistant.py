@@ -97,6 +97,8 @@ def start_assistant(
     env: extra environment variables for both processes (e.g. BOOKING_DB, so bookings go to a temporary file).
     debug: both servers log at debug level (Rasa then logs each message, its slots and the trackers)."""
     action_port, rasa_port = free_port(), free_port()
+    # The drawings' addresses in replies point at this Rasa server (a test may name another address in `env`).
+    env = {"ASSISTANT_PUBLIC_URL": f"http://127.0.0.1:{rasa_port}", **(env or {})}
     cors = ["--cors", *cors_origins] if cors_origins else []
     log_flags = [*LOGGING, *(["--debug"] if debug else [])]
     endpoints = write_endpoints(work_dir, action_port)

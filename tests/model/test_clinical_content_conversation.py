@@ -187,9 +187,7 @@ def test_emergency_reply_keeps_999_first_and_explains_cauda_equina(assistant: Ru
         ("is a massage gun good for back spasms?", "massage_gun_foam_roller"),
         ("can i use a foam roller on my back?", "massage_gun_foam_roller"),
         ("are heat patches good for back pain?", "heat_patches"),
-        ("how do i do a pelvic tilt?", "stretch_pelvic_tilt"),
-        ("how do i do knee to chest stretches for my back?", "stretch_knee_to_chest"),
-        ("how do i do cat cow for my back spasm?", "stretch_cat_cow"),
+        # How to do a named stretch is the stretch routine's, from that stretch (issue 21, test_stretch_routine.py).
         ("what can i do for back pain while pregnant?", "back_pain_in_pregnancy"),
         ('/ask_treatment{"treatment":"cat_cow"}', "stretch_cat_cow"),
     ],
