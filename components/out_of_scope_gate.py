@@ -4,6 +4,11 @@
 Placed before the red-flag safety net, so a red-flag sign the patterns name is still escalated. A red flag only
 the classifier heard ("chills and aches all over") can become out_of_scope; that answer sends other health worries
 to a pharmacist, GP or NHS 111, and emergencies to 999. Button payloads ("/ask_treatment") are left alone.
+
+A message that names the back ("can I take my leftover tramadol for my back?") is declined only when the scope model
+is nearly sure (`back_threshold`), whether the classifier or the scope model read it as off-topic: otherwise it keeps
+the classifier's best back reading. Trained on many other conditions' questions, both models learnt that a long
+message full of medicine names is off-topic; "pimples on my back" stays out (issue 16, docs/nlu-writers.md).
 """
 
 from __future__ import annotations
@@ -14,15 +19,17 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from backcare.back_words import names_the_back
 from backcare.scope import ScopeModel
 from components.intent_override import override_intent
 
 OUT_OF_SCOPE = "out_of_scope"
-ALREADY_DECLINED = {OUT_OF_SCOPE, "nlu_fallback"}
+FALLBACK = "nlu_fallback"
+NOT_A_BACK_READING = {OUT_OF_SCOPE, FALLBACK}
 MODEL_FILE = "scope_model.skops"
 
 
@@ -30,7 +37,7 @@ MODEL_FILE = "scope_model.skops"
 class OutOfScopeGate(GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"threshold": 0.5}
+        return {"threshold": 0.5, "back_threshold": 0.9}
 
     def __init__(
         self,
@@ -40,6 +47,7 @@ class OutOfScopeGate(GraphComponent):
         model: Optional[ScopeModel] = None,
     ) -> None:
         self._threshold = float(config["threshold"])
+        self._back_threshold = float(config["back_threshold"])
         self._model_storage = model_storage
         self._resource = resource
         self._model = model
@@ -87,8 +95,22 @@ class OutOfScopeGate(GraphComponent):
     def _decline_if_out_of_scope(self, message: Message) -> None:
         text = message.get(TEXT) or ""
         intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-        if self._model is None or not text.strip() or text.startswith("/") or intent in ALREADY_DECLINED:
+        if self._model is None or not text.strip() or text.startswith("/") or intent == FALLBACK:
             return
         probability = self._model.probability_out_of_scope(text)
-        if probability > self._threshold:
-            override_intent(message, OUT_OF_SCOPE, probability)
+        if not names_the_back(text):
+            if intent != OUT_OF_SCOPE and probability > self._threshold:
+                override_intent(message, OUT_OF_SCOPE, probability)
+            return
+        if probability > self._back_threshold:
+            if intent != OUT_OF_SCOPE:
+                override_intent(message, OUT_OF_SCOPE, probability)
+        elif intent == OUT_OF_SCOPE:
+            self._keep_the_back_reading(message)
+
+    @staticmethod
+    def _keep_the_back_reading(message: Message) -> None:
+        ranking = message.get(INTENT_RANKING_KEY) or []
+        best = next((item for item in ranking if item.get("name") not in NOT_A_BACK_READING), None)
+        if best is not None:
+            override_intent(message, str(best["name"]), float(best["confidence"]))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rasa.engine.graph import ExecutionContext
@@ -68,14 +70,22 @@ def test_training_needs_both_kinds_of_example() -> None:
 
 
 @pytest.fixture
-def gate(tmp_path: Path) -> OutOfScopeGate:
-    """Trained through the Rasa interface, persisted, and loaded again as the Rasa server does."""
+def trained_gate(tmp_path: Path) -> Callable[[dict[str, Any]], OutOfScopeGate]:
+    """Trained through the Rasa interface, persisted, and loaded again (with the given settings) as the Rasa server
+    does."""
     storage, resource = LocalModelStorage(tmp_path), Resource("gate")
     context = ExecutionContext(graph_schema=None, model_id="test")  # type: ignore[arg-type]
     examples = [Message(data={TEXT: text, INTENT: "ask_treatment"}) for text in IN_SCOPE]
     examples += [Message(data={TEXT: text, INTENT: "out_of_scope"}) for text in OUT_OF_SCOPE]
     OutOfScopeGate.create(OutOfScopeGate.get_default_config(), storage, resource, context).train(TrainingData(examples))
-    return OutOfScopeGate.load(OutOfScopeGate.get_default_config(), storage, resource, context)
+    return lambda settings: OutOfScopeGate.load(
+        {**OutOfScopeGate.get_default_config(), **settings}, storage, resource, context
+    )
+
+
+@pytest.fixture
+def gate(trained_gate: Callable[[dict[str, Any]], OutOfScopeGate]) -> OutOfScopeGate:
+    return trained_gate({})
 
 
 def classified(text: str, intent: str, confidence: float = 0.8) -> Message:
@@ -113,3 +123,30 @@ def test_a_red_flag_sign_is_still_escalated_after_the_gate(gate: OutOfScopeGate)
     text = "i can't feel my bum when i wipe and i can't wee, also what's the weather like"
     message = gate.process([classified(text, "ask_symptoms")])[0]
     assert intent_of(RedFlagSafetyNet().process([message])[0]) == "report_red_flag"
+
+
+def ranked(text: str, ranking: list[tuple[str, float]]) -> Message:
+    message = Message(data={TEXT: text})
+    items = [{"name": name, "confidence": score} for name, score in ranking]
+    message.set(INTENT, items[0], add_to_output=True)
+    message.set(INTENT_RANKING_KEY, items, add_to_output=True)
+    return message
+
+
+def test_a_message_naming_the_back_read_as_off_topic_keeps_its_back_reading(gate: OutOfScopeGate) -> None:
+    text = "can i take the tramadol left over from my knee operation for my back"
+    message = gate.process([ranked(text, [("out_of_scope", 0.5), ("ask_medication", 0.3), ("inform", 0.1)])])[0]
+    assert intent_of(message) == "ask_medication"
+
+
+def test_a_message_naming_the_back_is_declined_only_past_the_back_threshold(
+    trained_gate: Callable[[dict[str, Any]], OutOfScopeGate],
+) -> None:
+    text = "what's the weather like for my back"
+    never, always = trained_gate({"back_threshold": 1.0}), trained_gate({"back_threshold": 0.0})
+    assert intent_of(never.process([ranked(text, [("ask_recovery", 0.6), ("out_of_scope", 0.3)])])[0]) == "ask_recovery"
+    assert (
+        intent_of(always.process([ranked(text, [("ask_recovery", 0.6), ("out_of_scope", 0.3)])])[0]) == "out_of_scope"
+    )
+    # Without the back, the ordinary threshold applies.
+    assert intent_of(never.process([classified("what's the weather like today", "ask_recovery")])[0]) == "out_of_scope"
