@@ -209,7 +209,8 @@ _AFTER_NEGATION = re.compile(
 )
 # "Call 999 if you can't pee" or "what does saddle anaesthesia mean?" names a sign without having it.
 _HYPOTHETICAL = re.compile(
-    r"\bif\s+(?:you|someone|somebody|a\s+person|people)\b|\bwhat\s+(?:does|is|are|do\s+you\s+mean\s+by)\s+(?:the\s+|a\s+)?$",
+    r"\bif\s+(?:you|someone|somebody|a\s+person|people)\b"
+    r"|\bif\s+(?:it|this|that)(?:'s|\s+(?:was|were|is|got))\s+(?:\w+\s+)?(?:serious|dangerous|bad|worse)\b|\bwhat\s+(?:does|is|are|do\s+you\s+mean\s+by)\s+(?:the\s+|a\s+)?$",
     re.IGNORECASE,
 )
 _MAX_NEGATION_REACH = 6  # words between "no" and the sign; further away it is usually about something else

@@ -85,6 +85,7 @@ def test_a_message_that_is_only_a_denial_is_left_whole() -> None:
         "I had a cancer scare last year but the tests were clear and it wasn't cancer, is massage safe",
         "what's causing my spasm? cancer runs in my family but I'm fine, I lifted a fridge",
         "I had a car crash twenty years ago, fully healed, this spasm is from lifting",
+        "the 111 nurse said if it was serious both legs would go weak, they have not, so what helps?",
     ],
 )
 def test_an_animals_or_a_resolved_sign_is_not_a_red_flag(message: str) -> None:
