@@ -7,6 +7,7 @@ everyday subject ("is it ok to drive with back pain?"): then that subject's entr
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -22,6 +23,9 @@ from backcare.medication import named_medicines
 from backcare.medication.names import real_medicines
 from backcare.sign_check import check_for_words
 from backcare.triage.masking import mask_settled_signs
+
+MEDICINE_QUESTION = "ask_medication"
+CHOICE = re.compile(r"\bor\b", re.IGNORECASE)
 
 RED_FLAG_INTENT = "report_red_flag"
 
@@ -40,8 +44,12 @@ class ActionClarifyIntent(Action):
         text = latest_text(tracker)
         pair = close_pair(message.get("intent_ranking") or [])
         named = real_medicines(entity_values(tracker, "medication")) or named_medicines(text)
-        if pair is None and named:
-            return give_guidance(dispatcher, tracker, "ask_medication")
+        # A medicine named answers "not sure" and a close call that includes the medicine question ("is panadol
+        # any good for back pain?"): the medicine answer carries its cautions. A choice ("nurofen or heat?") is
+        # still put back to the person.
+        medicine_call = pair is not None and MEDICINE_QUESTION in pair and RED_FLAG_INTENT not in pair
+        if named and (pair is None or (medicine_call and not CHOICE.search(text))):
+            return give_guidance(dispatcher, tracker, MEDICINE_QUESTION)
         pending = check_for_words(mask_settled_signs(text)) if pair is None else None
         if pending is not None:  # never a bare "didn't follow" for a message about a possible warning sign
             return ask_sign_check(tracker, pending)

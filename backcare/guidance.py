@@ -119,7 +119,7 @@ def wants_medicine_advice(request: GuidanceRequest) -> bool:
     return (
         request.last_topic == MEDICINE_TOPIC
         and bool(request.remembered_medications)
-        and (refers_back_to_a_medicine(request.text) or short_medicine_question)
+        and (refers_back_to_a_medicine(request.text) or short_medicine_question or asks_about_dosing(request.text))
     )
 
 
@@ -128,6 +128,18 @@ _BACK_REFERENCE = re.compile(
     r"\b(?:take|taking|took|on|with|stay\s+on|keep\s+on)\s+(?:it|them|these|those|this|that)\b", re.IGNORECASE
 )
 FOLLOW_UP_WORDS = 14
+
+
+# "How many days max?", "how often?": about the medicine just discussed, whatever area the classifier read.
+_DOSING = re.compile(
+    r"\b(?:max|maximum|how\s+many\s+(?:days|times|tablets|pills|a\s+day)|how\s+often|how\s+long\s+can\s+i"
+    r"\s+(?:take|keep|stay|be\s+on))\b",
+    re.IGNORECASE,
+)
+
+
+def asks_about_dosing(text: str) -> bool:
+    return len(text.split()) <= FOLLOW_UP_WORDS and bool(_DOSING.search(text))
 
 
 def refers_back_to_a_medicine(text: str) -> bool:

@@ -30,6 +30,24 @@ from components.intent_override import override_intent
 OUT_OF_SCOPE = "out_of_scope"
 FALLBACK = "nlu_fallback"
 NOT_A_BACK_READING = {OUT_OF_SCOPE, FALLBACK}
+# The conversation's own moves, never declined: with hundreds of everyday off-topic examples, the scope model came
+# to read "hi", "thanks" or "next" as off-topic; the gate is a second opinion on back topics only.
+CONVERSATIONAL = {
+    "greet",
+    "goodbye",
+    "thank",
+    "affirm",
+    "deny",
+    "stop",
+    "bot_challenge",
+    "request_human",
+    "start_checkins",
+    "stop_checkins",
+    "answer_checkin",
+    "next_exercise",
+    "repeat_exercise",
+    "report_exercise_pain",
+}
 MODEL_FILE = "scope_model.skops"
 
 
@@ -95,7 +113,13 @@ class OutOfScopeGate(GraphComponent):
     def _decline_if_out_of_scope(self, message: Message) -> None:
         text = message.get(TEXT) or ""
         intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-        if self._model is None or not text.strip() or text.startswith("/") or intent == FALLBACK:
+        if (
+            self._model is None
+            or not text.strip()
+            or text.startswith("/")
+            or intent == FALLBACK
+            or intent in CONVERSATIONAL
+        ):
             return
         probability = self._model.probability_out_of_scope(text)
         if not names_the_back(text):

@@ -100,3 +100,16 @@ def test_an_unsure_guess_that_names_a_medicine_gets_the_medicine_answer() -> Non
         }
     )
     assert "fewer side effects" in messages[0]["text"] and "asthma" in messages[0]["text"].lower()
+
+
+def test_a_close_call_with_the_medicine_question_and_a_named_medicine_gets_the_medicine_answer() -> None:
+    messages = run(
+        {
+            "text": "is panadol any use for a bad back",
+            "intent": {"name": "nlu_fallback", "confidence": 0.3},
+            "intent_ranking": ranking(("ask_treatment", 0.30), ("ask_medication", 0.29)),
+            "entities": [],
+        }
+    )
+    assert "buttons" not in messages[0] or "Something else" not in [b["title"] for b in messages[0]["buttons"]]
+    assert "paracetamol" in messages[0]["text"].lower()

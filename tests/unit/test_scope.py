@@ -150,3 +150,11 @@ def test_a_message_naming_the_back_is_declined_only_past_the_back_threshold(
     )
     # Without the back, the ordinary threshold applies.
     assert intent_of(never.process([classified("what's the weather like today", "ask_recovery")])[0]) == "out_of_scope"
+
+
+@pytest.mark.parametrize("intent", ["greet", "thank", "goodbye", "affirm", "next_exercise", "answer_checkin"])
+def test_the_conversations_own_moves_are_never_declined(
+    trained_gate: Callable[[dict[str, Any]], OutOfScopeGate], intent: str
+) -> None:
+    always = trained_gate({"threshold": 0.0})
+    assert intent_of(always.process([classified("what's the weather like today", intent)])[0]) == intent

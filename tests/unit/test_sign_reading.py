@@ -266,6 +266,8 @@ def test_a_short_follow_up_pointing_back_at_the_medicine_gets_the_medicine_answe
     after = dict(remembered_medications=("co_codamol",), last_topic=MEDICINE_TOPIC)
     assert wants_medicine_advice(GuidanceRequest("ask_recovery", text="how many days max can I take it?", **after))
     assert wants_medicine_advice(GuidanceRequest("ask_recovery", text="can I have a beer with it?", **after))
+    assert wants_medicine_advice(GuidanceRequest("ask_recovery", text="how many days max?", **after))
+    assert wants_medicine_advice(GuidanceRequest("ask_treatment", text="and how often?", **after))
     assert not wants_medicine_advice(GuidanceRequest("ask_recovery", text="how long will the spasm last?", **after))
     assert not wants_medicine_advice(GuidanceRequest("ask_recovery", text="how many days max can I take it?"))
 
