@@ -4,16 +4,13 @@ position, and sends the reply with Rasa's standard `image` field (the drawing's 
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import latest_intent, latest_text
-from actions.guidance import give_guidance
-from actions.out_of_scope import NOT_AN_ANSWER
-from actions.sign_check import GUIDANCE_INTENTS
 from backcare.exercises import (
     EMERGENCY_TEXT,
     ExerciseReply,
@@ -35,14 +32,6 @@ MOVES = {
     "report_exercise_pain": Move.HURTS,
     "stop": Move.STOP,
 }
-
-
-def reading_outside_the_routine(message: dict[str, Any]) -> Optional[str]:
-    """The classifier's best guidance reading other than a routine move: "what next?" with no routine going is a
-    question, not a request for the next stretch."""
-    ranking = [str(item.get("name")) for item in message.get("intent_ranking") or []]
-    best = next((name for name in ranking if name not in MOVES and name not in NOT_AN_ANSWER), None)
-    return best if best in GUIDANCE_INTENTS else None
 
 
 def send_exercise_reply(dispatcher: CollectingDispatcher, reply: ExerciseReply) -> None:
@@ -69,12 +58,8 @@ class ActionShowExercise(Action):
         if tracker.get_slot("triage_level") == Level.EMERGENCY.value and move is not Move.HURTS:
             dispatcher.utter_message(text=EMERGENCY_TEXT)
             return routine_events(None)
-        position = tracker.get_slot(POSITION_SLOT)
-        other = reading_outside_the_routine(tracker.latest_message)
-        if move in (Move.NEXT, Move.AGAIN) and position is None and other:
-            return give_guidance(dispatcher, tracker, other)
         plan = routine()
-        turn = take_turn(plan, move, position, latest_text(tracker))
+        turn = take_turn(plan, move, tracker.get_slot(POSITION_SLOT), latest_text(tracker))
         send_exercise_reply(dispatcher, reply_for(plan, turn))
         return routine_events(turn.position)
 

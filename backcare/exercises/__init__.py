@@ -221,7 +221,10 @@ FINISHED_TEXT = (
     "back spasm settle. Is there anything else I can help with?"
 )
 STOPPED_TEXT = "OK, we've stopped the stretches. Is there anything else about your back I can help with?"
-NOT_STARTED_TEXT = "We're not going through the stretches just now. Would you like me to show you them?"
+NOT_STARTED_TEXT = (
+    "We're not going through the stretches just now. Could you tell me a little more about what you'd like? Or I "
+    "can show you the stretches."
+)
 PAIN_TEXT = (
     "Stop that stretch now and rest in a way that feels easy. A little stretch feeling is fine, but pain that gets "
     "much worse means stop. If you have numbness or tingling in your legs, let's check your symptoms with a few "

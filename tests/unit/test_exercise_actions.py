@@ -81,12 +81,7 @@ def test_make_shell_prints_the_steps_and_the_image_address() -> None:
     assert "stick figure" in printed and "1. Next stretch" in printed
 
 
-def test_next_with_no_routine_going_answers_the_question_it_also_reads_as() -> None:
-    state = tracker("next_exercise", "what should I do next for it?")
-    state.latest_message["intent_ranking"] = [
-        {"name": "next_exercise", "confidence": 0.4},
-        {"name": "ask_treatment", "confidence": 0.3},
-    ]
-    messages, _ = run(ActionShowExercise(), state)
-    assert "stretches just now" not in messages[0].get("text", "")
-    assert "self-care" in messages[0]["text"] or "keep moving" in messages[0]["text"].lower()
+def test_next_with_no_routine_going_asks_for_more() -> None:
+    [message], slots = run(ActionShowExercise(), tracker("next_exercise", "the purple one or the other one"))
+    assert "tell me a little more" in message["text"] and not message.get("image")
+    assert slots == {"exercise_step": None, "in_exercise_routine": False}
