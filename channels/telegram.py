@@ -184,6 +184,12 @@ class TelegramOutput(OutputChannel):
         messages = telegram_messages(text, self.settings.max_message_length)
         if not messages and reply_markup:
             messages = [("Please choose:", [])]
+        await self._send_chunks(recipient_id, messages, reply_markup)
+
+    async def _send_chunks(
+        self, recipient_id: str, messages: list[Any], reply_markup: Optional[dict[str, Any]] = None
+    ) -> None:
+        """One sendMessage per chunk; the keyboard goes on the last."""
         for index, (message, entities) in enumerate(messages):
             payload: dict[str, Any] = {"chat_id": self.chat_id(recipient_id), "text": message}
             if entities:
@@ -233,13 +239,7 @@ class TelegramOutput(OutputChannel):
         if markup and not remaining:
             photo["reply_markup"] = markup
         await self._call("sendPhoto", photo)
-        for index, (chunk, chunk_entities) in enumerate(remaining):
-            payload: dict[str, Any] = {"chat_id": self.chat_id(recipient_id), "text": chunk}
-            if chunk_entities:
-                payload["entities"] = chunk_entities
-            if markup and index == len(remaining) - 1:
-                payload["reply_markup"] = markup
-            await self._call("sendMessage", payload)
+        await self._send_chunks(recipient_id, list(remaining), markup)
         if buttons:
             self.offered_buttons = buttons
 
