@@ -204,7 +204,8 @@ UNCERTAIN = re.compile(
 _NEW_SUBJECT = re.compile(r"\b(?:i|i'?ve|i'?m|im|ive|yes|yeah|now|it'?s|it\s+is)\b", re.IGNORECASE)
 # "My bladder control is fine": the all-clear comes after the sign.
 _AFTER_NEGATION = re.compile(
-    r"^\s*(?:is|are|has\s+been|have\s+been|seems?|feels?)\s+(?:fine|ok|okay|normal|all\s*right|good)\b",
+    r"^\s*(?:(?:is|are|has\s+been|have\s+been|seems?|feels?)\s+(?:fine|ok|okay|normal|all\s*right|good|not\s+there|absent)"
+    r"|(?:is|are)n'?t\s+there)\b",
     re.IGNORECASE,
 )
 # "Call 999 if you can't pee" or "what does saddle anaesthesia mean?" names a sign without having it.
@@ -288,6 +289,31 @@ _FIGURATIVE = re.compile(
     r"|[\U0001F602\U0001F923]",
     re.IGNORECASE,
 )
+# Someone else's sign, said in a sentence that also says it is long-standing or settled ("my wife has had MS for
+# 20 years and can't feel her legs"; "my cousin had a fever and it turned out to be an infection"): asked about
+# first, like the person's own long-standing sign, unless the sentence says it is happening now. A sign of
+# someone who has died is not anyone's current sign.
+_RELATIVE = (
+    r"(?:mum|mom|mother|dad|father|sister|brother|wife|husband|partner|friend|mate|boyfriend|girlfriend|nan|gran"
+    r"|grandma|granny|grandad|grandpa|grandfather|grandmother|aunt|auntie|uncle|cousin|son|daughter|neighbour"
+    r"|colleague|boss|in-?laws?|father-in-law|mother-in-law)"
+)
+_SOMEONE_ELSE = re.compile(
+    rf"\b(?:my|our|his|her)\s+(?:\w+\s+)?{_RELATIVE}\b|\b(?:lad|guy|bloke|woman|man|girl|someone|somebody)\s+at\s+work\b",
+    re.IGNORECASE,
+)
+_DECEASED = re.compile(
+    rf"\b(?:my|our)\s+late\s+{_RELATIVE}\b|\b{_RELATIVE}\s+(?:who\s+)?(?:has\s+)?(?:passed\s+away|passed|died)\b",
+    re.IGNORECASE,
+)
+_SETTLED_FOR_THEM = re.compile(
+    r"\bturned\s+out\s+to\s+be\b|\bat\s+(?:the|a|our|his|her)\s+(?:\w+\s+)?(?:do|party|wedding|match|gig)\b",
+    re.IGNORECASE,
+)
+_HAPPENING_NOW = re.compile(
+    r"\b(?:now|today|tonight|this\s+(?:morning|afternoon|evening)|since\s+(?:this|last|yesterday)|suddenly|just)\b",
+    re.IGNORECASE,
+)
 _SENTENCE = re.compile(r"[.!?\n]")
 _PAIN_LIMITED_CHECK = "legs"
 
@@ -310,18 +336,26 @@ def _next_clause_end(text: str, end: int) -> int:
 def _setting(flag: RedFlag, text: str, match: re.Match[str], left: int, right: int) -> str:
     """'definite', 'check' (ask first) or 'aside' (not the person's current sign) for an affirmed mention."""
     clause = text[left:right]
-    if _ANIMAL.search(text, left, match.end()):
+    sentence = _sentence(text, match.start(), match.end())
+    if _ANIMAL.search(text, left, match.end()) or _DECEASED.search(sentence):
         return "aside"
     if flag.history or not flag.check:
         return "definite"
     if _RESOLVED.search(text, match.end(), _next_clause_end(text, match.end())):
         return "aside"
-    sentence = _sentence(text, match.start(), match.end())
     if _LONG_STANDING.search(clause) or _FIGURATIVE.search(sentence) or _TRANSIENT.search(sentence):
+        return "check"
+    if _someone_elses_settled_sign(sentence):
         return "check"
     if flag.check == _PAIN_LIMITED_CHECK and _PAIN_LIMITED.search(_sentence(text, match.start(), match.end())):
         return "check"
     return "definite"
+
+
+def _someone_elses_settled_sign(sentence: str) -> bool:
+    if not _SOMEONE_ELSE.search(sentence) or _HAPPENING_NOW.search(sentence):
+        return False
+    return bool(_LONG_STANDING.search(sentence) or _SETTLED_FOR_THEM.search(sentence))
 
 
 def _own_veto(flag: RedFlag, text: str, start: int, end: int) -> bool:

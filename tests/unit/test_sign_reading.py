@@ -86,6 +86,7 @@ def test_a_message_that_is_only_a_denial_is_left_whole() -> None:
         "what's causing my spasm? cancer runs in my family but I'm fine, I lifted a fridge",
         "I had a car crash twenty years ago, fully healed, this spasm is from lifting",
         "the 111 nurse said if it was serious both legs would go weak, they have not, so what helps?",
+        "my late dad had chest pains with his heart, I have nothing like that, just a stiff back from digging",
     ],
 )
 def test_an_animals_or_a_resolved_sign_is_not_a_red_flag(message: str) -> None:
@@ -97,6 +98,8 @@ def test_an_animals_or_a_resolved_sign_is_not_a_red_flag(message: str) -> None:
     [
         ("my mum can't feel her legs since this morning", Level.EMERGENCY),
         ("my husband can't pee since lunchtime", Level.EMERGENCY),
+        ("my husband has had diabetes for years and since this morning he cannot feel his legs", Level.EMERGENCY),
+        ("I've got a fever and my back is killing me", Level.URGENT),
         ("I tripped over the dog and now my back hurts", Level.URGENT),
         ("had breast cancer 4 years ago, all clear, now new back pain", Level.URGENT),
     ],
@@ -122,6 +125,10 @@ def test_someone_elses_current_sign_and_a_history_that_is_the_sign_are_escalated
         ("my wife has had incontinence since childbirth, nothing new, but is a TENS machine worth it", "nerve_signs"),
         ("my ex had bladder issues years ago, is my plain back spasm different", "nerve_signs"),
         ("my legs went to jelly in the interview but that's nerves, my back's been tight since", "legs"),
+        # Someone else's long-standing or explained sign: asked about, not escalated at once.
+        ("my brother has had MS for ten years and his legs are weak, I strained my back helping him up", "legs"),
+        ("my aunt had a fever with back pain and it turned out to be flu, should I worry about mine?", "new_sign"),
+        ("my mate wet himself at the office party haha, anyway my back is in bits", "nerve_signs"),
     ],
 )
 def test_a_sign_that_may_not_be_new_is_asked_about_first(message: str, check: str) -> None:
