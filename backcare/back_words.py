@@ -21,8 +21,51 @@ NOT_THE_BODY = re.compile(
 )
 
 
+# "Back" that is another body part's back: "the back of my knee". Legs, thighs and the neck stay: pain there is
+# often from the back (sciatica), and the issue keeps back-adjacent questions in scope.
+BACK_OF_ANOTHER_PART = re.compile(
+    r"\bback\s+of\s+(?:my|the|his|her|your|their)\s+(?:knee|hand|head|throat|eye|mouth|tongue|heel|arm|ear)s?\b",
+    re.IGNORECASE,
+)
+# A spasm said to be somewhere other than the back: "my eyelid keeps twitching, is that a spasm?".
+OTHER_PLACE_OF_A_SPASM = re.compile(
+    r"\b(?:eyes?|eyelids?|hamstrings?|calf|calves|knees?|elbows?|ankles?|wrists?|toes?|fingers?|thumbs?|hands?|feet"
+    r"|foot|jaw|teeth|tooth|stomach|tummy|gut|bowels?|oesophag\w*|esophag\w*|throat|bladder|diaphragm|hiccups?"
+    r"|face|facial|cheek|arms?|forearms?|biceps?|triceps?|womb|uterus|period\w*|vocal|muscles?\s+in\s+my\s+leg)\b",
+    re.IGNORECASE,
+)
+SPASM_WORDS = ("spasm", "spasms", "spazm", "spazms")
+# An animal owns the back or the sign ("the dog's back legs gave way", "our cat can't walk", "my greyhound gets
+# spasms"), not "I tripped over the dog".
+ANIMAL_OWNER = re.compile(
+    r"\b(?:dogs?|cats?|pupp(?:y|ies)|kittens?|horses?|pony|ponies|pets?|rabbits?|greyhounds?|whippets?|labradors?"
+    r"|spaniels?|terriers?)(?:'s|'|\s+(?:has|had|is|was|can't|cannot|couldn't|keeps|kept|just|gets|got|seems))",
+    re.IGNORECASE,
+)
+THE_PERSONS_OWN_BACK = re.compile(
+    r"\b(?:my|me)\s+(?:own\s+|lower\s+|upper\s+|poor\s+|bad\s+)?(?:back|spine)\b", re.IGNORECASE
+)
+
+
 def names_the_back(text: str) -> bool:
-    return any(not _figure_of_speech(text, match) for match in BACK_WORDS.finditer(text or ""))
+    text = text or ""
+    if about_an_animal(text):
+        return False
+    return any(_the_persons_back(text, match) for match in BACK_WORDS.finditer(text))
+
+
+def about_an_animal(text: str) -> bool:
+    """The message is about a pet's back, not the person's: a vet's question, not ours."""
+    return bool(ANIMAL_OWNER.search(text or "")) and not THE_PERSONS_OWN_BACK.search(text or "")
+
+
+def _the_persons_back(text: str, match: re.Match[str]) -> bool:
+    word = match.group(0).lower()
+    if word in SPASM_WORDS:
+        return not OTHER_PLACE_OF_A_SPASM.search(text)
+    if word == "back" and BACK_OF_ANOTHER_PART.search(text, max(0, match.start() - 5), match.end() + 30):
+        return False
+    return not _figure_of_speech(text, match)
 
 
 def _figure_of_speech(text: str, match: re.Match[str]) -> bool:

@@ -23,7 +23,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from backcare.back_words import names_the_back
+from backcare.back_words import about_an_animal, names_the_back
 from backcare.scope import ScopeModel
 from components.intent_override import override_intent
 
@@ -120,6 +120,9 @@ class OutOfScopeGate(GraphComponent):
             or intent == FALLBACK
             or intent in CONVERSATIONAL
         ):
+            return
+        if about_an_animal(text):  # a pet's back is a vet's question; the safety net still reads the person's signs
+            override_intent(message, OUT_OF_SCOPE, 1.0)
             return
         probability = self._model.probability_out_of_scope(text)
         if not names_the_back(text):

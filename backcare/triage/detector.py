@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Optional
 
+from backcare.back_words import ANIMAL_OWNER
 from backcare.content import (
     ContentError,
     check_keys,
@@ -215,6 +216,8 @@ _HYPOTHETICAL = re.compile(
     re.IGNORECASE,
 )
 _MAX_NEGATION_REACH = 6  # words between "no" and the sign; further away it is usually about something else
+# "my own legs" is "my legs": blanked to the same length, so that the matched words still point into the message.
+_OWN = re.compile(r"\b(my|his|her|their|your)\s+own\b", re.IGNORECASE)
 _QUOTES = str.maketrans("\u2019\u2018\u00b4`", "''''")
 
 
@@ -243,12 +246,7 @@ def _mentions(flag: RedFlag, text: str) -> Iterator[re.Match[str]]:
 
 # Whose sign and since when (issue 16): an animal's is never the person's; one said to be resolved is set aside;
 # one said to be long-standing, or walking made hard by the pain, gets one question before escalating.
-# The animal owns the sign ("the dog's back legs gave way", "our cat can't walk"), not "I tripped over the dog".
-_ANIMAL = re.compile(
-    r"\b(?:dogs?|cats?|pupp(?:y|ies)|kittens?|horses?|pony|ponies|pets?|rabbits?)(?:'s|'|\s+(?:has|had|is|was|can't"
-    r"|cannot|couldn't|keeps|kept|just))",
-    re.IGNORECASE,
-)
+# (backcare.back_words.ANIMAL_OWNER: the animal owns the sign, not "I tripped over the dog".)
 _RESOLVED = re.compile(
     r"\b(?:fine\s+(?:since|ever\s+since|now)|(?:they're|theyre|it's|its)\s+(?:fine|ok|okay|normal)\s+now|all\s+clear|(?:fully\s+)?recovered|better\s+now|no\s+(?:problems?|issues?)"
     r"\s+since|sorted\s+(?:now|since)|cleared|went\s+away|gone\s+now|back\s+to\s+normal|(?:legs|they|it)\s+(?:are|is)"
@@ -286,6 +284,7 @@ _PAIN_LIMITED = re.compile(
 # "lol" alone: people in text-speak add it to real, frightening signs ("my bum cheeks are numb lol").
 _FIGURATIVE = re.compile(
     r"\b(?:jk|joke|joking|kidding|not\s+literally|laugh\w*)\b|\bwhen\s+i\s+(?:saw|heard|read|got)\b"
+    r"|\bwhen\s+(?:the|my|our|he|she|they|\w+)\s+(?:\w+\s+)?(?:said|told\s+me|says|mentioned)\b"
     r"|[\U0001F602\U0001F923]",
     re.IGNORECASE,
 )
@@ -299,7 +298,8 @@ _RELATIVE = (
     r"|colleague|boss|in-?laws?|father-in-law|mother-in-law)"
 )
 _SOMEONE_ELSE = re.compile(
-    rf"\b(?:my|our|his|her)\s+(?:\w+\s+)?{_RELATIVE}\b|\b(?:lad|guy|bloke|woman|man|girl|someone|somebody)\s+at\s+work\b",
+    rf"\b(?:my|our|his|her)\s+(?:\w+\s+)?{_RELATIVE}\b|\b(?:lad|guy|bloke|woman|man|girl|someone|somebody)\s+at\s+work\b"
+    r"|\bmy\s+old\s+(?:man|lady|dear|fella)\b",
     re.IGNORECASE,
 )
 _DECEASED = re.compile(
@@ -307,7 +307,7 @@ _DECEASED = re.compile(
     re.IGNORECASE,
 )
 _SETTLED_FOR_THEM = re.compile(
-    r"\bturned\s+out\s+to\s+be\b|\bat\s+(?:the|a|our|his|her)\s+(?:\w+\s+)?(?:do|party|wedding|match|gig)\b",
+    r"\bturned\s+out\s+to\s+be\b|\bnothing\s+to\s+do\s+with\s+me\b|\bat\s+(?:the|a|our|his|her)\s+(?:\w+\s+)?(?:do|party|wedding|match|gig)\b",
     re.IGNORECASE,
 )
 _HAPPENING_NOW = re.compile(
@@ -337,7 +337,7 @@ def _setting(flag: RedFlag, text: str, match: re.Match[str], left: int, right: i
     """'definite', 'check' (ask first) or 'aside' (not the person's current sign) for an affirmed mention."""
     clause = text[left:right]
     sentence = _sentence(text, match.start(), match.end())
-    if _ANIMAL.search(text, left, match.end()) or _DECEASED.search(sentence):
+    if ANIMAL_OWNER.search(text, left, match.end()) or _DECEASED.search(sentence):
         return "aside"
     if flag.history or not flag.check:
         return "definite"
@@ -395,7 +395,7 @@ def _outranked(span: tuple[int, int], level: Level, found: list[tuple[tuple[int,
 
 def detect_red_flags(text: str, flags: Optional[Iterable[RedFlag]] = None) -> list[RedFlagMatch]:
     """The red flags a message mentions (each at most once), in the order they appear in the message."""
-    clean = (text or "").translate(_QUOTES)
+    clean = _OWN.sub(lambda m: m.group(1).ljust(len(m.group(0))), (text or "").translate(_QUOTES))
     found: list[tuple[tuple[int, int], RedFlag]] = []
     to_check: set[str] = set()
     for flag in flags if flags is not None else load_red_flags():

@@ -30,6 +30,13 @@ ROOT = Path(__file__).resolve().parents[2]
         ("can you call me back", False),
         ("when can I go back to work", False),
         ("tchau, ate logo", False),
+        ("my eye keeps twitching, is that a spasm?", False),  # a spasm somewhere else
+        ("cramp in my calf at night, a spasm or what", False),
+        ("spasms low in my back and down my leg", True),
+        ("the back of my hand is itchy", False),
+        ("pain at the back of my thigh from my back", True),
+        ("my labrador's back seems stiff", False),  # a pet's back
+        ("I tripped over the dog and my back went", True),
     ],
 )
 def test_the_back_as_a_body_part_is_told_from_back_as_a_word(text: str, named: bool) -> None:

@@ -158,3 +158,23 @@ def test_the_conversations_own_moves_are_never_declined(
 ) -> None:
     always = trained_gate({"threshold": 0.0})
     assert intent_of(always.process([classified("what's the weather like today", intent)])[0]) == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my spaniel's back legs keep shaking, is that a spasm", "our horse has a sore back after the show, physio?"],
+)
+def test_a_pets_back_is_declined_however_sure_the_classifier_was(gate: OutOfScopeGate, text: str) -> None:
+    assert intent_of(gate.process([classified(text, "ask_treatment", 0.99)])[0]) == "out_of_scope"
+
+
+def test_a_pet_in_a_message_about_the_persons_own_back_is_no_reason_to_decline(gate: OutOfScopeGate) -> None:
+    text = "walking the dog's lead pulled and my back went into spasm, what helps"
+    assert intent_of(gate.process([classified(text, "ask_treatment", 0.9)])[0]) == "ask_treatment"
+
+
+def test_a_pets_sign_is_not_the_persons_but_the_persons_own_sign_in_the_same_message_is() -> None:
+    message = classified(
+        "my dog can't walk on his back legs and I can't feel my own legs since this morning", "ask_treatment"
+    )
+    assert intent_of(RedFlagSafetyNet().process([message])[0]) == "report_red_flag"

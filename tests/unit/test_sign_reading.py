@@ -129,6 +129,8 @@ def test_someone_elses_current_sign_and_a_history_that_is_the_sign_are_escalated
         ("my brother has had MS for ten years and his legs are weak, I strained my back helping him up", "legs"),
         ("my aunt had a fever with back pain and it turned out to be flu, should I worry about mine?", "new_sign"),
         ("my mate wet himself at the office party haha, anyway my back is in bits", "nerve_signs"),
+        ("my old man has been unable to walk for years, nothing to do with me, my back is in spasm", "legs"),
+        ("my legs turned to jelly when the manager said I was fired, back has been tight since", "legs"),
     ],
 )
 def test_a_sign_that_may_not_be_new_is_asked_about_first(message: str, check: str) -> None:

@@ -62,6 +62,8 @@ RED_FLAG_MESSAGES = [
     ("fell off a ladder clearing the gutters", "major_trauma"),
     ("was in a car crash last week and now my back is bad", "major_trauma"),
     ("I got knocked off my bike by a van", "major_trauma"),
+    ("my son cannot feel his own legs since the fall", "both_legs"),
+    ("I can't feel my own legs this morning", "both_legs"),
     ("car got written off on the motorway this morning and now my back is in spasm", "major_trauma"),
     ("totalled my van on the roundabout, back is killing", "major_trauma"),
     ("sudden tearing pain in my back", "tearing_pain"),
@@ -74,6 +76,8 @@ RED_FLAG_MESSAGES = [
     ("my spine looks crooked now", "lump_or_shape"),
     ("it's always worse at night", "night_pain"),
     ("it wakes me up at night", "night_pain"),
+    ("resting does nothing for it, the pain is the same", "night_pain"),
+    ("it is just as bad lying still as when I walk about", "night_pain"),
     ("the pain doesn't ease even when resting", "night_pain"),
     ("hurts like hell when i sneeze", "worse_cough_sneeze"),
     ("every single sneeze feels like a knife in my lower back", "worse_cough_sneeze"),
@@ -116,6 +120,7 @@ RED_FLAG_MESSAGES = [
 # Ordinary back-pain talk that names body parts, sensations and activities but is no red flag.
 ORDINARY_MESSAGES = [
     "my lower back is stiff",
+    "years ago I had a car crash, long healed, now my back spasms from sitting",
     "Chest pain is not there, only the back spasm when I bend",
     "I've got no temperature, just stiffness",
     "my back was written off as just a spasm by the GP",
