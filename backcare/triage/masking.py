@@ -19,7 +19,7 @@ SIGN_WORDS = re.compile(
     r"\b(?:numb\w*|tingl\w*|pins\s*(?:and|&|n)\s*needles|feeling|sensation|bladder|bowels?|pee\w*|wee|weeing"
     r"|urin\w*|poo\w*|incontinen\w*|leak\w*|accidents?|legs?|feet|foot|walk\w*|fevers?|temperature|shiver\w*"
     r"|sweat\w*|weight|feel|chest|erections?|sex\w*|groin|saddle|privates|genitals?|bum|bottom|lumps?|swelling"
-    r"|cancer|steroids?|osteoporosis|crash\w*|fall|fell|falls|stroke|wipe|wiping|toilet|loo)\b",
+    r"|cancer|steroids?|osteoporosis|crash\w*|fall|fell|falls|stroke|wipe|wiping|toilet|loo|sneez\w*|cough\w*)\b",
     re.IGNORECASE,
 )
 # "no numbness", "haven't noticed any tingling", "never had bladder trouble": absence. Not "can't" or "unable":
@@ -32,9 +32,10 @@ ABSENT = re.compile(
 _REACH = 6  # words between "no" and the sign: "no numbness or tingling", "not had any bladder trouble"
 # "bladder fine", "legs are ok", "can feel everything", "walking normally": an all-clear without a negation word.
 ALL_CLEAR = re.compile(
-    r"\s*(?:(?:is|are|has\s+been|have\s+been|feels?|seems?|works?|working)\s+)?(?:totally\s+|completely\s+|all\s+)?"
+    r"(?:'s\s+|\s*(?:(?:is|are|has\s+been|have\s+been|feels?|seems?|works?|working)\s+)?)(?:totally\s+|completely\s+|all\s+)?"
     r"(?:fine|ok|okay|normal|normally|good|all\s*right|alright|no\s+problems?|no\s+issues?|no\s+change"
-    r"|as\s+usual|all\s+clear|sorted|recovered|got\s+better|cleared\s+up|went\s+away|gone\s+now|every\s*thing)\b",
+    r"|as\s+usual|all\s+clear|sorted|recovered|got\s+better|cleared\s+up|went\s+away|gone\s+now|every\s*thing"
+    r"|(?:doesn't|does\s+not|don't|do\s+not)\s+(?:make\s+(?:it|the\s+pain|things)\s+(?:any\s+)?worse|hurt|bother\s+it))\b",
     re.IGNORECASE,
 )
 # Long ago or long-standing, for this reading only: the safety net has its own, stricter rules.

@@ -48,6 +48,8 @@ URGENT_WORDS = "Please get medical help today"
             "how do I help",
         ),
         ("my legs feel fine and I can walk ok, is heat better than ice", ["legs"], "heat better than ice"),
+        ("coughing doesn't make it worse, how long will this spasm last", ["coughing"], "how long will"),
+        ("my bladder's fine, can you give me some stretches", ["bladder"], "some stretches"),
     ],
 )
 def test_the_classifier_reads_the_question_without_the_signs_set_aside(
