@@ -215,6 +215,14 @@ _HYPOTHETICAL = re.compile(
     r"|\bif\s+(?:it|this|that)(?:'s|\s+(?:was|were|is|got))\s+(?:\w+\s+)?(?:serious|dangerous|bad|worse)\b|\bwhat\s+(?:does|is|are|do\s+you\s+mean\s+by)\s+(?:the\s+|a\s+)?$",
     re.IGNORECASE,
 )
+# "chest pain? no. legs? fine.": the person asks themselves and answers no.
+_ASKED_AND_DENIED = re.compile(
+    r"\s*\?\s*(?:no|nope|nah|none|fine|ok|okay|normal|all\s+good|all\s+fine|never)(?![\w-])", re.IGNORECASE
+)
+# "I'm used to helping people who've lost control of their bladder": other people in general, not anyone now.
+_PEOPLE_IN_GENERAL = re.compile(
+    r"\b(?:people|patients|clients|residents|folk|those|others)\s+(?:who|that|with)\b", re.IGNORECASE
+)
 _MAX_NEGATION_REACH = 6  # words between "no" and the sign; further away it is usually about something else
 # "my own legs" is "my legs": blanked to the same length, so that the matched words still point into the message.
 _OWN = re.compile(r"\b(my|his|her|their|your)\s+own\b", re.IGNORECASE)
@@ -260,7 +268,7 @@ _LONG_STANDING = re.compile(
     r"|surgery|op|childbirth|birth|diagnosis|prostate\w*|hysterectomy|ms|diabetes|accident|injury)\b"
     r"|\b(?:all|most\s+of)\s+(?:my|his|her|their)\s+life\b|\balways\s+(?:had|been|has)\b|\blong[-\s]?(?:standing|term)\b"
     r"|\bsince\s+(?:i\s+was|he\s+was|she\s+was|childhood|birth|(?:19|20)\d\d)\b|\b(?:in|back\s+in)\s+(?:19|20)\d\d\b"
-    r"|\blast\s+(?:year|yr|month)\b|\bchronic\b|\bon\s+and\s+off\s+for\b|\b(?:take|takes|taking|on|prescribed)\s+(?:\w+\s+)?"
+    r"|\blast\s+(?:year|yr|month)\b|\bthat\s+was\s+(?:in\s+)?(?:19|20)\d\d\b|\bchronic\b|\bon\s+and\s+off\s+for\b|\b(?:take|takes|taking|on|prescribed)\s+(?:\w+\s+)?"
     r"(?:sildenafil|viagra|tadalafil|cialis)\b|\bdiabet\w*",
     re.IGNORECASE,
 )
@@ -284,7 +292,7 @@ _PAIN_LIMITED = re.compile(
 # "lol" alone: people in text-speak add it to real, frightening signs ("my bum cheeks are numb lol").
 _FIGURATIVE = re.compile(
     r"\b(?:jk|joke|joking|kidding|not\s+literally|laugh\w*)\b|\bwhen\s+i\s+(?:saw|heard|read|got)\b"
-    r"|\bwhen\s+(?:the|my|our|he|she|they|\w+)\s+(?:\w+\s+)?(?:said|told\s+me|says|mentioned)\b"
+    r"|\bwhen\s+(?:the|my|our|he|she|they|\w+)\s+(?:\w+\s+)?(?:said|told\s+me|says|mentioned|walked\s+in|came\s+in)\b"
     r"|[\U0001F602\U0001F923]",
     re.IGNORECASE,
 )
@@ -378,6 +386,10 @@ def _affirmed(flag: RedFlag, text: str) -> Optional[tuple[re.Match[str], bool]]:
             continue
         before = text[left : match.start()]
         if _HYPOTHETICAL.search(before) or is_negated(before, text[match.end() : right]):
+            continue
+        if _PEOPLE_IN_GENERAL.search(before) or (
+            len(before.split()) <= 1 and _ASKED_AND_DENIED.match(text, match.end())
+        ):
             continue
         setting = _setting(flag, text, match, left, right)
         if setting == "definite":
