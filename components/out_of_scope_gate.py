@@ -24,6 +24,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from backcare.back_words import about_an_animal, names_the_back
+from backcare.medication.reading import named_medicines
 from backcare.scope import ScopeModel
 from components.intent_override import override_intent
 
@@ -125,7 +126,9 @@ class OutOfScopeGate(GraphComponent):
             override_intent(message, OUT_OF_SCOPE, 1.0)
             return
         probability = self._model.probability_out_of_scope(text)
-        if not names_the_back(text):
+        # A back-pain medicine we give guidance on is ours to answer, like the back itself ("side effects of
+        # naproxen"): declined only when the scope model is nearly sure.
+        if not (names_the_back(text) or named_medicines(text)):
             if intent != OUT_OF_SCOPE and probability > self._threshold:
                 override_intent(message, OUT_OF_SCOPE, probability)
             return

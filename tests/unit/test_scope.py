@@ -178,3 +178,13 @@ def test_a_pets_sign_is_not_the_persons_but_the_persons_own_sign_in_the_same_mes
         "my dog can't walk on his back legs and I can't feel my own legs since this morning", "ask_treatment"
     )
     assert intent_of(RedFlagSafetyNet().process([message])[0]) == "report_red_flag"
+
+
+def test_a_medicine_we_advise_on_is_held_to_the_back_threshold(
+    trained_gate: Callable[[dict[str, Any]], OutOfScopeGate],
+) -> None:
+    never = trained_gate({"back_threshold": 1.0, "threshold": 0.0})
+    message = never.process([classified("what are the side effects of naproxen", "ask_medication")])[0]
+    assert intent_of(message) == "ask_medication"
+    other = never.process([classified("what are the side effects of the weather", "ask_medication")])[0]
+    assert intent_of(other) == "out_of_scope"
