@@ -265,7 +265,7 @@ _LONG_STANDING = re.compile(
     r"\bfor\s+(?:(?:like|about|over|nearly|almost|around)\s+)?(?:years|yrs|decades|(?:\d+|a\s+few|few|several|many|two|three|four|five|six|seven"
     r"|eight|nine|ten|twenty)\s+(?:years?|yrs?|decades?))\b|\b(?:\d+|a\s+few|few|several|many|two|three|four|five|ten)"
     r"\s+(?:years?|yrs?)\s+ago\b|\b(?:since|after)\s+(?:his|her|my|their|the|a|an)\s+(?:\w+\s+)?(?:stroke|operation"
-    r"|surgery|op|childbirth|birth|diagnosis|prostate\w*|hysterectomy|ms|diabetes|accident|injury)\b"
+    r"|surgery|op|childbirth|birth|baby|pregnancy|labour|delivery|diagnosis|prostate\w*|hysterectomy|ms|diabetes|accident|injury)\b"
     r"|\b(?:all|most\s+of)\s+(?:my|his|her|their)\s+life\b|\balways\s+(?:had|been|has)\b|\blong[-\s]?(?:standing|term)\b"
     r"|\bsince\s+(?:i\s+was|he\s+was|she\s+was|childhood|birth|(?:19|20)\d\d)\b|\b(?:in|back\s+in)\s+(?:19|20)\d\d\b"
     r"|\blast\s+(?:year|yr|month)\b|\bthat\s+was\s+(?:in\s+)?(?:19|20)\d\d\b|\bchronic\b|\bon\s+and\s+off\s+for\b|\b(?:take|takes|taking|on|prescribed)\s+(?:\w+\s+)?"

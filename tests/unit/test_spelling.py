@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from backcare.spelling import SpellingNormaliser, edit_distance
+from backcare.spelling import EnglishWords, SpellingNormaliser, edit_distance
 
 VOCABULARY = [
     "ibuprofen",
@@ -63,3 +63,29 @@ def test_edit_distance_counts_a_swap_as_one_and_stops_at_the_limit() -> None:
     assert edit_distance("buttcok", "buttock", 2) == 1
     assert edit_distance("ibuprophen", "ibuprofen", 2) == 2
     assert edit_distance("paracetamol", "tramadol", 2) == 3
+
+
+# A few lemmatizer-style entries: base forms, one irregular form, and suffix rules as spaCy's tables give them.
+ENGLISH = EnglishWords(
+    lemmas=frozenset({"single", "stab", "sneeze", "tingle", "horrible"}),
+    irregular=frozenset({"children"}),
+    rules=(("ed", ""), ("ing", ""), ("es", ""), ("s", ""), ("ly", "e")),
+)
+
+
+@pytest.mark.parametrize("word", ["single", "stabbed", "stabbing", "sneezes", "children"])
+def test_english_words_include_inflected_and_irregular_forms(word: str) -> None:
+    assert word in ENGLISH
+
+
+@pytest.mark.parametrize("word", ["parasetamol", "neurofen", "singel"])
+def test_misspellings_are_not_english_words(word: str) -> None:
+    assert word not in ENGLISH
+
+
+def test_a_real_english_word_is_never_corrected_into_a_sign_word() -> None:
+    with_english = SpellingNormaliser.build(["tingle", "nurofen"], [], ENGLISH)
+    without = SpellingNormaliser.build(["tingle", "nurofen"], [])
+    text = "every single sneeze hurts, can i take neurofen"
+    assert without.normalise(text) == "every tingle sneeze hurts, can i take nurofen"  # what went wrong before
+    assert with_english.normalise(text) == "every single sneeze hurts, can i take nurofen"
