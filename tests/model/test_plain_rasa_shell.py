@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import signal
 import socket
 import subprocess
 from collections.abc import Iterator
@@ -24,7 +23,7 @@ import pytest
 
 from backcare.knowledge import KnowledgeBase
 from tests.model.assistant import ROOT, wait_until_ready
-from tests.model.terminal import Terminal
+from tests.model.terminal import Terminal, stop_process_group
 
 RASA_BIN = ROOT / ".venv" / "bin"
 # Rasa's defaults: `rasa shell` serves on 5005, `rasa run actions` on 5055 (endpoints.yml's action_endpoint).
@@ -102,13 +101,7 @@ def action_server(clone: Path, env: dict[str, str], log: Path) -> Iterator[None]
             raise AssertionError(f"`rasa run actions` did not start: {error}\n{log.read_text()[-3000:]}") from error
         yield
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGINT)
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(10)
+        stop_process_group(process)
 
 
 def test_plain_rasa_shell_in_a_fresh_clone_answers_what_causes_back_spasms(model_path: Path, tmp_path: Path) -> None:
