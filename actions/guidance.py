@@ -22,13 +22,14 @@ from actions.common import (
 )
 from backcare.feedback import FEEDBACK_QUESTION, should_ask_feedback
 from backcare.guidance import ASK_FOR_MORE, GuidanceRequest, choose_guidance, profile_fields
+from backcare.intent_ranking import NLU_FALLBACK, RED_FLAG, first_reading
 from backcare.medication import read_medicine_words
 from backcare.medication.names import named_conditions, real_medicines
 from backcare.question_cues import question_asked
 from backcare.treatment_names import is_treatment_name
 
 STATEMENT = "inform"
-NOT_AN_ANSWER = {STATEMENT, "nlu_fallback", "report_red_flag", "affirm", "deny", "stop"}
+NOT_AN_ANSWER = {STATEMENT, NLU_FALLBACK, RED_FLAG, "affirm", "deny", "stop"}
 RUNNER_UP_CONFIDENCE = 0.15
 WHO_TO_SEE = "ask_which_professional"
 TREATMENT_QUESTION = "ask_treatment"
@@ -106,11 +107,9 @@ def give_guidance(
 def next_best_intent(message: dict[str, Any]) -> str:
     """The classifier's second choice, when it is an intent with an answer of its own and a real contender (a
     vague "the purple one or the other one" has none, and gets asked for more)."""
-    runner_up = (message.get("intent_ranking") or [{}, {}])[1:2]
-    if not runner_up or float(runner_up[0].get("confidence") or 0) < RUNNER_UP_CONFIDENCE:
-        return ""
-    name = str(runner_up[0].get("name"))
-    return "" if name in NOT_AN_ANSWER else name
+    # Only the second place: when it is not an answer, nothing further down is.
+    runner_up = first_reading((message.get("intent_ranking") or [])[1:2], NOT_AN_ANSWER, RUNNER_UP_CONFIDENCE)
+    return runner_up.intent if runner_up else ""
 
 
 def guidance_answers(tracker: Tracker) -> int:

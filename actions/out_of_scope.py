@@ -12,19 +12,18 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import latest_text
 from actions.guidance import give_guidance
-from actions.sign_check import GUIDANCE_INTENTS
-from backcare.guidance import MEDICINE_TOPIC
+from backcare.guidance import GUIDANCE_INTENTS, MEDICINE_TOPIC, SUBJECT_FOLLOW_UP
+from backcare.intent_ranking import NLU_FALLBACK, OUT_OF_SCOPE, RED_FLAG, first_reading
 
 MEDICINE_QUESTION = "ask_medication"
 FOLLOW_UP_WORDS = 8  # longer messages carry their own subject, and the model read it as another one
-NOT_AN_ANSWER = {"out_of_scope", "nlu_fallback", "report_red_flag", "inform"}
+NOT_AN_ANSWER = {OUT_OF_SCOPE, NLU_FALLBACK, RED_FLAG, SUBJECT_FOLLOW_UP}
 
 
 def in_scope_reading(message: dict[str, Any]) -> Optional[str]:
     """The classifier's best intent other than out_of_scope, when it is a guidance question."""
-    ranking = [str(item.get("name")) for item in message.get("intent_ranking") or []]
-    best = next((name for name in ranking if name not in NOT_AN_ANSWER), None)
-    return best if best in GUIDANCE_INTENTS else None
+    best = first_reading(message.get("intent_ranking") or [], NOT_AN_ANSWER)
+    return best.intent if best and best.intent in GUIDANCE_INTENTS else None
 
 
 def follow_up_intent(tracker: Tracker) -> Optional[str]:

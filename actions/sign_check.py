@@ -15,7 +15,8 @@ from actions.common import answer_as, latest_text, send
 from actions.forms import PatientFormValidationAction, latest_intent_name
 from actions.guidance import give_guidance
 from backcare.booking import conversation as talk
-from backcare.guidance import ASK_FOR_MORE, TOPIC_BUTTONS, with_sources
+from backcare.guidance import ASK_FOR_MORE, GUIDANCE_INTENTS, TOPIC_BUTTONS, with_sources
+from backcare.intent_ranking import NLU_FALLBACK, RED_FLAG, first_reading
 from backcare.reply import Reply
 from backcare.sign_check import PendingCheck, escalation, question
 from backcare.triage import Level, detect_red_flags, disposition, highest_level
@@ -23,23 +24,8 @@ from backcare.triage import Level, detect_red_flags, disposition, highest_level
 FORM = "sign_check_form"
 PENDING_SLOT = "sign_check"
 ANSWER_SLOT = "sign_check_answer"
-# The intents whose answer is a knowledge-base reply: a "no" answers the original message as one of these.
-GUIDANCE_INTENTS = {
-    "ask_what_is_spasm",
-    "ask_symptoms",
-    "ask_causes",
-    "ask_diagnosis",
-    "ask_treatment",
-    "ask_medication",
-    "ask_prevention",
-    "ask_recovery",
-    "ask_when_to_seek_help",
-    "ask_which_professional",
-    "ask_nhs",
-    "find_physio",
-    "inform",
-}
-NOT_AN_INTENT = {"report_red_flag", "nlu_fallback"}
+# A "no" answers the original message as the classifier read it, under the safety net's or the fallback's intent.
+NOT_AN_INTENT = {RED_FLAG, NLU_FALLBACK}
 DECLINED = "declined"
 DECLINED_NOTE = Reply(
     "That's fine. If you get numbness around your bottom or genitals, trouble peeing or pooing, weak or numb legs "
@@ -50,8 +36,8 @@ DECLINED_NOTE = Reply(
 
 def classifier_intent(message: dict[str, Any]) -> str:
     """What the classifier made of the message before the safety net or the fallback stepped in."""
-    ranking = message.get("intent_ranking") or []
-    return next((str(item["name"]) for item in ranking if item.get("name") not in NOT_AN_INTENT), "")
+    reading = first_reading(message.get("intent_ranking") or [], NOT_AN_INTENT)
+    return reading.intent if reading else ""
 
 
 def ask_sign_check(tracker: Tracker, pending: PendingCheck) -> list[dict[str, Any]]:

@@ -23,26 +23,17 @@ TOPIC_BUTTONS = (
     Button("Medicines", "/ask_medication"),
     Button("When to get help", "/ask_when_to_seek_help"),
 )
+# The area a message the model was unsure about is answered in when its words name an everyday subject; also the
+# follow-up ("and what about yoga?"), answered from the conversation's topic rather than an entry of its own.
+SUBJECT_FOLLOW_UP = "inform"
+# Every intent whose answer is a knowledge-base reply (action_give_guidance): the intents the entries in
+# backcare/knowledge/*.yml answer, and the follow-up. The one list: the actions and the tests read it, and a unit test
+# checks that data/rules.yml answers exactly these with action_give_guidance.
+GUIDANCE_INTENTS = KnowledgeBase.load().intents | {SUBJECT_FOLLOW_UP}
 # The broad areas in which a message naming an everyday subject ("can I drive?", "do I need a fit note?") gets
 # that subject's entry. Not ask_medication (a medicine named or the medicine overview answers it) and not
 # ask_when_to_seek_help (the full list of warning signs must always be given).
-SUBJECT_INTENTS = frozenset(
-    {
-        "ask_what_is_spasm",
-        "ask_symptoms",
-        "ask_causes",
-        "ask_diagnosis",
-        "ask_treatment",
-        "ask_prevention",
-        "ask_recovery",
-        "ask_which_professional",
-        "ask_nhs",
-        "find_physio",
-        "inform",
-    }
-)
-# The area a message the model was unsure about is answered in when its words name an everyday subject.
-SUBJECT_FOLLOW_UP = "inform"
+SUBJECT_INTENTS = GUIDANCE_INTENTS - {"ask_medication", "ask_when_to_seek_help"}
 # The help question as well, for the entries marked `over_help_list` (a fit note, a child's back pain).
 SUBJECT_AREAS = SUBJECT_INTENTS | {"ask_when_to_seek_help"}
 PRICE_BUTTONS = (BOOK_BUTTON, Button("Using insurance", "/ask_insurance"), NHS_BUTTON)

@@ -24,13 +24,12 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from backcare.back_words import about_an_animal, names_the_back
+from backcare.intent_ranking import NLU_FALLBACK, OUT_OF_SCOPE, first_reading
 from backcare.medication.reading import named_medicines
 from backcare.scope import ScopeModel
 from components.intent_override import override_intent
 
-OUT_OF_SCOPE = "out_of_scope"
-FALLBACK = "nlu_fallback"
-NOT_A_BACK_READING = {OUT_OF_SCOPE, FALLBACK}
+NOT_A_BACK_READING = {OUT_OF_SCOPE, NLU_FALLBACK}
 # The conversation's own moves, never declined: with hundreds of everyday off-topic examples, the scope model came
 # to read "hi", "thanks" or "next" as off-topic; the gate is a second opinion on back topics only.
 CONVERSATIONAL = {
@@ -118,7 +117,7 @@ class OutOfScopeGate(GraphComponent):
             self._model is None
             or not text.strip()
             or text.startswith("/")
-            or intent == FALLBACK
+            or intent == NLU_FALLBACK
             or intent in CONVERSATIONAL
         ):
             return
@@ -140,7 +139,6 @@ class OutOfScopeGate(GraphComponent):
 
     @staticmethod
     def _keep_the_back_reading(message: Message) -> None:
-        ranking = message.get(INTENT_RANKING_KEY) or []
-        best = next((item for item in ranking if item.get("name") not in NOT_A_BACK_READING), None)
+        best = first_reading(message.get(INTENT_RANKING_KEY) or [], NOT_A_BACK_READING)
         if best is not None:
-            override_intent(message, str(best["name"]), float(best["confidence"]))
+            override_intent(message, best.intent, best.confidence)

@@ -10,7 +10,6 @@ import os
 import pty
 import re
 import select
-import signal
 import socket
 import subprocess
 import time
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from backcare.knowledge import KnowledgeBase
 from tests.model.assistant import ROOT
+from tests.model.terminal import stop_process_group
 
 MAKE_RUN_PORTS = (5005, 5055, 5056)  # Rasa, action server, gateway of `make run`
 QUESTION = "what causes back spasms?"
@@ -85,12 +85,7 @@ def test_the_shell_answers_beside_a_running_assistant_without_server_noise(model
                 if asked_at and time.monotonic() - asked_at > 90:
                     break
         finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(shell.pid, signal.SIGINT)
-            try:
-                shell.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(shell.pid, signal.SIGKILL)
+            stop_process_group(shell)
             os.close(controller)
     text = ANSI.sub("", output).replace("\r", "")
     assert "address already in use" not in text.lower()

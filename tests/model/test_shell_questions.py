@@ -4,22 +4,14 @@ person types into it; the shell's servers get free ports of their own."""
 
 from __future__ import annotations
 
-import contextlib
 import os
-import pty
-import re
-import select
-import signal
-import socket
-import subprocess
-import time
 from pathlib import Path
 
-from tests.model.assistant import ROOT
+from tests.model.assistant import ROOT, free_port
+from tests.model.terminal import Terminal
 
 PROMPT = "Your input ->"
 BUTTONS_SHOWN = "(type a number to choose, or type anything else)"
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 # Each question with words of its own answer. The first answer offers buttons; the three questions after it are
 # each typed where the previous answer offered buttons.
 QUESTIONS = [
@@ -28,52 +20,6 @@ QUESTIONS = [
     ("can I take ibuprofen if I have asthma?", "Ibuprofen is an anti-inflammatory painkiller"),
     ("is yoga any good for it?", "Yoga and pilates can be good for your back"),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class Terminal:
-    """The shell on a pseudo-terminal; `read_until` collects what it prints."""
-
-    def __init__(self, command: list[str], env: dict[str, str]) -> None:
-        self.controller, terminal = pty.openpty()
-        self.process = subprocess.Popen(
-            command, stdin=terminal, stdout=terminal, stderr=terminal, cwd=ROOT, env=env, start_new_session=True
-        )
-        os.close(terminal)
-        self.output = ""
-
-    def text(self) -> str:
-        return ANSI.sub("", self.output).replace("\r", "")
-
-    def read_until(self, marker: str, count: int, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and self.process.poll() is None:
-            if select.select([self.controller], [], [], 1)[0]:
-                with contextlib.suppress(OSError):
-                    chunk = os.read(self.controller, 65536)
-                    if b"\x1b[6n" in chunk:  # asked where the cursor is, as terminals answer
-                        os.write(self.controller, b"\x1b[1;1R")
-                    self.output += chunk.decode("utf-8", errors="replace")
-            if self.text().count(marker) >= count:
-                return True
-        return False
-
-    def type(self, line: str) -> None:
-        os.write(self.controller, line.encode() + b"\r")
-
-    def stop(self) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGINT)
-        try:
-            self.process.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        os.close(self.controller)
 
 
 def test_three_typed_questions_in_a_row_after_answers_with_buttons_are_all_answered(model_path: Path) -> None:

@@ -10,25 +10,26 @@ import textstat
 import yaml
 
 from backcare.content import ContentError, prose, reading_text
+from backcare.guidance import GUIDANCE_INTENTS, SUBJECT_FOLLOW_UP
 from backcare.knowledge import CONTENT_FILES, KnowledgeBase
 
 ROOT = Path(__file__).resolve().parents[2]
 KB = KnowledgeBase.load()
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
-GUIDANCE_INTENTS = [
-    "ask_what_is_spasm",
-    "ask_symptoms",
-    "ask_causes",
-    "ask_diagnosis",
-    "ask_treatment",
-    "ask_medication",
-    "ask_prevention",
-    "ask_recovery",
-    "ask_when_to_seek_help",
-    "ask_which_professional",
-    "ask_nhs",
-    "find_physio",
-]
+
+
+def rule_answered_intents(action: str) -> set[str]:
+    """The intents a rule of data/rules.yml answers with `action` straight away (its first two steps)."""
+    rules = yaml.safe_load((ROOT / "data/rules.yml").read_text())["rules"]
+    return {
+        rule["steps"][0]["intent"]
+        for rule in rules
+        if len(rule["steps"]) >= 2 and "intent" in rule["steps"][0] and rule["steps"][1].get("action") == action
+    }
+
+
+# Read from the rules, not from backcare.guidance: the test below checks the two agree.
+RULE_GUIDANCE_INTENTS = sorted(rule_answered_intents("action_give_guidance"))
 BLOG_TOPIC_TREATMENTS = [
     "physiotherapy",
     "chiropractic",
@@ -49,7 +50,14 @@ BLOG_TOPIC_TREATMENTS = [
 SOURCE_PAGES = re.compile(r"^https://www\.(nhs\.uk|nice\.org\.uk|gov\.uk)/")
 
 
-@pytest.mark.parametrize("intent", GUIDANCE_INTENTS)
+def test_the_guidance_intents_are_those_the_rules_answer_with_guidance() -> None:
+    # One list (backcare.guidance.GUIDANCE_INTENTS) for the actions: the intents the knowledge base answers and the
+    # follow-up. A rule for guidance with no entry behind it, or an entry no rule reaches, shows here.
+    assert set(RULE_GUIDANCE_INTENTS) == GUIDANCE_INTENTS
+    assert SUBJECT_FOLLOW_UP in RULE_GUIDANCE_INTENTS
+
+
+@pytest.mark.parametrize("intent", [intent for intent in RULE_GUIDANCE_INTENTS if intent != SUBJECT_FOLLOW_UP])
 def test_every_guidance_intent_has_an_entry(intent: str) -> None:
     assert KB.for_intent(intent) is not None, f"no knowledge-base entry answers {intent}"
 
