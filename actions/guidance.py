@@ -26,7 +26,10 @@ from backcare.intent_ranking import NLU_FALLBACK, RED_FLAG, first_reading
 from backcare.medication import read_medicine_words
 from backcare.medication.names import named_conditions, real_medicines
 from backcare.question_cues import question_asked
+from backcare.reply import Reply
 from backcare.treatment_names import is_treatment_name
+from backcare.triage import Level
+from backcare.triage.advice import load_advice
 
 STATEMENT = "inform"
 NOT_AN_ANSWER = {STATEMENT, NLU_FALLBACK, RED_FLAG, "affirm", "deny", "stop"}
@@ -91,6 +94,9 @@ def give_guidance(
             return answered
         if runner_up:
             reply = choose_guidance(knowledge_base(), replace(request, intent=runner_up))
+    if tracker.get_slot("triage_level") == Level.URGENT.value:
+        # A same-day sign was named earlier in this chat: it is repeated before the answer, as 999 advice is.
+        send(dispatcher, Reply(load_advice().dispositions[Level.URGENT].reminder))
     send(dispatcher, reply)
     if should_ask_feedback(
         reply.topic, tracker.get_slot("triage_level"), guidance_answers(tracker) + 1, feedback_asked(tracker)

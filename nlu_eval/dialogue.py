@@ -269,6 +269,8 @@ class ReplyTexts:
     fallback: str
     clarify: str
     sign_check: str
+    # Said before later answers once a same-day sign was named (backcare/triage/advice.yml, urgent `reminder`).
+    urgent_reminder: str = ""
     # Openings of fixed answers (greeting, thanks, clinic details...) -> kind: they may be given by an action that
     # hands a message on to another intent, so no action or intent in the tracker names them.
     answers: Mapping[str, str] = field(default_factory=dict)
@@ -333,6 +335,8 @@ def run_case(
         kind = judge_kind(reply, trace, texts, topics)
         if _still_told_to_call_999(turn, trace, reply):
             kind = "emergency"
+        elif "urgent" in turn.expect and texts.urgent_reminder and texts.urgent_reminder in reply:
+            kind = "urgent"  # the same, for a same-day sign: the reminder comes before the answer
         asked = kind == "sign_check"
         if asked:
             answer = "yes" if turn.expect & set(RED_FLAG_KINDS) else "no"

@@ -43,6 +43,7 @@ def reply_texts() -> ReplyTexts:
     from backcare.clinic import load_profile
     from backcare.clinic_answers import clinic_info, insurance_answer, price_text
     from backcare.sign_check import SIGN_CHECK_OPENING
+    from backcare.triage import Level
     from backcare.triage.advice import load_advice
     from nlu_eval.sets import ROOT
 
@@ -68,6 +69,7 @@ def reply_texts() -> ReplyTexts:
         fallback=response("utter_default"),
         clarify=QUESTION,
         sign_check=SIGN_CHECK_OPENING,
+        urgent_reminder=opening(load_advice().dispositions[Level.URGENT].reminder),
         answers=answers,
     )
 

@@ -35,7 +35,7 @@ from backcare.triage.detector import (
 
 ADVICE_FILE = Path(__file__).with_name("advice.yml")
 FILE_KEYS = ("dispositions", "unclear", "concerns", "screening")
-DISPOSITION_KEYS = ("text", "found", "buttons", "sources", "reviewed")
+DISPOSITION_KEYS = ("text", "found", "reminder", "buttons", "sources", "reviewed")
 CONCERN_KEYS = ("id", "text", "sources", "reviewed")
 SCREENING_KEYS = ("unsure_note", "none_found", "questions")
 QUESTION_KEYS = ("id", "text", "level", "label", "topic", "concern", "sources", "reviewed")
@@ -58,6 +58,8 @@ class DispositionTemplate:
     buttons: tuple[Button, ...]
     sources: tuple[str, ...]
     reviewed: dt.date
+    # Said before every later answer in the same conversation (urgent only; emergencies have their own rules).
+    reminder: str = ""
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,7 @@ def _parse_disposition(level: Level, raw: Any, where: str) -> DispositionTemplat
         buttons=buttons,
         sources=require_sources(raw, where),
         reviewed=require_reviewed(raw, where),
+        reminder=str(raw.get("reminder") or "").strip(),
     )
 
 

@@ -38,6 +38,17 @@ def test_guidance_utters_the_entry_with_buttons_and_remembers_the_topic() -> Non
     assert slot_events(events)["topic"] == "causes"
 
 
+def test_after_a_same_day_sign_every_answer_repeats_it_first() -> None:
+    messages, _ = run(ActionGiveGuidance(), tracker("ask_causes", "what causes it", triage_level="urgent"))
+    assert messages[0]["text"].startswith("**Please do still get medical help today**")
+    assert "strains a muscle" in messages[1]["text"]
+
+
+def test_without_a_same_day_sign_the_answer_comes_alone() -> None:
+    messages, _ = run(ActionGiveGuidance(), tracker("ask_causes", "what causes it", triage_level="routine"))
+    assert "medical help today" not in messages[0]["text"]
+
+
 def test_guidance_keeps_conditions_across_turns() -> None:
     state = tracker(
         "ask_medication",

@@ -34,3 +34,19 @@ def test_a_turn_that_still_needs_999_gets_credit_for_the_repeated_advice() -> No
 
 def test_an_ordinary_follow_up_in_emergency_mode_is_judged_by_its_answer() -> None:
     assert judged("causes") == "causes"
+
+
+def test_a_same_day_sign_repeated_before_the_answer_counts_for_a_turn_that_still_needs_it() -> None:
+    texts = ReplyTexts(
+        "I want to be sure", "Sorry, I didn't", "Sorry, I'm not sure", "Before I answer", "**Please do still"
+    )
+    case = WriterCase("x-2", (Turn("probably nothing, ok to massage it?", frozenset({"urgent"})),))
+
+    def reminded(text: str, sender: str) -> list[dict[str, Any]]:
+        return [{"text": "**Please do still get medical help today** about the sign."}, {"text": "Massage can help."}]
+
+    class UrgentBefore:
+        def last_turn(self, sender: str) -> TurnTrace:
+            return TurnTrace("ask_treatment", ("action_give_guidance",), "massage", in_emergency_before=False)
+
+    assert run_case(case, reminded, UrgentBefore(), texts, {"massage": "treatment"})[0].kind == "urgent"  # type: ignore[arg-type]
