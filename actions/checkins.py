@@ -183,6 +183,11 @@ class ActionStopCheckins(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        in_email_form = tracker.active_loop_name == EMAIL_FORM
+        if in_email_form and declines(latest_text(tracker)):
+            # "skip" heard as stop while the address is asked: a no to the email, not to the check-ins.
+            send(dispatcher, load_wording()["email_declined"].reply())
+            return [ActiveLoop(None), SlotSet(EMAIL_SLOT, None), SlotSet("requested_slot", None)]
         store = store_or_none()
         stopped = store.stop(tracker.sender_id, now()) if store is not None else 0
         if stopped:
@@ -192,7 +197,7 @@ class ActionStopCheckins(Action):
             dispatcher.utter_message(response="utter_anything_else")
         else:
             send(dispatcher, load_wording()["none_to_stop"].reply())
-        if tracker.active_loop_name == EMAIL_FORM:
+        if in_email_form:
             return [ActiveLoop(None), SlotSet(EMAIL_SLOT, None), SlotSet("requested_slot", None)]
         return []
 

@@ -177,6 +177,14 @@ def test_stop_inside_the_email_form_ends_the_check_ins_and_the_form(store: Check
     assert {"event": "active_loop", "name": None} in [{k: e[k] for k in ("event", "name")} for e in events]
 
 
+@pytest.mark.parametrize("intent", ["stop", "stop_checkins"])
+def test_skip_heard_as_stop_inside_the_email_form_keeps_the_check_ins(store: CheckinStore, intent: str) -> None:
+    opt_in(store, address=None)
+    text, events = run(ActionStopCheckins(), tracker(intent, "skip", active_loop="checkin_email_form"))
+    assert "still on" in text and len(store.active(SENDER)) == 2
+    assert {"event": "active_loop", "name": None} in [{k: e[k] for k in ("event", "name")} for e in events]
+
+
 # --- the email -----------------------------------------------------------------------------------------------------
 
 
@@ -354,3 +362,21 @@ def test_goodbye_inside_a_form_leaves_the_check_ins_on(store: CheckinStore) -> N
 def test_stop_inside_a_form_without_check_ins_says_nothing_about_them(store: CheckinStore) -> None:
     said, _ = run(ActionStopBooking(), tracker("stop", "STOP", active_loop="booking_form"))
     assert load_wording()["stopped_too"].text not in said
+
+
+def test_the_retention_job_forgets_the_address_of_a_deleted_conversation(store: CheckinStore) -> None:
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from backcare.retention import purge_conversations
+
+    tracker_store = SQLTrackerStore(Domain.empty(), host=str(store.engine.url))
+    for sender in (SENDER, "web-visitor-2"):
+        asyncio.run(tracker_store.save(DialogueStateTracker.from_events(sender, [UserUttered("hello")])))
+        opt_in(store, sender=sender)
+    with store.engine.begin() as connection:
+        connection.execute(sa.text("update events set timestamp = 0 where sender_id = :s"), {"s": SENDER})
+    purge_conversations(store.engine, cutoff=1000.0)
+    assert store.email_for(SENDER) is None and store.email_for("web-visitor-2") == ADDRESS
