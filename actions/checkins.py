@@ -278,6 +278,14 @@ class ActionSubmitCheckinEmail(Action):
         return [SlotSet(EMAIL_SLOT, None), SlotSet("topic", "checkins")]
 
 
+class ActionStopCheckinsInForm(ActionStopCheckins):
+    """STOP or "stop check-ins" while the email address is asked: the same, and the form ends (a separate name,
+    as Rasa's rules need an action that always ends the form)."""
+
+    def name(self) -> str:
+        return "action_stop_checkins_in_form"
+
+
 class ActionAnswerCheckin(Action):
     def name(self) -> str:
         return "action_answer_checkin"

@@ -21,7 +21,7 @@ import actions.checkins as checkin_actions
 from actions.booking import ActionStopBooking
 from actions.checkins import (
     ActionStartCheckins,
-    ActionStopCheckins,
+    ActionStopCheckinsInForm,
     ActionSubmitCheckinEmail,
     ValidateCheckinEmailForm,
 )
@@ -172,7 +172,7 @@ def test_skipping_the_email_keeps_the_check_ins(store: CheckinStore) -> None:
 
 def test_stop_inside_the_email_form_ends_the_check_ins_and_the_form(store: CheckinStore) -> None:
     opt_in(store, address=None)
-    text, events = run(ActionStopCheckins(), tracker("stop", "STOP", active_loop="checkin_email_form"))
+    text, events = run(ActionStopCheckinsInForm(), tracker("stop", "STOP", active_loop="checkin_email_form"))
     assert "stopped your check-ins" in text and store.active(SENDER) == []
     assert {"event": "active_loop", "name": None} in [{k: e[k] for k in ("event", "name")} for e in events]
 
@@ -180,7 +180,7 @@ def test_stop_inside_the_email_form_ends_the_check_ins_and_the_form(store: Check
 @pytest.mark.parametrize("intent", ["stop", "stop_checkins"])
 def test_skip_heard_as_stop_inside_the_email_form_keeps_the_check_ins(store: CheckinStore, intent: str) -> None:
     opt_in(store, address=None)
-    text, events = run(ActionStopCheckins(), tracker(intent, "skip", active_loop="checkin_email_form"))
+    text, events = run(ActionStopCheckinsInForm(), tracker(intent, "skip", active_loop="checkin_email_form"))
     assert "still on" in text and len(store.active(SENDER)) == 2
     assert {"event": "active_loop", "name": None} in [{k: e[k] for k in ("event", "name")} for e in events]
 
