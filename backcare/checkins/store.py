@@ -246,19 +246,9 @@ class CheckinStore:
                     )
             except sa.exc.IntegrityError:
                 pass  # another run made the row first: the conditional update below decides
-            token = uuid.uuid4().hex
-            with self.engine.begin() as connection:
-                result = connection.execute(
-                    checkin_email_sends.update()
-                    .where(checkin_email_sends.c.checkin_id == checkin.id, self._email_claimable(now, stale))
-                    .values(
-                        status="sending",
-                        claimed_at=_ts(now),
-                        claim_token=token,
-                        attempts=checkin_email_sends.c.attempts + 1,
-                    )
-                )
-            if result.rowcount == 1:
+            key = checkin_email_sends.c.checkin_id == checkin.id
+            token = self._claim(checkin_email_sends, key, self._email_claimable(now, stale), now)
+            if token is not None:
                 claimed.append((checkin, address, token))
         return claimed
 
@@ -273,12 +263,27 @@ class CheckinStore:
 
     def release_email(self, checkin: Checkin, token: str) -> None:
         """Sending the email failed: due again for the next run, or failed after MAX_ATTEMPTS."""
-        status = sa.case((checkin_email_sends.c.attempts >= MAX_ATTEMPTS, "failed"), else_="due")
+        self._release(checkin_email_sends, checkin_email_sends.c.checkin_id == checkin.id, token)
+
+    # Claims (check-ins and their emails alike) ----------------------------------------------------------
+
+    def _claim(self, table: sa.Table, key: Any, condition: Any, now: dt.datetime) -> Optional[str]:
+        """One conditional UPDATE makes the row 'sending' for this run alone: its new claim token, or None when
+        another run claimed it first (or it is no longer claimable)."""
+        token = uuid.uuid4().hex
+        with self.engine.begin() as connection:
+            result = connection.execute(
+                table.update()
+                .where(key, condition)
+                .values(status="sending", claimed_at=_ts(now), claim_token=token, attempts=table.c.attempts + 1)
+            )
+        return token if result.rowcount == 1 else None
+
+    def _release(self, table: sa.Table, key: Any, token: Optional[str]) -> None:
+        status = sa.case((table.c.attempts >= MAX_ATTEMPTS, "failed"), else_="due")
         with self.engine.begin() as connection:
             connection.execute(
-                checkin_email_sends.update()
-                .where(checkin_email_sends.c.checkin_id == checkin.id, checkin_email_sends.c.claim_token == token)
-                .values(status=status, claim_token=None)
+                table.update().where(key, table.c.claim_token == token).values(status=status, claim_token=None)
             )
 
     # Sending --------------------------------------------------------------------------------------------
@@ -310,19 +315,7 @@ class CheckinStore:
             ]
         claimed = []
         for checkin_id in candidates:
-            token = uuid.uuid4().hex
-            with self.engine.begin() as connection:
-                result = connection.execute(
-                    checkins.update()
-                    .where(checkins.c.id == checkin_id, condition)
-                    .values(
-                        status="sending",
-                        claimed_at=_ts(now),
-                        claim_token=token,
-                        attempts=checkins.c.attempts + 1,
-                    )
-                )
-            if result.rowcount == 1:
+            if self._claim(checkins, checkins.c.id == checkin_id, condition, now) is not None:
                 claimed.extend(self._rows(sa.select(checkins).where(checkins.c.id == checkin_id)))
         return claimed
 
@@ -337,13 +330,7 @@ class CheckinStore:
 
     def release(self, checkin: Checkin) -> None:
         """Sending failed: due again for the next run, or failed after MAX_ATTEMPTS."""
-        status = sa.case((checkins.c.attempts >= MAX_ATTEMPTS, "failed"), else_="due")
-        with self.engine.begin() as connection:
-            connection.execute(
-                checkins.update()
-                .where(checkins.c.id == checkin.id, checkins.c.claim_token == checkin.claim_token)
-                .values(status=status, claim_token=None)
-            )
+        self._release(checkins, checkins.c.id == checkin.id, checkin.claim_token)
 
     def take_waiting(self, sender_id: str, now: dt.datetime) -> list[Checkin]:
         """The website's check-ins due by now, marked as shown (each is shown once, whoever asks first)."""

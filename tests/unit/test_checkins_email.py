@@ -17,7 +17,6 @@ import sqlalchemy as sa
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-import actions.checkins as checkin_actions
 from actions.booking import ActionStopBooking
 from actions.checkins import (
     ActionStartCheckins,
@@ -33,20 +32,14 @@ from backcare.checkins.schedule import UK
 from backcare.clinic import load_profile
 from scripts import checkins as checkins_script
 from tests.fakes.smtp import FakeSmtpServer
+from tests.unit.test_checkins_actions import store as temporary_store
 
+store = temporary_store  # the fixture: a temporary check-in store (CHECKINS_DB_URL), as for the other actions
 SENDER = "web-visitor-1"
 ADDRESS = "jo.bloggs@example.org"
 OFFER = load_wording()["email_offer"].text.split(".")[0]
 # Thursday 10 December 2026, 10:00 UK time: inside the 09:00-20:00 window.
 CONSENTED = dt.datetime(2026, 12, 8, 10, 0, tzinfo=UK)
-
-
-@pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CheckinStore]:
-    monkeypatch.setenv("CHECKINS_DB_URL", f"sqlite:///{tmp_path / 'tracker.db'}")
-    checkin_actions.checkin_store.cache_clear()
-    yield checkin_actions.checkin_store()
-    checkin_actions.checkin_store.cache_clear()
 
 
 @pytest.fixture
