@@ -7,7 +7,8 @@ left in 'sending' (a run that died mid-send) may be claimed again after `stale` 
 
 Statuses: due -> sending -> sent -> answered; due -> stopped ("stop check-ins"); sending -> due (failed, retried)
 -> failed (after MAX_ATTEMPTS). Website check-ins are never pushed: they go from due to sent when the person
-opens the chat again (`take_waiting`).
+opens the chat again (`take_waiting`); when the person also gave an email address (`checkin_emails`, a separate
+consent), an email says so, claimed in the same way, one row per check-in in `checkin_email_sends`.
 """
 
 from __future__ import annotations
