@@ -15,7 +15,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.checkins import offer_checkins
+from actions.checkins import STOPS_CHECKINS, offer_checkins, stop_checkins_too
 from actions.common import clinic_profile, entity_values, send
 from actions.forms import PatientFormValidationAction, latest_intent_name
 from actions.screening import RedFlagScreenQuestions
@@ -436,4 +436,6 @@ class ActionStopBooking(Action):
         else:
             leaving = latest_intent_name(tracker) == "goodbye"  # utter_goodbye follows
             send(dispatcher, talk.booking_stopped(clinic_profile(), ask_more=not leaving))
+        if latest_intent_name(tracker) in STOPS_CHECKINS:
+            stop_checkins_too(dispatcher, tracker)
         return [ActiveLoop(None)] + clear_booking_slots()

@@ -29,7 +29,7 @@ from backcare.triage import names_a_red_flag
 INVALID_ANSWERS_SLOT = "invalid_answers"
 MAX_INVALID_ANSWERS = 2
 # Never an answer to a form question, whatever the text: the rules handle these (stop, a person, 999 advice).
-HARD_STOPS = ("stop", "request_human", "report_red_flag", "goodbye")
+HARD_STOPS = ("stop", "stop_checkins", "request_human", "report_red_flag", "goodbye")
 
 
 class PatientFormValidationAction(FormValidationAction):

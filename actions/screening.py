@@ -11,6 +11,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.checkins import STOPS_CHECKINS, stop_checkins_too
 from actions.common import send
 from actions.forms import PatientFormValidationAction, answer_intent, latest_intent_name
 from backcare.booking import conversation as talk
@@ -110,4 +111,6 @@ class ActionStopScreening(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         dispatcher.utter_message(text="That's fine, we can stop the questions. Is there anything else I can help with?")
+        if latest_intent_name(tracker) in STOPS_CHECKINS:
+            stop_checkins_too(dispatcher, tracker)
         return [ActiveLoop(None)] + clear_screening_slots()

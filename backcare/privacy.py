@@ -27,12 +27,18 @@ import sqlalchemy as sa
 
 from backcare.booking.store import BookingStore
 from backcare.booking.validation import normalise_uk_phone, validate_email
-from backcare.checkins.store import checkins
+from backcare.checkins.store import PERSONAL_TABLES, checkin_email_sends, checkin_emails, checkins
 
 EVENTS_TABLE = "events"
 ERASED = "[erased]"
 # Slots whose values identify the person (the booking and call-back forms fill them).
-IDENTIFYING_SLOTS = {"phone": "phones", "email": "emails", "booking_reference": "references"}
+# checkin_email: the address for website check-in emails (issue 22), while its form runs.
+IDENTIFYING_SLOTS = {
+    "phone": "phones",
+    "email": "emails",
+    "checkin_email": "emails",
+    "booking_reference": "references",
+}
 _REFERENCE = re.compile(r"^(?:BK|CB)-[A-Z0-9]{6}$")
 _SEPARATORS = r"[\s\-().]*"
 BATCH = 500
@@ -137,12 +143,14 @@ def find_conversations(engine: sa.engine.Engine, person: Person) -> set[str]:
             for sender, data in rows:
                 if sender in person.senders or (sender not in found and any(p.search(data or "") for p in patterns)):
                     found.add(sender)
+        found |= checkin_email_senders(engine, person.emails)
         for sender in found:
             for event in conversation_events(engine, sender):
                 if event.get("event") == "slot" and event.get("name") in IDENTIFYING_SLOTS and event.get("value"):
-                    getattr(person, IDENTIFYING_SLOTS[event["name"]]).add(
-                        str(event["value"]).lower() if event["name"] == "email" else str(event["value"])
-                    )
+                    kind = IDENTIFYING_SLOTS[event["name"]]
+                    value = str(event["value"])
+                    if kind != "emails" or validate_email(value):  # not "declined"
+                        getattr(person, kind).add(value.lower() if kind == "emails" else value)
         person.senders |= found
         if person.size() == size:
             return found
@@ -169,18 +177,44 @@ def delete_conversations(engine: sa.engine.Engine, senders: Iterable[str]) -> in
             deleted += connection.execute(
                 sa.delete(table).where(table.c.sender_id.in_(senders[start : start + BATCH]))
             ).rowcount
-            if sa.inspect(connection).has_table(checkins.name):  # their follow-up check-ins (issue 22) go too
-                connection.execute(sa.delete(checkins).where(checkins.c.sender_id.in_(senders[start : start + BATCH])))
+            # Their follow-up check-ins (issue 22) go too, with the email address they gave for them.
+            for personal in PERSONAL_TABLES:
+                if sa.inspect(connection).has_table(personal.name):
+                    connection.execute(
+                        sa.delete(personal).where(personal.c.sender_id.in_(senders[start : start + BATCH]))
+                    )
     return deleted
+
+
+def _personal_rows(engine: sa.engine.Engine, table: sa.Table, sender: str) -> list[dict[str, Any]]:
+    if not sa.inspect(engine).has_table(table.name):
+        return []
+    with engine.connect() as connection:
+        rows = connection.execute(sa.select(table).where(table.c.sender_id == sender))
+        return [dict(row._mapping) for row in rows]
 
 
 def checkin_records(engine: sa.engine.Engine, sender: str) -> list[dict[str, Any]]:
     """The follow-up check-ins held for a conversation (issue 22), for a subject access request."""
-    if not sa.inspect(engine).has_table(checkins.name):
-        return []
+    return sorted(_personal_rows(engine, checkins, sender), key=lambda row: int(row["id"]))
+
+
+def checkin_email_records(engine: sa.engine.Engine, sender: str) -> dict[str, list[dict[str, Any]]]:
+    """The email address given for website check-ins and the check-in emails sent to it."""
+    return {
+        "address": _personal_rows(engine, checkin_emails, sender),
+        "sent": sorted(_personal_rows(engine, checkin_email_sends, sender), key=lambda row: int(row["checkin_id"])),
+    }
+
+
+def checkin_email_senders(engine: sa.engine.Engine, emails: Iterable[str]) -> set[str]:
+    """The conversations that gave one of these addresses for check-in emails."""
+    wanted = sorted({email.lower() for email in emails})
+    if not wanted or not sa.inspect(engine).has_table(checkin_emails.name):
+        return set()
+    query = sa.select(checkin_emails.c.sender_id).where(sa.func.lower(checkin_emails.c.address).in_(wanted))
     with engine.connect() as connection:
-        rows = connection.execute(sa.select(checkins).where(checkins.c.sender_id == sender).order_by(checkins.c.id))
-        return [dict(row._mapping) for row in rows]
+        return {str(sender) for (sender,) in connection.execute(query)}
 
 
 # --- bookings ---------------------------------------------------------------------------------------------
@@ -355,6 +389,7 @@ def subject_access(stores: Stores, who: str, now: Optional[dt.datetime] = None) 
                 "conversation_id": sender,
                 "events": conversation_events(stores.engine, sender),
                 "checkins": checkin_records(stores.engine, sender),
+                "checkin_emails": checkin_email_records(stores.engine, sender),
             }
             for sender in sorted(senders)
         ]

@@ -131,8 +131,8 @@ def personal_values(slot_values: Iterable[tuple[str, Optional[object]]]) -> tupl
 # --- staff review ------------------------------------------------------------------------------------------------
 
 # Answers to these form questions are personal as a whole, whatever shape they take.
-PERSONAL_QUESTIONS = {"patient_name": NAME, "contact": CONTACT, "authorisation_number": NUMBER}
-PERSONAL_SLOTS = ("patient_name", "contact", "phone", "email", "authorisation_number")
+PERSONAL_QUESTIONS = {"patient_name": NAME, "contact": CONTACT, "authorisation_number": NUMBER, "checkin_email": EMAIL}
+PERSONAL_SLOTS = ("patient_name", "contact", "phone", "email", "authorisation_number", "checkin_email")
 # Longer texts are cut before masking: staff need no more to judge, and masking time grows with the length.
 MAX_SHOWN = 1000
 
@@ -179,6 +179,7 @@ _SENSITIVE_KEYS = (
     "full_name",
     "phone",
     "email",
+    "checkin_email",
     "slot_values",
     "typed",
     "value",

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from backcare.checkins.store import checkin_emails
+
 EVENTS_TABLE = "events"
 # Senders per DELETE: keeps each statement's parameter list well under SQLite's limit of 999.
 BATCH = 500
@@ -47,4 +49,6 @@ def purge_conversations(engine: sa.engine.Engine, cutoff: float, dry_run: bool =
                 events += int(connection.execute(query).scalar_one())
             else:
                 events += connection.execute(sa.delete(table).where(table.c.sender_id.in_(batch))).rowcount
+                if sa.inspect(connection).has_table(checkin_emails.name):  # the check-in email address goes too
+                    connection.execute(sa.delete(checkin_emails).where(checkin_emails.c.sender_id.in_(batch)))
     return PurgeResult(len(senders), events)

@@ -13,6 +13,10 @@ next run, three times at most.
   only allows an approved template: the one whose Content SID is in TWILIO_CHECKIN_CONTENT_SID ({{1}} = the clinic's
   name). Without it, such a check-in is not sent (and says so).
 - The website cannot be messaged: its check-ins wait for the person to open the chat again (channels/rest.py).
+  When the person also agreed to email and gave an address, a short email says the check-in is ready and links
+  back to the chat (backcare/checkins/email.py; SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_FROM,
+  SMTP_SECURITY). Without SMTP_HOST no email is sent (logged); the check-in still waits in the chat. Emails are
+  claimed like the messages, so never sent twice.
 The database is CHECKINS_DB_URL, else the conversations' TRACKER_STORE_URL (scripts/endpoints-env.sh)."""
 
 from __future__ import annotations
@@ -33,7 +37,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from backcare import redaction
 from backcare.checkins import Checkin, CheckinStore, in_window, load_wording
+from backcare.checkins import email as checkin_email
 from backcare.checkins.schedule import UK
 from backcare.clinic import load_profile
 
@@ -116,11 +122,45 @@ class Senders:
         return delivery
 
 
-def run(store: CheckinStore, senders_factory: Any, now: dt.datetime) -> Counter[str]:
+def send_emails(store: CheckinStore, now: dt.datetime, environ: Optional[dict[str, str]] = None) -> Counter[str]:
+    """Emails the website check-ins due at `now` to those who gave an address; counts "email", "failed" and
+    "email_skipped" (SMTP not set up: nothing is claimed, so they go once it is)."""
+    done: Counter[str] = Counter()
+    profile = load_profile()
+    try:
+        settings = checkin_email.SmtpSettings.from_environment(profile, environ)
+    except checkin_email.EmailError as error:
+        log.error("check-in emails not sent: %s", error)
+        done["failed"] += len(store.emails_due(now))
+        return done
+    if settings is None:
+        waiting = len(store.emails_due(now))
+        if waiting:
+            log.warning("%s check-in email(s) not sent: SMTP_HOST is not set (they still wait in the chat)", waiting)
+            done["email_skipped"] += waiting
+        return done
+    link = checkin_email.chat_link(profile, environ)
+    for checkin, address, token in store.claim_emails(now):
+        try:
+            checkin_email.send(checkin_email.compose(address, settings.sender, profile, link), settings)
+        except checkin_email.EmailError as error:
+            log.error("check-in %s email to %s not sent: %s", checkin.id, address, error)
+            store.release_email(checkin, token)
+            done["failed"] += 1
+            continue
+        store.mark_emailed(checkin, token, now)
+        done["email"] += 1
+    return done
+
+
+def run(
+    store: CheckinStore, senders_factory: Any, now: dt.datetime, environ: Optional[dict[str, str]] = None
+) -> Counter[str]:
     """Claims and sends what is due at `now`; counts by how each was delivered (and "failed")."""
     done: Counter[str] = Counter()
     if not in_window(now):
         return done
+    done += send_emails(store, now, environ)
     claimed = store.claim_due(now)
     if not claimed:
         return done
@@ -144,6 +184,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--credentials", type=Path, default=ROOT / "credentials.yml")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
+    redaction.install()  # email addresses and phone numbers never reach the log
     now = parse_now(args.now)
     credentials = yaml.safe_load(args.credentials.read_text()) if args.credentials.is_file() else {}
     store = CheckinStore()
@@ -151,7 +192,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         print(f"{now.astimezone(UK):%Y-%m-%d %H:%M} UK time is outside 09:00-20:00: nothing sent.")
         return 0
     done = run(store, lambda: Senders(credentials or {}), now)
-    sent = sum(count for kind, count in done.items() if kind != "failed")
+    sent = sum(count for kind, count in done.items() if kind not in ("failed", "email_skipped"))
     detail = ", ".join(f"{kind} {count}" for kind, count in sorted(done.items()))
     print(f"{now.astimezone(UK):%Y-%m-%d %H:%M} UK time: {sent} check-in(s) sent" + (f" ({detail})" if detail else ""))
     return 1 if done["failed"] else 0

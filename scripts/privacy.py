@@ -4,7 +4,8 @@ email address (or a booking reference).
 
   scripts/privacy.py export WHO [--out FILE]   everything held about them, as one JSON file (subject access);
                                                default exports/subject-access-<time>.json
-  scripts/privacy.py erase WHO [--staff NAME]  delete it all: conversations, booking and call-back requests,
+  scripts/privacy.py erase WHO [--staff NAME]  delete it all: conversations (with their check-ins and the
+                                               email address given for them), booking and call-back requests,
                                                outbox entries, reports and review examples naming them, their
                                                identifiers in the logs, their keys in Redis; prints what went and
                                                records the erasure (logs/erasures.log) without personal data

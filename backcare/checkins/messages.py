@@ -37,6 +37,14 @@ NEEDED = (
     "next_checkin",
     "goodbye",
     "unclear",
+    "email_offer",
+    "email_ask",
+    "email_invalid",
+    "email_saved",
+    "email_declined",
+    "email_subject",
+    "email_body",
+    "stopped_too",
 )
 REASONS = ("severe", "worse", "same_after_week")
 

@@ -7,7 +7,8 @@ left in 'sending' (a run that died mid-send) may be claimed again after `stale` 
 
 Statuses: due -> sending -> sent -> answered; due -> stopped ("stop check-ins"); sending -> due (failed, retried)
 -> failed (after MAX_ATTEMPTS). Website check-ins are never pushed: they go from due to sent when the person
-opens the chat again (`take_waiting`).
+opens the chat again (`take_waiting`); when the person also gave an email address (`checkin_emails`, a separate
+consent), an email says so, claimed in the same way, one row per check-in in `checkin_email_sends`.
 """
 
 from __future__ import annotations
@@ -51,6 +52,30 @@ checkins = sa.Table(
     sa.Column("normal_day", sa.Boolean),
     sa.Column("outcome", sa.String(16)),
 )
+
+
+# Website check-ins by email too (a separate consent): the address, and one row per check-in emailed, claimed as
+# the check-ins are (the row's primary key is the check-in, so it can only ever be inserted once).
+checkin_emails = sa.Table(
+    "checkin_emails",
+    metadata,
+    sa.Column("sender_id", sa.String(255), primary_key=True),
+    sa.Column("address", sa.String(320), nullable=False),
+    sa.Column("agreed_at", sa.Float, nullable=False),
+)
+checkin_email_sends = sa.Table(
+    "checkin_email_sends",
+    metadata,
+    sa.Column("checkin_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("sender_id", sa.String(255), nullable=False, index=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("claimed_at", sa.Float),
+    sa.Column("claim_token", sa.String(32)),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("sent_at", sa.Float),
+)
+# Everything held per person, for `make export` and `make erase` (backcare/privacy.py).
+PERSONAL_TABLES = (checkins, checkin_emails, checkin_email_sends)
 
 
 def checkins_db_url(environ: Optional[Mapping[str, str]] = None) -> str:
@@ -158,14 +183,109 @@ class CheckinStore:
         return self.active(sender_id)
 
     def stop(self, sender_id: str, now: dt.datetime) -> int:
-        """Ends every check-in not yet sent, at once; how many there were."""
+        """Ends every check-in not yet sent, at once, and their emails (the address is forgotten); how many
+        check-ins there were."""
         with self.engine.begin() as connection:
             result = connection.execute(
                 checkins.update()
                 .where(checkins.c.sender_id == sender_id, checkins.c.status.in_(OPEN))
                 .values(status="stopped", answered_at=_ts(now))
             )
+            connection.execute(checkin_emails.delete().where(checkin_emails.c.sender_id == sender_id))
         return int(result.rowcount or 0)
+
+    # Email for website check-ins ------------------------------------------------------------------------
+
+    def set_email(self, sender_id: str, address: str, now: dt.datetime) -> None:
+        """The person agreed to get their website check-ins by email too, at this address (replacing any)."""
+        with self.engine.begin() as connection:
+            connection.execute(checkin_emails.delete().where(checkin_emails.c.sender_id == sender_id))
+            connection.execute(checkin_emails.insert().values(sender_id=sender_id, address=address, agreed_at=_ts(now)))
+
+    def email_for(self, sender_id: str) -> Optional[str]:
+        query = sa.select(checkin_emails.c.address).where(checkin_emails.c.sender_id == sender_id)
+        with self.engine.connect() as connection:
+            value = connection.execute(query).scalar()
+        return None if value is None else str(value)
+
+    def _email_claimable(self, now: dt.datetime, stale: dt.timedelta) -> Any:
+        return sa.or_(
+            checkin_email_sends.c.status == "due",
+            sa.and_(checkin_email_sends.c.status == "sending", checkin_email_sends.c.claimed_at < _ts(now - stale)),
+        )
+
+    def emails_due(self, now: dt.datetime) -> list[tuple[Checkin, str]]:
+        """Website check-ins due by `now`, not yet shown in the chat, whose person gave an email address and whose
+        email has not been sent: (check-in, address). Nothing is claimed."""
+        sends = checkin_email_sends
+        query = (
+            sa.select(checkins, checkin_emails.c.address)
+            .join(checkin_emails, checkin_emails.c.sender_id == checkins.c.sender_id)
+            .outerjoin(sends, sends.c.checkin_id == checkins.c.id)
+            .where(
+                checkins.c.channel == WEBSITE,
+                checkins.c.status == "due",
+                checkins.c.due_at <= _ts(now),
+                sa.or_(sends.c.checkin_id.is_(None), sends.c.status.in_(OPEN)),
+            )
+            .order_by(checkins.c.due_at)
+        )
+        with self.engine.connect() as connection:
+            return [(Checkin.from_row(row._mapping), str(row.address)) for row in connection.execute(query)]
+
+    def claim_emails(self, now: dt.datetime, stale: dt.timedelta = STALE_CLAIM) -> list[tuple[Checkin, str, str]]:
+        """Claims the check-in emails due at `now` for this run alone: (check-in, address, claim token). Two runs
+        at once never claim the same one; a claim left by a run that died is taken again after `stale`."""
+        claimed = []
+        for checkin, address in self.emails_due(now):
+            try:
+                with self.engine.begin() as connection:
+                    connection.execute(
+                        checkin_email_sends.insert().values(
+                            checkin_id=checkin.id, sender_id=checkin.sender_id, status="due", attempts=0
+                        )
+                    )
+            except sa.exc.IntegrityError:
+                pass  # another run made the row first: the conditional update below decides
+            key = checkin_email_sends.c.checkin_id == checkin.id
+            token = self._claim(checkin_email_sends, key, self._email_claimable(now, stale), now)
+            if token is not None:
+                claimed.append((checkin, address, token))
+        return claimed
+
+    def mark_emailed(self, checkin: Checkin, token: str, now: dt.datetime) -> bool:
+        with self.engine.begin() as connection:
+            result = connection.execute(
+                checkin_email_sends.update()
+                .where(checkin_email_sends.c.checkin_id == checkin.id, checkin_email_sends.c.claim_token == token)
+                .values(status="sent", sent_at=_ts(now))
+            )
+        return bool(result.rowcount == 1)
+
+    def release_email(self, checkin: Checkin, token: str) -> None:
+        """Sending the email failed: due again for the next run, or failed after MAX_ATTEMPTS."""
+        self._release(checkin_email_sends, checkin_email_sends.c.checkin_id == checkin.id, token)
+
+    # Claims (check-ins and their emails alike) ----------------------------------------------------------
+
+    def _claim(self, table: sa.Table, key: Any, condition: Any, now: dt.datetime) -> Optional[str]:
+        """One conditional UPDATE makes the row 'sending' for this run alone: its new claim token, or None when
+        another run claimed it first (or it is no longer claimable)."""
+        token = uuid.uuid4().hex
+        with self.engine.begin() as connection:
+            result = connection.execute(
+                table.update()
+                .where(key, condition)
+                .values(status="sending", claimed_at=_ts(now), claim_token=token, attempts=table.c.attempts + 1)
+            )
+        return token if result.rowcount == 1 else None
+
+    def _release(self, table: sa.Table, key: Any, token: Optional[str]) -> None:
+        status = sa.case((table.c.attempts >= MAX_ATTEMPTS, "failed"), else_="due")
+        with self.engine.begin() as connection:
+            connection.execute(
+                table.update().where(key, table.c.claim_token == token).values(status=status, claim_token=None)
+            )
 
     # Sending --------------------------------------------------------------------------------------------
 
@@ -196,19 +316,7 @@ class CheckinStore:
             ]
         claimed = []
         for checkin_id in candidates:
-            token = uuid.uuid4().hex
-            with self.engine.begin() as connection:
-                result = connection.execute(
-                    checkins.update()
-                    .where(checkins.c.id == checkin_id, condition)
-                    .values(
-                        status="sending",
-                        claimed_at=_ts(now),
-                        claim_token=token,
-                        attempts=checkins.c.attempts + 1,
-                    )
-                )
-            if result.rowcount == 1:
+            if self._claim(checkins, checkins.c.id == checkin_id, condition, now) is not None:
                 claimed.extend(self._rows(sa.select(checkins).where(checkins.c.id == checkin_id)))
         return claimed
 
@@ -223,13 +331,7 @@ class CheckinStore:
 
     def release(self, checkin: Checkin) -> None:
         """Sending failed: due again for the next run, or failed after MAX_ATTEMPTS."""
-        status = sa.case((checkins.c.attempts >= MAX_ATTEMPTS, "failed"), else_="due")
-        with self.engine.begin() as connection:
-            connection.execute(
-                checkins.update()
-                .where(checkins.c.id == checkin.id, checkins.c.claim_token == checkin.claim_token)
-                .values(status=status, claim_token=None)
-            )
+        self._release(checkins, checkins.c.id == checkin.id, checkin.claim_token)
 
     def take_waiting(self, sender_id: str, now: dt.datetime) -> list[Checkin]:
         """The website's check-ins due by now, marked as shown (each is shown once, whoever asks first)."""

@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Optional
 
 import requests
 import sqlalchemy as sa
@@ -18,6 +19,7 @@ from backcare.checkins.schedule import UK
 from backcare.checkins.store import checkins
 from backcare.clinic import load_profile
 from channels.local_platform import FakePlatform, TelegramPatient, WhatsAppPatient, sent_texts
+from tests.fakes.smtp import FakeSmtpServer
 from tests.model.assistant import ROOT, RunningAssistant
 
 CONTENT_SID = "HX" + "0123456789abcdef" * 2
@@ -34,20 +36,23 @@ def store(assistant: RunningAssistant) -> CheckinStore:
     return CheckinStore(database(assistant))
 
 
-def start_check_ins(assistant: RunningAssistant, now: dt.datetime) -> subprocess.Popen[str]:
+def start_check_ins(
+    assistant: RunningAssistant, now: dt.datetime, extra_env: Optional[dict[str, str]] = None
+) -> subprocess.Popen[str]:
     env = {
-        **os.environ,
+        **{name: value for name, value in os.environ.items() if not name.startswith("SMTP_")},
         "PYTHONPATH": str(ROOT),
         "CHECKINS_DB_URL": database(assistant),
         "TWILIO_CHECKIN_CONTENT_SID": CONTENT_SID,
+        **(extra_env or {}),
     }
     command = [sys.executable, str(ROOT / "scripts" / "checkins.py"), "--now", now.isoformat()]
     command += ["--credentials", str(assistant.work_dir / "credentials.yml")]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-def make_check_ins(assistant: RunningAssistant, now: dt.datetime) -> str:
-    process = start_check_ins(assistant, now)
+def make_check_ins(assistant: RunningAssistant, now: dt.datetime, extra_env: Optional[dict[str, str]] = None) -> str:
+    process = start_check_ins(assistant, now, extra_env)
     output, _ = process.communicate(timeout=120)
     assert process.returncode == 0, output
     return output
@@ -218,3 +223,64 @@ def test_the_waiting_check_ins_address_refuses_a_request_without_a_sender(channe
     assert requests.post(waiting, json=["sender"], timeout=30).status_code == 400
     assert requests.post(waiting, data="not json", timeout=30).status_code == 400
     assert requests.post(waiting, json={"sender": "nobody-" + os.urandom(4).hex()}, timeout=30).json() == []
+
+
+EMAIL_OFFER = load_wording()["email_offer"].text.split(".")[0]
+
+
+def website_opt_in(assistant: RunningAssistant, sender: str) -> str:
+    assert OFFER in assistant.texts(assistant.send(SPASM_QUESTION, sender=sender))
+    consent = assistant.texts(assistant.send("/start_checkins", sender=sender))
+    assert "open this chat again" in consent
+    return consent
+
+
+def test_the_website_check_in_is_emailed_once_when_due_to_a_visitor_who_gave_an_address(
+    channel_assistant: RunningAssistant,
+) -> None:
+    sender = "checkins-email-" + os.urandom(6).hex()
+    address = f"jo.{sender}@example.org"
+    assert EMAIL_OFFER in website_opt_in(channel_assistant, sender)
+    asked = channel_assistant.texts(channel_assistant.send("yes please", sender=sender))
+    assert load_wording()["email_ask"].text in asked
+    again = channel_assistant.texts(channel_assistant.send("jo at example", sender=sender))
+    assert "does not look like an email address" in again and load_wording()["email_ask"].text in again
+    saved = channel_assistant.texts(channel_assistant.send(address, sender=sender))
+    assert "email you" in saved
+    assert store(channel_assistant).email_for(sender) == address
+    due = first_due(channel_assistant, sender)
+
+    with FakeSmtpServer() as smtp:
+        make_check_ins(channel_assistant, due - dt.timedelta(minutes=30), smtp.environment())
+        assert smtp.received == [], "nothing before it is due"
+        make_check_ins(channel_assistant, due, smtp.environment())
+        make_check_ins(channel_assistant, due + dt.timedelta(minutes=10), smtp.environment())
+        [email] = smtp.received
+        assert email.recipients == (address,) and email.message["To"] == address
+        assert load_profile().website in email.body and "stop check-ins" in email.body
+
+        assert "stopped your check-ins" in channel_assistant.texts(
+            channel_assistant.send("stop check-ins", sender=sender)
+        )
+        make_check_ins(channel_assistant, next_send_time(due + dt.timedelta(days=6)), smtp.environment())
+        assert len(smtp.received) == 1, "nothing after stop"
+    assert store(channel_assistant).email_for(sender) is None
+
+
+def test_skipping_the_email_keeps_the_website_check_ins(channel_assistant: RunningAssistant) -> None:
+    sender = "checkins-noemail-" + os.urandom(6).hex()
+    website_opt_in(channel_assistant, sender)
+    channel_assistant.send("yes", sender=sender)
+    reply = channel_assistant.texts(channel_assistant.send("skip", sender=sender))
+    assert "still on" in reply
+    assert store(channel_assistant).email_for(sender) is None and len(store(channel_assistant).active(sender)) == 2
+
+
+def test_stop_during_the_booking_form_ends_the_check_ins_too(channel_assistant: RunningAssistant) -> None:
+    sender = "checkins-bookstop-" + os.urandom(6).hex()
+    website_opt_in(channel_assistant, sender)
+    channel_assistant.send("no thanks", sender=sender)  # no email
+    channel_assistant.send("I'd like to book an appointment", sender=sender)
+    reply = channel_assistant.texts(channel_assistant.send("STOP", sender=sender))
+    assert load_wording()["stopped_too"].text in reply
+    assert store(channel_assistant).active(sender) == []

@@ -49,6 +49,7 @@ ASK = {
     "red_flag_screen": "action_ask_red_flag_screen",
     "booking_confirmed": "action_ask_booking_confirmed",
     "sign_check_answer": "action_ask_sign_check_answer",
+    "checkin_email": "action_ask_checkin_email",
 }
 
 
@@ -69,6 +70,7 @@ def all_actions() -> dict[str, Action]:
         __import__("actions.handoff", fromlist=["x"]),
         __import__("actions.screening", fromlist=["x"]),
         __import__("actions.sign_check", fromlist=["x"]),
+        __import__("actions.checkins", fromlist=["x"]),
     ):
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, Action) and value.__module__ == module.__name__:

@@ -146,6 +146,14 @@ def test_the_consent_says_what_is_sent_when_and_how_to_stop() -> None:
 def test_every_check_in_message_is_plain_english_with_titled_sources() -> None:
     titles = source_titles()
     for message in load_wording().messages.values():
-        text = message.text.format(first=2, second=7, day="Thursday 10 December", why="getting worse", clinic="X")
+        text = message.text.format(
+            first=2,
+            second=7,
+            day="Thursday 10 December",
+            why="getting worse",
+            clinic="X",
+            link="https://x.org",
+            phone="1",
+        )
         assert textstat.flesch_reading_ease(reading_text(text)) >= 60, message.id
         assert all(source in titles for source in message.sources), message.id
