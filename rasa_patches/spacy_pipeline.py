@@ -26,7 +26,7 @@ def load_model(spacy_model_name: str) -> SpacyModel:
 
 
 def apply() -> None:
-    SpacyNLP.load_model = staticmethod(load_model)  # type: ignore[method-assign]
+    SpacyNLP.load_model = staticmethod(load_model)
 
 
 def is_applied() -> bool:
