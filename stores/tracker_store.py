@@ -1,16 +1,10 @@
-"""Rasa's SQL tracker store, made to survive a restart of its database without losing a patient's conversation,
-and, on SQLite, to commit without waiting for the disk twice.
+"""Rasa's SQL tracker store, made to survive a restart of its database without losing a patient's conversation.
 
 Rasa 3.6 keeps database connections in a pool and does not test them before use. After PostgreSQL restarts,
 the next message gets a dead connection; Rasa's FailSafeTrackerStore then treats the conversation as new (the
 patient's history, slots and form are ignored) and keeps that turn only in memory, so it is never stored
 (seen in tests/prod/test_faults.py). Testing each connection as it leaves the pool (SQLAlchemy's
 `pool_pre_ping`) replaces dead connections with fresh ones, at the cost of one `SELECT 1` per checkout.
-
-SQLite (`make run`) is put in write-ahead-log mode with `synchronous=NORMAL`, the setting SQLite documents for WAL:
-a commit appends to the log without an fsync of its own, and the database stays consistent after a crash of the
-process or the machine; a power cut can lose the last commits, never corrupt the file. Readers no longer wait for
-a writer either. PostgreSQL (production) is left as it is.
 
 endpoints.yml:  tracker_store: {type: stores.tracker_store.ReconnectingSQLTrackerStore, url: DATABASE_URL}
 """
@@ -20,18 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy
-import sqlalchemy.event
 import sqlalchemy.orm
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
-
-SQLITE_PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL")
-
-
-def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    for pragma in SQLITE_PRAGMAS:
-        cursor.execute(pragma)
-    cursor.close()
 
 
 class ReconnectingSQLTrackerStore(SQLTrackerStore):
@@ -45,6 +29,4 @@ class ReconnectingSQLTrackerStore(SQLTrackerStore):
         url = self.engine.url
         self.engine.dispose()
         self.engine = sqlalchemy.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
-        if self.engine.dialect.name == "sqlite":
-            sqlalchemy.event.listen(self.engine, "connect", _set_sqlite_pragmas)
         self.sessionmaker = sqlalchemy.orm.sessionmaker(bind=self.engine)

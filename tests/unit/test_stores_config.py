@@ -74,17 +74,6 @@ def test_plain_rasa_reads_endpoints_yml_with_nothing_set(monkeypatch: pytest.Mon
     assert isinstance(store, ReconnectingSQLTrackerStore) and (tmp_path / "tracker.db").is_file()
 
 
-def test_the_sqlite_tracker_store_writes_ahead_and_syncs_at_checkpoints(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    store = TrackerStore.create(AvailableEndpoints.read_endpoints(str(PLAIN_ENDPOINTS)).tracker_store)
-    assert isinstance(store, ReconnectingSQLTrackerStore)
-    with store.engine.connect() as connection:
-        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
-
-
 def test_plain_endpoints_are_the_scripts_defaults_but_for_the_gateway(monkeypatch: pytest.MonkeyPatch) -> None:
     """Same stores, same settings; only scripts/run.sh puts the action gateway in front of the action server."""
     defaults = run_script_defaults()
