@@ -1,25 +1,37 @@
-"""Load benchmark: simulated patients hold whole conversations with the assistant over the REST channel, and the
-latency of every message, the throughput, the errors and each server process's peak memory are measured.
+"""Load benchmark: simulated patients hold whole conversations over the REST channel, with this assistant and, in
+the same run, a stock `rasa init` bot served by the project's own Rasa; latency, throughput, errors, each server's
+peak memory and start-up time are measured, and this assistant's figures are given as ratios of the stock bot's.
 
-  .venv/bin/python scripts/bench.py --model models/X.tar.gz --setup single|scaled [--modes paced,saturation]
-      [--seconds 60] [--patients N] [--profile results/profile.txt]
+  .venv/bin/python scripts/bench.py --model models/X.tar.gz [--setups stock,single,scaled]
+      [--modes unloaded,paced,saturation,long] [--seconds 60] [--patients N] [--profile results/profile.txt]
 
-Servers are started here through scripts/run.sh exactly as deployed (action server, action gateway, Rasa server),
-on free local ports, and stopped at the end:
-  single  one Rasa server (one Sanic worker), conversations in a SQLite file, locks in memory: `make run`.
-  scaled  one Rasa server with SANIC_WORKERS=2 (one per core), conversations in PostgreSQL and locks in Redis
-          (the order-keeping lock store), both started by scripts/services.sh.
+Set-ups, one after the other, each started, measured and stopped before the next:
+  stock   Rasa's own `rasa init` bot (trained once with `rasa init --no-prompt` by the project's Rasa and cached in
+          results/stock-bot/, which git ignores), served by plain `rasa run`: in-memory conversations, no actions.
+  single  this assistant as `make run` starts it through scripts/run.sh (action server, action gateway, Rasa
+          server with one Sanic worker), conversations in a SQLite file, locks in memory.
+  scaled  this assistant as `make run-prod` starts it: conversations in PostgreSQL and locks in Redis (the
+          order-keeping lock store), both started by scripts/services.sh, and one Sanic worker per core (the
+          SANIC_WORKERS default of run-prod: the number of cores this process may use, as `nproc` counts them).
 Modes:
+  unloaded    one patient at a time, a short pause between messages: the time one message takes.
   paced       patients pause about 2 s (1.5-2.5 s) between messages, as people typing do: ~10 messages/s offered
               by 20 patients.
   saturation  clients send their next message as soon as the answer arrives: what the set-up can take.
-Each patient talks as a new sender through CONVERSATION (7 messages: greeting, worry, questions, thanks), then
-starts again as a new patient, until the time is up. A message counts as an error when the HTTP status is not 200,
-the request fails or times out, or no reply comes back (a lost message).
+  long        LONG_RUNS conversations of LONG_MESSAGES messages each, one patient at a time: the median time of
+              the 4th-6th and of the 59th-61st message, so that a cost growing with the conversation shows.
+Each patient is a new sender holding one conversation of STEPS messages (greeting, worry, questions, thanks for
+this assistant; greeting, mood, answers for the stock bot), each message drawn at random from that step's pool of
+wordings, so that neither bot answers the same text over and over; then starts again as a new patient. A message
+counts as an error when the HTTP status is not 200, the request fails or times out, or no reply comes back (a lost
+message). The REST channel's per-sender rate limit is raised on the bench's servers so that the long conversations
+(one sender, 62 messages in a row) are not slowed by it; no other mode comes near even the default limit (a
+patient sends 7 messages, under its burst of 10), and checking it costs the same either way.
 
---profile runs py-spy on the Rasa server (and its workers) during each mode and writes the functions it spent
-most time in (results/profile-paced.txt, ...; the raw samples beside it, profile-paced.raw). Prints one Markdown
-table row per mode; `make bench` runs both set-ups into results/bench.md.
+--profile runs py-spy on this assistant's Rasa server (and its workers) during each mode and writes the functions
+it spent most time in (results/profile-single-paced.txt, ...; the raw samples beside it). Prints Markdown tables:
+one row per set-up and mode, the ratios this assistant / stock bot, and the long conversations; `make bench`
+writes them to results/bench.md.
 """
 
 from __future__ import annotations
@@ -52,18 +64,70 @@ from scripts.wait_for_port import wait_for_port
 
 RUN = ROOT / "scripts" / "run.sh"
 SERVICES = ROOT / "scripts" / "services.sh"
-CONVERSATION = (
-    "hi",
+RASA = ROOT / ".venv" / "bin" / "rasa"
+# The stock `rasa init` bot, trained once and reused (results/ is git-ignored).
+STOCK_DIR = ROOT / "results" / "stock-bot"
+
+# One conversation: one pool of wordings per step, a message drawn from each in turn.
+GREETINGS = ("hi", "hello", "hey there", "good morning", "hi, can you help me?")
+WORRIES = (
     "my lower back has gone into spasm and it really hurts",
-    "what causes back spasms?",
-    "can i take ibuprofen for it?",
-    "should i use heat or ice?",
-    "how long will it last?",
-    "thanks, that helps",
+    "my back went into spasm this morning",
+    "i have a sudden spasm in my lower back",
+    "my lower back muscles keep seizing up",
+    "back spasm after lifting a box yesterday",
 )
+CAUSES = (
+    "what causes back spasms?",
+    "why does my back spasm?",
+    "what causes a back spasm",
+    "why do back muscles spasm?",
+)
+MEDICINES = (
+    "can i take ibuprofen for it?",
+    "is paracetamol ok for back pain?",
+    "can i take ibuprofen?",
+    "what painkillers can i take?",
+)
+HEAT = ("should i use heat or ice?", "heat or ice for a back spasm?", "would an ice pack help?", "is heat good for it?")
+DURATION = (
+    "how long will it last?",
+    "how long do back spasms last?",
+    "when will it get better?",
+    "how long until it goes away?",
+)
+THANKS = ("thanks, that helps", "thank you", "thanks a lot", "cheers, that is useful")
+OURS_STEPS = (GREETINGS, WORRIES, CAUSES, MEDICINES, HEAT, DURATION, THANKS)
+# A long conversation asks these in turn: five steps, so the 4th-6th and the 59th-61st messages are the same kinds.
+OURS_LONG = (CAUSES, MEDICINES, HEAT, DURATION, THANKS)
+
+STOCK_GREET = ("hi", "hello", "hey", "good morning", "hey there")
+STOCK_MOOD = ("i am sad", "very sad", "i am feeling down", "not good", "i am great", "amazing", "very good")
+STOCK_ANSWER = ("yes", "no", "indeed", "not really", "of course", "never")
+STOCK_BOT = ("are you a bot?", "am i talking to a human?", "are you human?", "am i talking to a bot?")
+STOCK_BYE = ("bye", "goodbye", "see you later", "bye bye", "have a nice day")
+STOCK_STEPS = (STOCK_GREET, STOCK_MOOD, STOCK_ANSWER, STOCK_BOT, STOCK_MOOD, STOCK_ANSWER, STOCK_BYE)
+STOCK_LONG = (STOCK_GREET, STOCK_MOOD, STOCK_ANSWER, STOCK_BOT, STOCK_BYE)
+
 PACED_PATIENTS = 20
 SATURATION_CLIENTS = 16
 PAUSE_SECONDS = (1.5, 2.5)
+UNLOADED_PAUSE_SECONDS = 0.2
+LONG_RUNS = 3
+LONG_MESSAGES = 62
+EARLY, LATE = (4, 5, 6), (59, 60, 61)  # message numbers (1-based) compared by the long conversations
+MODES = ("unloaded", "paced", "saturation", "long")
+SETUPS = ("stock", "single", "scaled")
+
+
+def draw(steps: tuple[tuple[str, ...], ...], count: int, rng: random.Random) -> list[str]:
+    """`count` messages of one conversation: message i from pool i (cycling through the pools)."""
+    return [rng.choice(steps[number % len(steps)]) for number in range(count)]
+
+
+def cores() -> int:
+    """The cores this process may use, as `nproc` counts them (make run-prod's default number of workers)."""
+    return len(os.sched_getaffinity(0))
 
 
 @dataclass
@@ -84,48 +148,87 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+async def send(session: aiohttp.ClientSession, url: str, sender: str, text: str, results: Results) -> Optional[float]:
+    """Sends one message and records its latency or its error; the latency in seconds when answered."""
+    started = time.monotonic()
+    try:
+        async with session.post(url, json={"sender": sender, "message": text}) as response:
+            replies = await response.json(content_type=None) if response.status == 200 else None
+            if response.status != 200:
+                results.errors[f"HTTP {response.status}"] += 1
+            elif not replies:
+                results.errors["no reply"] += 1
+            else:
+                latency = time.monotonic() - started
+                results.latencies.append(latency)
+                return latency
+    except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+        results.errors[type(error).__name__] += 1
+    return None
+
+
 async def patient(
-    session: aiohttp.ClientSession, url: str, deadline: float, paced: bool, results: Results, rng: random.Random
+    session: aiohttp.ClientSession,
+    url: str,
+    deadline: float,
+    pause: tuple[float, float],
+    steps: tuple[tuple[str, ...], ...],
+    results: Results,
+    rng: random.Random,
 ) -> None:
     while time.monotonic() < deadline:
         sender = f"bench-{uuid.uuid4().hex}"
-        for text in CONVERSATION:
+        for text in draw(steps, len(steps), rng):
             if time.monotonic() >= deadline:
                 return
-            started = time.monotonic()
-            try:
-                async with session.post(url, json={"sender": sender, "message": text}) as response:
-                    replies = await response.json(content_type=None) if response.status == 200 else None
-                    if response.status != 200:
-                        results.errors[f"HTTP {response.status}"] += 1
-                    elif not replies:
-                        results.errors["no reply"] += 1
-                    else:
-                        results.latencies.append(time.monotonic() - started)
-            except (aiohttp.ClientError, asyncio.TimeoutError) as error:
-                results.errors[type(error).__name__] += 1
-            if paced:
-                await asyncio.sleep(rng.uniform(*PAUSE_SECONDS))
+            await send(session, url, sender, text, results)
+            if pause[1]:
+                await asyncio.sleep(rng.uniform(*pause))
 
 
-async def drive(url: str, seconds: float, paced: bool, patients: int) -> tuple[Results, float]:
+async def drive(
+    url: str, seconds: float, mode: str, patients: int, steps: tuple[tuple[str, ...], ...]
+) -> tuple[Results, float]:
     results = Results()
     timeout = aiohttp.ClientTimeout(total=30)
     connector = aiohttp.TCPConnector(limit=patients)
+    pause = {"paced": PAUSE_SECONDS, "unloaded": (UNLOADED_PAUSE_SECONDS,) * 2}.get(mode, (0.0, 0.0))
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
         started = time.monotonic()
         deadline = started + seconds
         rngs = [random.Random(number) for number in range(patients)]
-        if paced:  # patients arrive spread over the first pause, not all at once
-            await asyncio.gather(
-                *(
-                    delayed(patient(session, url, deadline, paced, results, rng), rng.uniform(0, PAUSE_SECONDS[1]))
-                    for rng in rngs
-                )
+        # Paced patients arrive spread over the first pause, not all at once.
+        await asyncio.gather(
+            *(
+                delayed(patient(session, url, deadline, pause, steps, results, rng), rng.uniform(0, pause[1]))
+                for rng in rngs
             )
-        else:
-            await asyncio.gather(*(patient(session, url, deadline, paced, results, rng) for rng in rngs))
+        )
         return results, time.monotonic() - started
+
+
+async def long_conversations(
+    url: str, steps: tuple[tuple[str, ...], ...], runs: int = LONG_RUNS, messages: int = LONG_MESSAGES
+) -> tuple[list[list[Optional[float]]], Results]:
+    """`runs` conversations of `messages` messages, one patient at a time; each message's latency (None: error)."""
+    results = Results()
+    conversations: list[list[Optional[float]]] = []
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
+        for run in range(runs):
+            sender = f"bench-long-{uuid.uuid4().hex}"
+            latencies = []
+            for text in draw(steps, messages, random.Random(1000 + run)):
+                latencies.append(await send(session, url, sender, text, results))
+                await asyncio.sleep(UNLOADED_PAUSE_SECONDS)
+            conversations.append(latencies)
+    return conversations, results
+
+
+def at_messages(conversations: list[list[Optional[float]]], numbers: tuple[int, ...]) -> float:
+    """Median latency in ms of the messages with these numbers (1-based) over all conversations, errors left out."""
+    values = [latency for c in conversations for n in numbers if len(c) >= n and (latency := c[n - 1]) is not None]
+    values = [1000 * value for value in values]
+    return statistics.median(values) if values else float("nan")
 
 
 async def delayed(coroutine: Awaitable[Any], seconds: float) -> None:
@@ -179,33 +282,65 @@ def stores_environment(directory: Path) -> dict[str, str]:
     return {**settings, **dict(line.split("=", 1) for line in lines if "=" in line)}
 
 
+def stock_model() -> Path:
+    """The stock `rasa init` bot's model, trained by the project's Rasa the first time and then reused."""
+    models = sorted((STOCK_DIR / "models").glob("*.tar.gz"))
+    if not models:
+        STOCK_DIR.mkdir(parents=True, exist_ok=True)
+        print("Training the stock `rasa init` bot once, into results/stock-bot (a few minutes)", file=sys.stderr)
+        subprocess.run(
+            [str(RASA), "init", "--no-prompt", "--init-dir", str(STOCK_DIR)],
+            cwd=STOCK_DIR,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            timeout=3600,
+        )
+        models = sorted((STOCK_DIR / "models").glob("*.tar.gz"))
+    return models[-1]
+
+
+@dataclass
+class Launch:
+    url: str
+    processes: dict[str, subprocess.Popen]
+    rasa_started: float  # time.monotonic() when the Rasa server's process was started
+
+
+BENCH_LIMITS = {"RATE_LIMIT_PER_MINUTE": "6000", "RATE_LIMIT_BURST": "100"}  # see the module's notes
+
+
 @contextlib.contextmanager
-def servers(model: Path, setup: str, work_dir: Path) -> Iterator[tuple[str, dict[str, subprocess.Popen]]]:
+def servers(model: Path, setup: str, work_dir: Path) -> Iterator[Launch]:
     ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "GATEWAY_PORT": free_port()}
     env = {
         **os.environ,
         **{name: str(port) for name, port in ports.items()},
+        **BENCH_LIMITS,
         "BOOKING_DB": str(work_dir / "bookings.db"),
         "TRACKER_STORE_URL": f"sqlite:///{work_dir / 'tracker.db'}",
         "LOCK_STORE_TYPE": "in_memory",
         "SANIC_WORKERS": "1",
     }
-    if setup == "scaled":
-        env.update(stores_environment(work_dir / "stores"), SANIC_WORKERS="2")
+    if setup == "scaled":  # as `make run-prod`: its stores and one Sanic worker per core
+        env.update(stores_environment(work_dir / "stores"), SANIC_WORKERS=str(cores()))
+    commands = [
+        ("action server", [str(RUN), "actions"], ROOT, "ACTION_PORT"),
+        ("action gateway", [str(RUN), "gateway"], ROOT, "GATEWAY_PORT"),
+        ("rasa server", [str(RUN), "rasa", str(model)], ROOT, "RASA_PORT"),
+    ]
+    if setup == "stock":  # plain `rasa run` in the stock bot's folder: its own endpoints.yml and credentials.yml
+        port = ["--port", str(ports["RASA_PORT"]), "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"]
+        commands = [("rasa server", [str(RASA), "run", "--model", str(model), *port], STOCK_DIR, "RASA_PORT")]
     processes: dict[str, subprocess.Popen] = {}
+    rasa_started = 0.0
     try:
-        for name, args, port in (
-            ("action server", ["actions"], "ACTION_PORT"),
-            ("action gateway", ["gateway"], "GATEWAY_PORT"),
-            ("rasa server", ["rasa", str(model)], "RASA_PORT"),
-        ):
-            log = (work_dir / f"{args[0]}.log").open("wb")
-            processes[name] = subprocess.Popen(
-                [str(RUN), *args], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-            )
-            if not wait_for_port("127.0.0.1", ports[port], 600):
+        for name, args, cwd, port_name in commands:
+            log = (work_dir / f"{setup}-{name.replace(' ', '-')}.log").open("wb")
+            rasa_started = time.monotonic()
+            processes[name] = subprocess.Popen(args, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+            if not wait_for_port("127.0.0.1", ports[port_name], 600):
                 raise RuntimeError(f"{name} did not start; see {log.name}")
-        yield f"http://127.0.0.1:{ports['RASA_PORT']}/webhooks/rest/webhook", processes
+        yield Launch(f"http://127.0.0.1:{ports['RASA_PORT']}/webhooks/rest/webhook", processes, rasa_started)
     finally:
         for process in processes.values():
             process.terminate()
@@ -284,65 +419,161 @@ def percentile(values: list[float], fraction: float) -> float:
     )
 
 
+@dataclass
+class Row:
+    setup: str
+    mode: str
+    clients: int
+    results: Results
+    elapsed: float
+
+    @property
+    def rate(self) -> float:
+        return self.results.count / self.elapsed
+
+    def latency(self, fraction: float) -> float:
+        return percentile([1000 * latency for latency in self.results.latencies], fraction)
+
+
+@dataclass
+class SetupFigures:
+    setup: str
+    startup: float = float("nan")
+    memory: dict[str, float] = field(default_factory=dict)
+    rows: dict[str, Row] = field(default_factory=dict)
+    long: list[list[Optional[float]]] = field(default_factory=list)
+    long_errors: int = 0
+
+    @property
+    def total_memory(self) -> float:
+        return sum(self.memory.values())
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", type=Path, required=True)
-    parser.add_argument("--setup", choices=("single", "scaled"), default="single")
-    parser.add_argument(
-        "--modes", default="paced,saturation", help="comma-separated, run one after the other against the same servers"
-    )
+    parser.add_argument("--setups", "--setup", default=",".join(SETUPS), help="comma-separated: stock,single,scaled")
+    parser.add_argument("--modes", default=",".join(MODES), help="comma-separated, run one after the other")
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--patients", type=int)
     parser.add_argument("--profile", type=Path, help="write py-spy's top functions of the Rasa server here")
     args = parser.parse_args()
-    modes = args.modes.split(",")
-    if not set(modes) <= {"paced", "saturation"}:
-        parser.error("--modes takes paced and/or saturation")
+    modes, setups = args.modes.split(","), args.setups.split(",")
+    if not set(modes) <= set(MODES):
+        parser.error(f"--modes takes {', '.join(MODES)}")
+    if not set(setups) <= set(SETUPS):
+        parser.error(f"--setups takes {', '.join(SETUPS)}")
 
-    with tempfile.TemporaryDirectory(prefix="backspasm-bench-") as work:
-        Path(work).chmod(0o755)  # PostgreSQL runs as the postgres user, who must be able to enter it
-        with servers(args.model.resolve(), args.setup, Path(work)) as (url, processes):
-            wait_until_answering(url)
-            for mode in modes:
-                paced = mode == "paced"
-                patients = args.patients or (PACED_PATIENTS if paced else SATURATION_CLIENTS)
-                profile = (
-                    args.profile.with_name(f"{args.profile.stem}-{mode}{args.profile.suffix}") if args.profile else None
-                )
-                results, elapsed, memory = measure(url, processes, args.seconds, paced, patients, profile)
-                report(args.setup, mode, patients, results, elapsed, memory)
+    figures = [run_setup(args, setup, modes) for setup in setups]
+    print_tables(figures, modes, os.getloadavg())
     return 0
 
 
+def run_setup(args: argparse.Namespace, setup: str, modes: list[str]) -> SetupFigures:
+    model = stock_model() if setup == "stock" else args.model.resolve()
+    steps, long_steps = (STOCK_STEPS, STOCK_LONG) if setup == "stock" else (OURS_STEPS, OURS_LONG)
+    figures = SetupFigures(setup)
+    with tempfile.TemporaryDirectory(prefix="backspasm-bench-") as work:
+        Path(work).chmod(0o755)  # PostgreSQL runs as the postgres user, who must be able to enter it
+        with servers(model, setup, Path(work)) as launch, MemoryWatch(launch.processes) as memory:
+            wait_until_answering(launch.url)
+            figures.startup = time.monotonic() - launch.rasa_started
+            for mode in modes:
+                if mode == "long":
+                    figures.long, results = asyncio.run(long_conversations(launch.url, long_steps))
+                    figures.long_errors = sum(results.errors.values())
+                    continue
+                clients = args.patients or {"paced": PACED_PATIENTS, "saturation": SATURATION_CLIENTS}.get(mode, 1)
+                profile = (
+                    args.profile.with_name(f"{args.profile.stem}-{setup}-{mode}{args.profile.suffix}")
+                    if args.profile and setup != "stock"
+                    else None
+                )
+                results, elapsed = measure(launch, args.seconds, mode, clients, steps, profile)
+                figures.rows[mode] = Row(setup, mode, clients, results, elapsed)
+            figures.memory = dict(memory.peaks)
+    return figures
+
+
 def measure(
-    url: str,
-    processes: dict[str, subprocess.Popen],
+    launch: Launch,
     seconds: float,
-    paced: bool,
-    patients: int,
+    mode: str,
+    clients: int,
+    steps: tuple[tuple[str, ...], ...],
     profile: Optional[Path],
-) -> tuple[Results, float, MemoryWatch]:
+) -> tuple[Results, float]:
     raw = profile.with_suffix(".raw") if profile else None
-    profiler = start_profile(processes["rasa server"].pid, seconds, raw) if raw else None
-    with MemoryWatch(processes) as memory:
-        results, elapsed = asyncio.run(drive(url, seconds, paced, patients))
+    profiler = start_profile(launch.processes["rasa server"].pid, seconds, raw) if raw else None
+    results, elapsed = asyncio.run(drive(launch.url, seconds, mode, clients, steps))
     if profiler and profile and raw:  # all three or none: the profiler only starts when a profile is asked for
         profiler.wait(timeout=120)
         profile.write_text("\n".join(top_functions(raw)) + "\n")
-    return results, elapsed, memory
+    return results, elapsed
 
 
-def report(setup: str, mode: str, patients: int, results: Results, elapsed: float, memory: MemoryWatch) -> None:
-    paced = mode == "paced"
-    latencies = [1000 * latency for latency in results.latencies]
-    errors = ", ".join(f"{n} {kind}" for kind, n in results.errors.items()) or "0"
-    memory_text = ", ".join(f"{name} {peak:.0f}" for name, peak in memory.peaks.items())
-    print(
-        f"| {setup} | {mode} ({patients} {'patients' if paced else 'clients'}) | {results.count} | "
-        f"{results.count / elapsed:.1f} | {percentile(latencies, 0.50):.0f} | {percentile(latencies, 0.95):.0f} | "
-        f"{percentile(latencies, 0.99):.0f} | {errors} | {memory_text} |",
-        flush=True,
-    )
+NAMES = {
+    "stock": "stock `rasa init`",
+    "single": "this assistant, `make run`",
+    "scaled": "this assistant, `make run-prod`",
+}
+MODE_NAMES = {"unloaded": "unloaded (1 patient)", "paced": "paced", "saturation": "saturation"}
+
+
+def ratio(ours: float, stock: float) -> str:
+    return f"{ours / stock:.2f}" if stock and stock == stock and ours == ours else "n/a"
+
+
+def print_tables(figures: list[SetupFigures], modes: list[str], load: tuple[float, float, float]) -> None:
+    print(f"Load average when the run ended (1, 5, 15 min): {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}\n")
+    print("| set-up | mode | messages | messages/s | p50 | p95 | p99 | errors |")
+    print("|---|---|---|---|---|---|---|---|")
+    for setup in figures:
+        for mode, row in setup.rows.items():
+            errors = ", ".join(f"{n} {kind}" for kind, n in row.results.errors.items()) or "0"
+            clients = f"{row.clients} {'patients' if mode == 'paced' else 'clients'}" if mode != "unloaded" else ""
+            print(
+                f"| {NAMES[setup.setup]} | {MODE_NAMES[mode]}{f' ({clients})' if clients else ''} | "
+                f"{row.results.count} | {row.rate:.1f} | {row.latency(0.50):.0f} | {row.latency(0.95):.0f} | "
+                f"{row.latency(0.99):.0f} | {errors} |"
+            )
+    print("\n| set-up | start-up to first answer (s) | peak resident memory (MiB) |")
+    print("|---|---|---|")
+    for setup in figures:
+        memory = ", ".join(f"{name} {peak:.0f}" for name, peak in setup.memory.items())
+        print(f"| {NAMES[setup.setup]} | {setup.startup:.1f} | {memory} (total {setup.total_memory:.0f}) |")
+    stock = next((setup for setup in figures if setup.setup == "stock"), None)
+    if stock:
+        print(
+            "\nRatios, this assistant / stock bot (below 1 is better for times and memory, above 1 for messages/s):\n"
+        )
+        print("| set-up | unloaded p50 | paced p95 | saturation messages/s | memory | start-up |")
+        print("|---|---|---|---|---|---|")
+        for ours in (setup for setup in figures if setup.setup != "stock"):
+            cells = [
+                ratio(ours.rows[m].latency(f), stock.rows[m].latency(f))
+                if m in ours.rows and m in stock.rows
+                else "n/a"
+                for m, f in (("unloaded", 0.50), ("paced", 0.95))
+            ]
+            saturation = (
+                ratio(ours.rows["saturation"].rate, stock.rows["saturation"].rate)
+                if "saturation" in ours.rows and "saturation" in stock.rows
+                else "n/a"
+            )
+            print(
+                f"| {NAMES[ours.setup]} | {' | '.join(cells)} | {saturation} | "
+                f"{ratio(ours.total_memory, stock.total_memory)} | {ratio(ours.startup, stock.startup)} |"
+            )
+    if "long" in modes:
+        early, late = "-".join(map(str, EARLY[::2])), "-".join(map(str, LATE[::2]))
+        print(f"\nLong conversations ({LONG_RUNS} of {LONG_MESSAGES} messages, one patient at a time; median ms):\n")
+        print(f"| set-up | messages {early} | messages {late} | later / earlier | errors |")
+        print("|---|---|---|---|---|")
+        for setup in figures:
+            first, last = at_messages(setup.long, EARLY), at_messages(setup.long, LATE)
+            print(f"| {NAMES[setup.setup]} | {first:.0f} | {last:.0f} | {ratio(last, first)} | {setup.long_errors} |")
+    sys.stdout.flush()
 
 
 if __name__ == "__main__":

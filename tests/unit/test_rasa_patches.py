@@ -129,3 +129,29 @@ def test_the_schema_is_checked_once_not_per_answer(action: RemoteAction) -> None
     for answer in VALID:
         action._validate_action_result(answer)
     assert action_results.response_validator.cache_info().misses == 1
+
+
+def _tokens(nlp: Any, text: str) -> list[tuple[str, int, str, str]]:
+    return [(token.text, token.idx, token.lemma_, token.pos_) for token in nlp(text)]
+
+
+def test_spacy_runs_only_the_steps_the_pipeline_reads_and_its_tokens_are_unchanged() -> None:
+    from rasa.nlu.utils.spacy_utils import SpacyNLP
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    from rasa_patches import spacy_pipeline
+
+    model_name = next(
+        step["model"]
+        for step in yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]
+        if step["name"] == "SpacyNLP"
+    )
+    assert SpacyNLP.load_model is spacy_pipeline.load_model
+    ours = SpacyNLP.load_model(model_name).model
+    rasas = spacy_pipeline._RASA_LOAD_MODEL(model_name).model  # the parser off, everything else on
+    assert "ner" in rasas.pipe_names and "ner" not in ours.pipe_names
+    assert set(ours.pipe_names) == spacy_pipeline.READ
+    texts = [example.get("text") for example in load_data(str(ROOT / "data" / "nlu")).training_examples]
+    assert len(texts) > 500
+    changed = [text for text in texts if _tokens(ours, text) != _tokens(rasas, text)]
+    assert not changed, changed[:5]
