@@ -257,7 +257,7 @@ def _mentions(flag: RedFlag, text: str) -> Iterator[re.Match[str]]:
 # (backcare.back_words.ANIMAL_OWNER: the animal owns the sign, not "I tripped over the dog".)
 _RESOLVED = re.compile(
     r"\b(?:fine\s+(?:since|ever\s+since|now)|(?:they're|theyre|it's|its)\s+(?:fine|ok|okay|normal)\s+now|all\s+clear|(?:fully\s+)?recovered|better\s+now|no\s+(?:problems?|issues?)"
-    r"\s+since|sorted\s+(?:now|since)|cleared|went\s+away|gone\s+now|back\s+to\s+normal|(?:legs|they|it)\s+(?:are|is)"
+    r"\s+since|sorted\s+(?:now|since)|cleared|went\s+away|gone\s+now|back\s+to\s+normal|stopped\s+(?:after|when|once|years|ages|long)|(?:legs|they|it)\s+(?:are|is)"
     r"\s+fine)\b",
     re.IGNORECASE,
 )
@@ -268,7 +268,7 @@ _LONG_STANDING = re.compile(
     r"|surgery|op|childbirth|birth|baby|pregnancy|labour|delivery|diagnosis|prostate\w*|hysterectomy|ms|diabetes|accident|injury)\b"
     r"|\b(?:all|most\s+of)\s+(?:my|his|her|their)\s+life\b|\balways\s+(?:had|been|has)\b|\blong[-\s]?(?:standing|term)\b"
     r"|\bsince\s+(?:i\s+was|he\s+was|she\s+was|childhood|birth|(?:19|20)\d\d)\b|\b(?:in|back\s+in)\s+(?:19|20)\d\d\b"
-    r"|\blast\s+(?:year|yr|month)\b|\bthat\s+was\s+(?:in\s+)?(?:19|20)\d\d\b|\bchronic\b|\bon\s+and\s+off\s+for\b|\b(?:take|takes|taking|on|prescribed)\s+(?:\w+\s+)?"
+    r"|\bused\s+to\s+(?:get|have|suffer)\b|\blast\s+(?:year|yr|month)\b|\bthat\s+was\s+(?:in\s+)?(?:19|20)\d\d\b|\bchronic\b|\bon\s+and\s+off\s+for\b|\b(?:take|takes|taking|on|prescribed)\s+(?:\w+\s+)?"
     r"(?:sildenafil|viagra|tadalafil|cialis)\b|\bdiabet\w*",
     re.IGNORECASE,
 )
@@ -315,7 +315,7 @@ _DECEASED = re.compile(
     re.IGNORECASE,
 )
 _SETTLED_FOR_THEM = re.compile(
-    r"\bturned\s+out\s+to\s+be\b|\bnothing\s+to\s+do\s+with\s+me\b|\bat\s+(?:the|a|our|his|her)\s+(?:\w+\s+)?(?:do|party|wedding|match|gig)\b",
+    r"\bturned\s+out\s+to\s+be\b|\b(?:needed|had)\s+(?:surgery|an\s+op(?:eration)?)\b|\bnothing\s+to\s+do\s+with\s+me\b|\bat\s+(?:the|a|our|his|her)\s+(?:\w+\s+)?(?:do|party|wedding|match|gig)\b",
     re.IGNORECASE,
 )
 _HAPPENING_NOW = re.compile(
@@ -347,13 +347,13 @@ def _setting(flag: RedFlag, text: str, match: re.Match[str], left: int, right: i
     sentence = _sentence(text, match.start(), match.end())
     if ANIMAL_OWNER.search(text, left, match.end()) or _DECEASED.search(sentence):
         return "aside"
+    if not flag.history and _someone_elses_settled_sign(sentence):
+        return "check" if flag.check else "aside"  # no question fits a sign that was never the person's
     if flag.history or not flag.check:
         return "definite"
     if _RESOLVED.search(text, match.end(), _next_clause_end(text, match.end())):
         return "aside"
     if _LONG_STANDING.search(clause) or _FIGURATIVE.search(sentence) or _TRANSIENT.search(sentence):
-        return "check"
-    if _someone_elses_settled_sign(sentence):
         return "check"
     if flag.check == _PAIN_LIMITED_CHECK and _PAIN_LIMITED.search(_sentence(text, match.start(), match.end())):
         return "check"

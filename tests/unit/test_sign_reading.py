@@ -89,6 +89,8 @@ def test_a_message_that_is_only_a_denial_is_left_whole() -> None:
         "I had a car crash twenty years ago, fully healed, this spasm is from lifting",
         "the 111 nurse said if it was serious both legs would go weak, they have not, so what helps?",
         "my late dad had chest pains with his heart, I have nothing like that, just a stiff back from digging",
+        "I used to get chest pains from stress but they stopped after therapy, now my back is stiff",
+        "my cousin came off his motorbike and needed surgery, I only strained my back lifting a box",
     ],
 )
 def test_an_animals_or_a_resolved_sign_is_not_a_red_flag(message: str) -> None:
@@ -100,6 +102,7 @@ def test_an_animals_or_a_resolved_sign_is_not_a_red_flag(message: str) -> None:
     [
         ("my mum can't feel her legs since this morning", Level.EMERGENCY),
         ("my husband can't pee since lunchtime", Level.EMERGENCY),
+        ("my wife came off her motorbike today, she says it's a pulled muscle, won't go to A&E", Level.EMERGENCY),
         ("my husband has had diabetes for years and since this morning he cannot feel his legs", Level.EMERGENCY),
         ("I've got a fever and my back is killing me", Level.URGENT),
         ("I tripped over the dog and now my back hurts", Level.URGENT),

@@ -62,6 +62,8 @@ RED_FLAG_MESSAGES = [
     ("fell off a ladder clearing the gutters", "major_trauma"),
     ("was in a car crash last week and now my back is bad", "major_trauma"),
     ("I got knocked off my bike by a van", "major_trauma"),
+    ("fell from the loft hatch about 4 metres onto the floor", "major_trauma"),
+    ("my chest is really sore on the left and my back is in spasm", "chest_pain"),
     ("my dad rolled his tractor this afternoon and his back is agony", "major_trauma"),
     ("doing a number two makes my back go into spasm", "worse_cough_sneeze"),
     ("my top of the back, between my shoulders, keeps spasming and getting worse", "upper_back_origin"),
