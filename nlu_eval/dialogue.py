@@ -332,11 +332,7 @@ def run_case(
     for turn in case.turns:
         reply = reply_text(send(turn.text, sender))
         trace = tracker.last_turn(sender)
-        kind = judge_kind(reply, trace, texts, topics)
-        if _still_told_to_call_999(turn, trace, reply):
-            kind = "emergency"
-        elif "urgent" in turn.expect and texts.urgent_reminder and texts.urgent_reminder in reply:
-            kind = "urgent"  # the same, for a same-day sign: the reminder comes before the answer
+        kind = _help_repeated(turn, trace, reply, texts) or judge_kind(reply, trace, texts, topics)
         asked = kind == "sign_check"
         if asked:
             answer = "yes" if turn.expect & set(RED_FLAG_KINDS) else "no"
@@ -346,11 +342,16 @@ def run_case(
     return results
 
 
-def _still_told_to_call_999(turn: Turn, trace: TurnTrace, reply: str) -> bool:
+def _help_repeated(turn: Turn, trace: TurnTrace, reply: str, texts: ReplyTexts) -> str:
     """After a 999 answer, a later turn that still needs it ("he won't go", "it's probably just stress") gets the
-    999 advice again before the answer to what was asked: that is the emergency answer for that turn. (An ordinary
-    follow-up in the same state is judged by its answer, so a repeated 999 never counts against it.)"""
-    return "emergency" in turn.expect and trace.in_emergency_before and EMERGENCY_WORDS in reply
+    999 advice again before the answer to what was asked: that is the emergency answer for that turn; likewise the
+    same-day reminder after an urgent answer. (An ordinary follow-up in the same state is judged by its answer, so a
+    repeated warning never counts against it.) Empty when neither applies."""
+    if "emergency" in turn.expect and trace.in_emergency_before and EMERGENCY_WORDS in reply:
+        return "emergency"
+    if "urgent" in turn.expect and texts.urgent_reminder and texts.urgent_reminder in reply:
+        return "urgent"
+    return ""
 
 
 def score_set(

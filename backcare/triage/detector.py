@@ -355,7 +355,7 @@ def _setting(flag: RedFlag, text: str, match: re.Match[str], left: int, right: i
         return "aside"
     if _LONG_STANDING.search(clause) or _FIGURATIVE.search(sentence) or _TRANSIENT.search(sentence):
         return "check"
-    if flag.check == _PAIN_LIMITED_CHECK and _PAIN_LIMITED.search(_sentence(text, match.start(), match.end())):
+    if flag.check == _PAIN_LIMITED_CHECK and _PAIN_LIMITED.search(sentence):
         return "check"
     return "definite"
 
