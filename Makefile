@@ -31,7 +31,7 @@ INSTALLED := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.tx
 
 .PHONY: help install browser-deps train run run-prod shell validate lint test test-unit test-model test-browser \
 	test-channels test-prod channel-try bookings review report content-book benchmark-report purge-conversations \
-	console staff-user audit bench check-ins eval eval-cv eval-compare eval-fallback eval-writers store-deps clean erase export
+	console staff-user audit bench check-ins checks eval eval-cv eval-compare eval-fallback eval-writers store-deps clean erase export
 
 help:
 	@echo "make run       start the assistant (action server :5055, Rasa REST :5005) and the demo site"
@@ -210,11 +210,17 @@ bench: $(MODEL)
 store-deps:
 	scripts/services.sh install
 
-# Lint first (seconds), then everything is installed and trained; then the suites that run the assistant go two at
-# a time, since each keeps about one of the two cores busy (one Rasa server). The channels suite (fuzz) is the
-# longest, so the others follow one another beside it.
-test: lint validate test-unit train browser-deps store-deps
-	$(MAKE) --no-print-directory -j2 test-channels test-model test-browser test-prod
+# Training keeps the machine busy for about ten minutes but leaves room: lint, data validation, the unit tests and
+# installing Chromium, PostgreSQL and Redis run beside it (one job each at a time, output kept per job). Then the
+# suites that run the assistant go two at a time, since each keeps about one of the two cores busy (one Rasa
+# server): the model suite is the longest, so the channels suite and then the production one run beside it, and
+# the browser suite follows whichever ends first.
+test: $(INSTALLED)
+	$(MAKE) --no-print-directory -j2 --output-sync=target train checks
+	$(MAKE) --no-print-directory -j2 test-model test-channels test-prod test-browser
+
+# What `make test` checks before any assistant runs.
+checks: lint validate test-unit browser-deps store-deps
 
 clean:
 	rm -rf models/*.tar.gz results .pytest_cache

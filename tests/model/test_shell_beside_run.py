@@ -1,28 +1,34 @@
-"""`make shell` beside `make run` (staff often have both): the shell's servers take their own ports, so with the
-ports of `make run` taken (and `make run`'s settings in the environment) the shell still starts, answers a typed
-question, and keeps the servers' start-up notes off the terminal. Driven through a pseudo-terminal, as a person
-types into it."""
+"""`make shell` with the trained model, as staff use it: beside `make run` (staff often have both), so with the
+ports of `make run` taken (and `make run`'s settings in the environment) the shell takes ports of its own, starts,
+keeps the servers' start-up notes off the terminal, and answers questions typed in a row, each after an answer that
+offered buttons (a typed message is always sent, never taken for a button). Driven through a pseudo-terminal, as a
+person types into it; one shell serves every test here, since starting one takes about a minute."""
 
 from __future__ import annotations
 
 import contextlib
 import os
-import pty
 import re
-import select
 import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from backcare.knowledge import KnowledgeBase
+import pytest
+
 from tests.model.assistant import ROOT
-from tests.model.terminal import stop_process_group
+from tests.model.terminal import Terminal
 
 MAKE_RUN_PORTS = (5005, 5055, 5056)  # Rasa, action server, gateway of `make run`
-QUESTION = "what causes back spasms?"
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+PROMPT = "Your input ->"
+BUTTONS_SHOWN = "(type a number to choose, or type anything else)"
+# Each question with words of its own answer. The first answer offers buttons; the three questions after it are
+# each typed where the previous answer offered buttons.
+QUESTIONS = [
+    ("what causes back spasms?", "A back spasm often starts when"),
+    ("how long does a back spasm last?", "Most back pain gets better within a few weeks"),
+    ("can I take ibuprofen if I have asthma?", "Ibuprofen is an anti-inflammatory painkiller"),
+    ("is yoga any good for it?", "Yoga and pilates can be good for your back"),
+]
 
 
 @contextlib.contextmanager
@@ -42,9 +48,9 @@ def ports_taken(ports: tuple[int, ...]) -> Iterator[None]:
             sock.close()
 
 
-def test_the_shell_answers_beside_a_running_assistant_without_server_noise(model_path: Path) -> None:
-    # The start of the answer: the shell's menu cuts lines at the terminal's width.
-    answer = KnowledgeBase.load().for_intent("ask_causes").answer[:60]
+@pytest.fixture(scope="module")
+def transcript(model_path: Path) -> str:
+    """What the terminal showed: the shell started beside `make run`, then every question typed in turn."""
     env = {
         **os.environ,
         "RASA_PORT": "5005",
@@ -55,40 +61,28 @@ def test_the_shell_answers_beside_a_running_assistant_without_server_noise(model
     }
     env.pop("LOG_LEVEL", None)
     with ports_taken(MAKE_RUN_PORTS):
-        controller, terminal = pty.openpty()
-        shell = subprocess.Popen(
-            [str(ROOT / "scripts/run.sh"), "shell", str(model_path)],
-            stdin=terminal,
-            stdout=terminal,
-            stderr=terminal,
-            cwd=ROOT,
-            env=env,
-            start_new_session=True,
-        )
-        os.close(terminal)
-        output, asked_at = "", 0.0
-        deadline = time.monotonic() + 420
+        shell = Terminal([str(ROOT / "scripts/run.sh"), "shell", str(model_path)], env)
         try:
-            while time.monotonic() < deadline and shell.poll() is None:
-                if select.select([controller], [], [], 1)[0]:
-                    with contextlib.suppress(OSError):
-                        chunk = os.read(controller, 65536)
-                        if b"\x1b[6n" in chunk:  # the prompt asks where the cursor is, as terminals answer
-                            os.write(controller, b"\x1b[1;1R")
-                        output += chunk.decode("utf-8", errors="replace")
-                if not asked_at and ("Your input" in output or "You:" in output or output.rstrip().endswith(">")):
-                    time.sleep(1)
-                    os.write(controller, QUESTION.encode() + b"\r")
-                    asked_at = time.monotonic()
-                if asked_at and answer in ANSI.sub("", output).split(QUESTION)[-1].replace("\r", ""):
-                    break
-                if asked_at and time.monotonic() - asked_at > 90:
-                    break
+            if shell.read_until(PROMPT, 1, 420):
+                for number, (question, _) in enumerate(QUESTIONS, start=2):
+                    shell.type(question)
+                    if not shell.read_until(PROMPT, number, 120):
+                        break
         finally:
-            stop_process_group(shell)
-            os.close(controller)
-    text = ANSI.sub("", output).replace("\r", "")
-    assert "address already in use" not in text.lower()
-    assert asked_at, f"the shell never asked for input:\n{text[-2000:]}"
-    assert answer in text.split(QUESTION)[-1], f"no answer to the question:\n{text[-2000:]}"
-    assert not re.search(r"^\S+ \S+ +INFO ", text, flags=re.M), "the servers' INFO notes reached the terminal"
+            shell.stop()
+    return shell.text()
+
+
+def test_the_shell_starts_beside_a_running_assistant_without_server_noise(transcript: str) -> None:
+    assert "address already in use" not in transcript.lower()
+    assert PROMPT in transcript, f"the shell never asked for input:\n{transcript[-2000:]}"
+    assert not re.search(r"^\S+ \S+ +INFO ", transcript, flags=re.M), "the servers' INFO notes reached the terminal"
+
+
+def test_questions_typed_in_a_row_after_answers_with_buttons_are_all_answered(transcript: str) -> None:
+    turns = transcript.split(PROMPT)[1 : len(QUESTIONS) + 1]
+    assert len(turns) == len(QUESTIONS), f"not every question got an answer and a new prompt:\n{transcript[-2000:]}"
+    for (question, answer), turn in zip(QUESTIONS, turns, strict=True):
+        assert turn.strip().startswith(question), turn
+        assert answer in turn, f"{question!r} was not answered:\n{turn}"
+        assert BUTTONS_SHOWN in turn, f"the answer to {question!r} offered no buttons:\n{turn}"
