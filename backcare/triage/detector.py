@@ -212,6 +212,8 @@ _AFTER_NEGATION = re.compile(
 # "Call 999 if you can't pee" or "what does saddle anaesthesia mean?" names a sign without having it.
 _HYPOTHETICAL = re.compile(
     r"\bif\s+(?:you|someone|somebody|a\s+person|people)\b"
+    # "what if it goes numb down below?": a sign that might come, asked about; not "what if I have numbness now".
+    r"|\bwhat\s+(?:if|happens\s+if)\s+(?:it|i|my\s+\w+|the\s+\w+|this|that|they|you)\s+(?:\w+\s+){0,2}?(?:goes|go|gets|get|start|starts|become|becomes|turns?|ends?\s+up)\b"
     r"|\bif\s+(?:it|this|that)(?:'s|\s+(?:was|were|is|got))\s+(?:\w+\s+)?(?:serious|dangerous|bad|worse)\b|\bwhat\s+(?:does|is|are|do\s+you\s+mean\s+by)\s+(?:the\s+|a\s+)?$",
     re.IGNORECASE,
 )
@@ -257,7 +259,7 @@ def _mentions(flag: RedFlag, text: str) -> Iterator[re.Match[str]]:
 # (backcare.back_words.ANIMAL_OWNER: the animal owns the sign, not "I tripped over the dog".)
 _RESOLVED = re.compile(
     r"\b(?:fine\s+(?:since|ever\s+since|now)|(?:they're|theyre|it's|its)\s+(?:fine|ok|okay|normal)\s+now|all\s+clear|(?:fully\s+)?recovered|better\s+now|no\s+(?:problems?|issues?)"
-    r"\s+since|sorted\s+(?:now|since)|cleared|went\s+away|gone\s+now|back\s+to\s+normal|stopped\s+(?:after|when|once|years|ages|long)|(?:legs|they|it)\s+(?:are|is)"
+    r"\s+since|sorted\s+(?:now|since)|cleared|went\s+away|gone\s+now|(?:that's|thats|all|totally|completely)\s+gone(?=\s*(?:[.,;!?\n]|$|now\b))|back\s+to\s+normal|stopped\s+(?:after|when|once|years|ages|long)|(?:legs|they|it)\s+(?:are|is)"
     r"\s+fine)\b",
     re.IGNORECASE,
 )
@@ -278,7 +280,10 @@ _TRANSIENT = re.compile(
     r"\b(?:fine|ok|okay|normal|went|goes|gone|passed|wore\s+off|wears\s+off|came\s+back|comes\s+back|wakes\s+up)"
     r"\s+(?:again\s+|away\s+|off\s+)?(?:as\s+soon\s+as|once|the\s+(?:second|minute|moment)|straight\s+away|after\s+(?:an?|a\s+few|\d+)"
     r"\s+(?:hours?|minutes?|mins?))|\bnothing\s+new\b|\bnot\s+(?:new|changed)\b|\byears\s+(?:of|ago)\b|\bsince\s+(?:childbirth|birth)\b"
-    r"|\b(?:that's|thats|it's|its|just)\s+(?:my\s+)?nerves\b",
+    r"|\b(?:that's|thats|it's|its|just)\s+(?:my\s+)?nerves\b"
+    # Tired legs after exercise ("legs like jelly after parkrun"): asked about first.
+    r"|\bafter\s+(?:a\s+|my\s+|the\s+|that\s+|this\s+|today's\s+)?(?:long\s+|big\s+|hard\s+)?(?:parkrun|run|running|gym|leg\s+day|workout|training"
+    r"|session|marathon|half\s+marathon|10k|5k|squats?|spin|class|hike|bike\s+ride)\b",
     re.IGNORECASE,
 )
 _PAIN_LIMITED = re.compile(
@@ -286,6 +291,12 @@ _PAIN_LIMITED = re.compile(
     r"|\b(?:pain|spasms?|it)\s+(?:is\s+|'s\s+)?(?:so\s+bad|too\s+(?:bad|painful|sore|much))|\btoo\s+(?:painful|sore)\b"
     r"|\bhurts?\s+(?:too\s+much|to)\b|\bso\s+(?:painful|sore|bad)\b|\bpain(?:'s|\s+is)?\s+(?:stopping|stops)\b"
     r"|\bit'?s\s+(?:just\s+|only\s+)?(?:the|my)\s+(?:pain|back)\b",
+    re.IGNORECASE,
+)
+# Cold weather explains shivering or numbness ("-2 on the scaffold and shivering all shift"): asked about first.
+_COLD_WEATHER = re.compile(
+    r"\bfreezing\s+(?:on|at|in|out)\b|(?:^|\s)(?:-|minus\s*)\d+\s*(?:degrees|c\b)?|\bfrost\w*|\bsnow\w*|\bbitter(?:ly)?\s+cold\b"
+    r"|\b(?:from|in|with)\s+the\s+cold\b",
     re.IGNORECASE,
 )
 # A joke or a figure of speech ("wetting myself laughing", "chest pains lol jk"): asked about, never ignored. Not
@@ -300,21 +311,21 @@ _FIGURATIVE = re.compile(
 # 20 years and can't feel her legs"; "my cousin had a fever and it turned out to be an infection"): asked about
 # first, like the person's own long-standing sign, unless the sentence says it is happening now. A sign of
 # someone who has died is not anyone's current sign.
-_RELATIVE = (
-    r"(?:mum|mom|mother|dad|father|sister|brother|wife|husband|partner|friend|mate|boyfriend|girlfriend|nan|gran"
-    r"|grandma|granny|grandad|grandpa|grandfather|grandmother|aunt|auntie|uncle|cousin|son|daughter|neighbour"
-    r"|colleague|boss|in-?laws?|father-in-law|mother-in-law)"
-)
+# The people of red_flags.yml's vocabulary (RELATIVE), so that one list says who "someone else" is.
+_RELATIVE = _vocabulary(load_yaml(RED_FLAGS_FILE)["vocabulary"], RED_FLAGS_FILE.name)["RELATIVE"]
 _SOMEONE_ELSE = re.compile(
-    rf"\b(?:my|our|his|her)\s+(?:\w+\s+)?{_RELATIVE}\b|\b(?:lad|guy|bloke|woman|man|girl|someone|somebody)\s+at\s+work\b"
-    r"|\bmy\s+old\s+(?:man|lady|dear|fella)\b",
+    rf"\b(?:my|our|his|her)\s+(?:\w+\s+)?(?:{_RELATIVE})\b|\b(?:lad|guy|bloke|woman|man|girl|someone|somebody)\s+at\s+work\b"
+    r"|\bmy\s+old\s+(?:man|lady|dear|fella)\b|\b(?:one\s+of\s+)?(?:my|our)\s+(?:residents?|patients?|clients?|service\s+users?)\b",
     re.IGNORECASE,
 )
 _DECEASED = re.compile(
-    rf"\b(?:my|our)\s+late\s+{_RELATIVE}\b|\b{_RELATIVE}\s+(?:who\s+)?(?:has\s+)?(?:passed\s+away|passed|died)\b",
+    rf"\b(?:my|our)\s+late\s+(?:{_RELATIVE})\b|\b(?:{_RELATIVE})\s+(?:who\s+)?(?:has\s+)?(?:passed\s+away|passed|died)\b",
     re.IGNORECASE,
 )
 _SETTLED_FOR_THEM = re.compile(
+    r"\bdoubly\s+incontinent\b|\bwhen(?:ever)?\s+(?:his|her|their)\s+(?:back|sciatica|disc)\s+(?:flares|plays\s+up|goes)\b"
+    r"|\b(?:that|it)\s+was\s+(?:down\s+to\s+|from\s+|because\s+of\s+)?(?:his|her|their)\s+\w+|\bwhen\s+(?:he|she|they)\s+(?:was|were)\s+"
+    r"(?:old|older|younger|little|small|a\s+(?:kid|child|baby|teenager))\b|\b(?:he|she)(?:'s|s|\s+is)\s+always\b|"
     r"\bturned\s+out\s+to\s+be\b|\b(?:needed|had)\s+(?:surgery|an\s+op(?:eration)?)\b|\bnothing\s+to\s+do\s+with\s+me\b|\bat\s+(?:the|a|our|his|her)\s+(?:\w+\s+)?(?:do|party|wedding|match|gig)\b",
     re.IGNORECASE,
 )
@@ -353,7 +364,7 @@ def _setting(flag: RedFlag, text: str, match: re.Match[str], left: int, right: i
         return "definite"
     if _RESOLVED.search(text, match.end(), _next_clause_end(text, match.end())):
         return "aside"
-    if _LONG_STANDING.search(clause) or _FIGURATIVE.search(sentence) or _TRANSIENT.search(sentence):
+    if _LONG_STANDING.search(clause) or any(rule.search(sentence) for rule in (_FIGURATIVE, _TRANSIENT, _COLD_WEATHER)):
         return "check"
     if flag.check == _PAIN_LIMITED_CHECK and _PAIN_LIMITED.search(sentence):
         return "check"

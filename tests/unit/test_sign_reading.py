@@ -91,6 +91,10 @@ def test_a_message_that_is_only_a_denial_is_left_whole() -> None:
         "my late dad had chest pains with his heart, I have nothing like that, just a stiff back from digging",
         "I used to get chest pains from stress but they stopped after therapy, now my back is stiff",
         "my cousin came off his motorbike and needed surgery, I only strained my back lifting a box",
+        "had a temperature on Monday with a cold but that is all gone. now my back has seized",
+        "what if it gets numb down there? just asking, my back is only stiff",
+        "my late grandad lost control of his bladder at the end, my back is tight",
+        "the client I was tiling for fell down her stairs, she's fine, my back's sore from kneeling",
     ],
 )
 def test_an_animals_or_a_resolved_sign_is_not_a_red_flag(message: str) -> None:
@@ -136,6 +140,16 @@ def test_someone_elses_current_sign_and_a_history_that_is_the_sign_are_escalated
         ("my mate wet himself at the office party haha, anyway my back is in bits", "nerve_signs"),
         ("my old man has been unable to walk for years, nothing to do with me, my back is in spasm", "legs"),
         ("my legs turned to jelly when the manager said I was fired, back has been tight since", "legs"),
+        # Fourth round: a resident's or patient's care need, a relative's sign explained or from when they were
+        # old, a workmate's recurring one, tired legs after exercise, shivering in the cold outdoors.
+        ("one of my patients is doubly incontinent and I hurt my back hoisting him", "nerve_signs"),
+        (
+            "my nan lost control of her bladder when she was old but that was her dementia. my back is stiff",
+            "nerve_signs",
+        ),
+        ("a lad at work says his legs go numb whenever his back flares, I have only got a spasm", "legs"),
+        ("legs like jelly after my long run and my back is tight, rest or stretch?", "legs"),
+        ("shivering all morning on site, it is minus 3, my back is stiff, what helps", "new_sign"),
     ],
 )
 def test_a_sign_that_may_not_be_new_is_asked_about_first(message: str, check: str) -> None:

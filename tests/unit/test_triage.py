@@ -26,10 +26,16 @@ from backcare.triage import (
 from backcare.triage.advice import ADVICE_FILE
 from backcare.triage.detector import RED_FLAGS_FILE
 
-SOURCE_PAGES = re.compile(r"^https://www\.(nhs\.uk|nice\.org\.uk)/")
+# NHS and NICE pages, and the MHRA's drug safety updates on GOV.UK (medicines taken together).
+SOURCE_PAGES = re.compile(r"^https://www\.(nhs\.uk|nice\.org\.uk|gov\.uk/drug-safety-update)/")
 
 # (message, the flag it must raise). Typos, slang and questions buried in stories on purpose.
 RED_FLAG_MESSAGES = [
+    # Issue 16, fourth round: a drop of some metres, a vehicle on its side, breathing slowed by painkillers.
+    ("I came down off the scaffold tower, about 4 metres, and landed on my back", "major_trauma"),
+    ("the van tipped over on its side on the motorway this morning and now my back is locked", "major_trauma"),
+    ("my breathing has gone really slow since I took the codeine with my diazepam", "slowed_breathing"),
+    ("cant stay awake since I took the tramadol and the diazepam together", "slowed_breathing"),
     ("cant pee since this morning", "bladder_problem"),
     ("I can't wee properly and my back is in spasm", "bladder_problem"),
     ("wet myself last night for the first time ever", "bladder_problem"),
@@ -129,6 +135,12 @@ RED_FLAG_MESSAGES = [
 
 # Ordinary back-pain talk that names body parts, sensations and activities but is no red flag.
 ORDINARY_MESSAGES = [
+    "I do slow breathing exercises when the spasm grips",
+    "had an accident in the car park, scraped the bumper, my back is stiff from twisting round",
+    "my back pain is no different when I cough, it is bending that hurts",
+    "I have had health anxiety for ages, every twinge feels like cancer",
+    "could my back spasm be caused by a tumour?",
+    "awful heartburn after tea, burning up my chest, what can I take",
     "my lower back is stiff",
     "that interview was a total car crash, and now my back is stiff",
     "headache for days, could it be a brain tumour?",
@@ -247,6 +259,7 @@ def test_emergency_and_urgent_signs_are_at_the_levels_the_nhs_gives() -> None:
         "sexual_dysfunction",
         "chest_pain",
         "major_trauma",
+        "slowed_breathing",
     ):
         assert levels[flag_id] is Level.EMERGENCY
     for flag_id in (
@@ -444,12 +457,12 @@ def test_screening_refuses_answers_it_does_not_understand(answers: dict[str, str
 # --- the data files --------------------------------------------------------------------------------------
 
 
-def test_every_entry_is_sourced_from_nhs_or_nice_and_reviewed() -> None:
+def test_every_entry_is_sourced_from_nhs_nice_or_mhra_and_reviewed() -> None:
     advice = load_advice()
     entries = [*load_red_flags(), *advice.questions, *advice.dispositions.values()]
     for entry in entries:
         assert entry.sources and all(SOURCE_PAGES.match(source) for source in entry.sources), entry
-        assert entry.reviewed == dt.date(2026, 11, 26)
+        assert dt.date(2026, 11, 26) <= entry.reviewed <= dt.date.today(), entry
 
 
 def _broken_red_flags(tmp_path: Path, change) -> Path:
