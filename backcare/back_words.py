@@ -36,10 +36,11 @@ OTHER_PLACE_OF_A_SPASM = re.compile(
 )
 SPASM_WORDS = ("spasm", "spasms", "spazm", "spazms")
 # An animal owns the back or the sign ("the dog's back legs gave way", "our cat can't walk", "my greyhound gets
-# spasms"), not "I tripped over the dog".
+# spasms", "one of my heifers went down"), not "I tripped over the dog". Not calves: people have those too.
 ANIMAL_OWNER = re.compile(
     r"\b(?:dogs?|cats?|pupp(?:y|ies)|kittens?|horses?|pony|ponies|pets?|rabbits?|greyhounds?|whippets?|labradors?"
-    r"|spaniels?|terriers?)(?:'s|'|\s+(?:has|had|is|was|can't|cannot|couldn't|keeps|kept|just|gets|got|seems))",
+    r"|spaniels?|terriers?|cows?|heifers?|bulls?|bullocks?|sheep|ewes?|lambs?|goats?|pigs?|donkeys?|alpacas?|llamas?)"
+    r"(?:'s|'|\s+(?:has|had|is|was|went|can't|cannot|couldn't|keeps|kept|just|gets|got|seems))",
     re.IGNORECASE,
 )
 THE_PERSONS_OWN_BACK = re.compile(

@@ -37,6 +37,8 @@ ROOT = Path(__file__).resolve().parents[2]
         ("pain at the back of my thigh from my back", True),
         ("my labrador's back seems stiff", False),  # a pet's back
         ("I tripped over the dog and my back went", True),
+        ("one of our cows went down and can't get up on her back legs", False),  # a farm animal's
+        ("my calves are tight and my lower back is in spasm", True),  # a person's calves
     ],
 )
 def test_the_back_as_a_body_part_is_told_from_back_as_a_word(text: str, named: bool) -> None:
