@@ -26,6 +26,7 @@ import sqlite3
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
@@ -354,12 +355,18 @@ def _help_repeated(turn: Turn, trace: TurnTrace, reply: str, texts: ReplyTexts) 
     return ""
 
 
+# Conversations sent at once: each case has its own sender, so they cannot affect one another, and while the Rasa
+# server works on one message the action server and the HTTP round trips of others proceed.
+CONVERSATIONS_AT_ONCE = 4
+
+
 def score_set(
     writer_set: WriterSet, send: Send, tracker: TrackerReader, texts: ReplyTexts, topics: Mapping[str, str]
 ) -> SetScore:
     score = SetScore(writer_set.name, writer_set.writer)
-    for case in writer_set.cases:
-        score.results.extend(run_case(case, send, tracker, texts, topics))
+    with ThreadPoolExecutor(CONVERSATIONS_AT_ONCE) as pool:
+        for results in pool.map(lambda case: run_case(case, send, tracker, texts, topics), writer_set.cases):
+            score.results.extend(results)
     return score
 
 
