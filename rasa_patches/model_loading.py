@@ -11,6 +11,7 @@ Rasa's way of loading). Fine-tuning (`rasa train --finetune`) still goes through
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Optional
 
 import tensorflow as tf
@@ -19,6 +20,7 @@ from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator
 from rasa.utils.tensorflow.model_data import RasaModelData
 from rasa.utils.tensorflow.models import RasaModel
 
+logger = logging.getLogger(__name__)
 _RASA_LOAD = RasaModel.load.__func__  # type: ignore[attr-defined]
 
 
@@ -43,10 +45,15 @@ def load(
     # the example takes, and some layers would not exist or would get other shapes.)
     batch, _ = RasaBatchDataGenerator(model_data_example, batch_size=1)[0]
     model._training = True
-    tf.function(model.batch_loss)(batch)
+    tf.function(model.batch_loss, autograph=False)(batch)
     model._training = None
     model.optimizer.build(model.trainable_variables)
-    model.load_weights(model_file_name)
+    try:
+        # Every value in the file read into a variable of the model, and every variable given a value.
+        model.load_weights(model_file_name).assert_consumed()
+    except AssertionError:
+        logger.warning("Loading %s the quick way left weights unread; loading it as Rasa does", model_file_name)
+        return _RASA_LOAD(cls, model_file_name, model_data_example, predict_data_example, finetune_mode, *args, **kwargs)
     if predict_data_example:
         model.run_inference(predict_data_example)  # traces the prediction graph now, not on a patient's message
     return model
