@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import skops.io as sio
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -63,4 +64,10 @@ class TextClassifier:
         untrusted = [name for name in sio.get_untrusted_types(file=path) if name not in TRUSTED_TYPES]
         if untrusted:
             raise ValueError(f"{path.name} holds types that are not trusted: {untrusted}")
-        return cls(sio.load(path, trusted=TRUSTED_TYPES))
+        pipeline = sio.load(path, trusted=TRUSTED_TYPES)
+        # The same weights laid out column by column: scipy multiplies the message's sparse features by the
+        # transposed weights, and copied all of them (35 x 49,000 numbers for the intents) for every message when
+        # the transpose was not contiguous. Same numbers, same order of sums, same probabilities.
+        classifier = pipeline[-1]
+        classifier.coef_ = np.asfortranarray(classifier.coef_)
+        return cls(pipeline)
