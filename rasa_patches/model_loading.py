@@ -34,7 +34,9 @@ def load(
     **kwargs: Any,
 ) -> RasaModel:
     if finetune_mode:  # training goes on from the saved state: Rasa's own way
-        return _RASA_LOAD(cls, model_file_name, model_data_example, predict_data_example, finetune_mode, *args, **kwargs)
+        return _RASA_LOAD(
+            cls, model_file_name, model_data_example, predict_data_example, finetune_mode, *args, **kwargs
+        )
     model = cls(*args, **kwargs)
     config = kwargs.get("config", {})
     model.compile(
@@ -53,7 +55,9 @@ def load(
         model.load_weights(model_file_name).assert_consumed()
     except AssertionError:
         logger.warning("Loading %s the quick way left weights unread; loading it as Rasa does", model_file_name)
-        return _RASA_LOAD(cls, model_file_name, model_data_example, predict_data_example, finetune_mode, *args, **kwargs)
+        return _RASA_LOAD(
+            cls, model_file_name, model_data_example, predict_data_example, finetune_mode, *args, **kwargs
+        )
     if predict_data_example:
         model.run_inference(predict_data_example)  # traces the prediction graph now, not on a patient's message
     return model

@@ -5,6 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+import skops.io as sio
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
+
 from backcare.text_model import TextClassifier
 
 EXAMPLES = {
@@ -25,3 +30,10 @@ def test_a_loaded_classifier_gives_exactly_the_trained_probabilities(tmp_path: P
         assert loaded.probabilities(message) == trained.probabilities(message)
     # Laid out so that the transposed weights the prediction multiplies by are read in place, not copied per message.
     assert loaded.pipeline[-1].coef_.T.flags["C_CONTIGUOUS"]
+
+
+def test_a_file_with_a_type_that_is_not_trusted_is_refused(tmp_path: Path) -> None:
+    # A pipeline holding a type skops does not trust by default and the project does not list (a function).
+    sio.dump(make_pipeline(FunctionTransformer(str.lower)), tmp_path / "model.skops")
+    with pytest.raises(ValueError, match="holds types that are not trusted"):
+        TextClassifier.load(tmp_path / "model.skops")
