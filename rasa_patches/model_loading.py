@@ -6,7 +6,8 @@ its gradients: about 60 % of the Rasa server's start-up (py-spy, docs/benchmarks
 by one forward pass of the same loss on the same example, and the optimizer's by building it; then the saved
 weights are read and the first prediction traced, as Rasa does. Every weight is read from the model file as
 before, so every answer is the same (tests/unit/test_rasa_patches.py compares all weights and the predictions with
-Rasa's way of loading). Fine-tuning (`rasa train --finetune`) still goes through Rasa's own code.
+Rasa's way of loading). A file whose every value does not find its variable is loaded Rasa's way instead; so is a
+model for fine-tuning (`rasa train --finetune`), which goes on training from the saved state.
 """
 
 from __future__ import annotations
@@ -53,8 +54,8 @@ def load(
     try:
         # Every value in the file read into a variable of the model, and every variable given a value.
         model.load_weights(model_file_name).assert_consumed()
-    except AssertionError:
-        logger.warning("Loading %s the quick way left weights unread; loading it as Rasa does", model_file_name)
+    except (AssertionError, ValueError):  # a value left unread, or one that does not fit its variable
+        logger.warning("The quick load of %s did not read every weight; loading it as Rasa does", model_file_name)
         return _RASA_LOAD(
             cls, model_file_name, model_data_example, predict_data_example, finetune_mode, *args, **kwargs
         )
