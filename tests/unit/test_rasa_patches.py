@@ -226,3 +226,20 @@ def test_ted_loads_the_quick_way_with_every_weight_and_prediction_of_rasas_way(
             ours.predict_action_probabilities(tracker, domain).probabilities
             == rasas.predict_action_probabilities(tracker, domain).probabilities
         )
+
+
+def test_event_classes_are_found_by_type_name_as_rasa_finds_them() -> None:
+    from rasa.shared.core.events import Event, UserUttered
+    from rasa.shared.utils.common import all_subclasses
+
+    from rasa_patches import event_types
+
+    assert event_types.is_applied()
+    names = {cls.type_name for cls in all_subclasses(Event)}
+    assert len(names) > 20
+    for name in sorted(names) * 2:  # the second time from what was kept
+        assert Event.resolve_by_type(name) is event_types._RASA_RESOLVE(name)
+    assert Event.resolve_by_type("topic") is None
+    assert Event.resolve_by_type("no_such_event", UserUttered) is UserUttered
+    with pytest.raises(ValueError, match="Unknown event name"):
+        Event.resolve_by_type("no_such_event")
