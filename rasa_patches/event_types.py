@@ -28,7 +28,7 @@ def resolve_by_type(type_name: str, default: Optional[type[Event]] = None) -> Op
 
 
 def apply() -> None:
-    Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign]
+    Event.resolve_by_type = staticmethod(resolve_by_type)
 
 
 def is_applied() -> bool:

@@ -22,7 +22,7 @@ from rasa.utils.tensorflow.model_data import RasaModelData
 from rasa.utils.tensorflow.models import RasaModel
 
 logger = logging.getLogger(__name__)
-_RASA_LOAD = RasaModel.load.__func__  # type: ignore[attr-defined]
+_RASA_LOAD = RasaModel.load.__func__
 
 
 def load(
@@ -65,7 +65,7 @@ def load(
 
 
 def apply() -> None:
-    RasaModel.load = classmethod(load)  # type: ignore[assignment,method-assign]
+    RasaModel.load = classmethod(load)
 
 
 def is_applied() -> bool:
