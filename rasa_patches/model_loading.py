@@ -47,14 +47,15 @@ def load(
     # mode, so that the same layers make the same variables. (Run eagerly, a `tf.cond` would build only the branch
     # the example takes, and some layers would not exist or would get other shapes.)
     batch, _ = RasaBatchDataGenerator(model_data_example, batch_size=1)[0]
-    model._training = True
-    tf.function(model.batch_loss, autograph=False)(batch)
-    model._training = None
-    model.optimizer.build(model.trainable_variables)
     try:
+        model._training = True
+        tf.function(model.batch_loss, autograph=False)(batch)
+        model._training = None
+        model.optimizer.build(model.trainable_variables)
         # Every value in the file read into a variable of the model, and every variable given a value.
         model.load_weights(model_file_name).assert_consumed()
-    except (AssertionError, ValueError):  # a value left unread, or one that does not fit its variable
+    except (AssertionError, TypeError, ValueError):  # a value unread or not fitting, or a loss that needs autograph
+        # (Rasa's TED would take a ValueError for a missing model and run untrained: never let one through.)
         logger.warning("The quick load of %s did not read every weight; loading it as Rasa does", model_file_name)
         return _RASA_LOAD(
             cls, model_file_name, model_data_example, predict_data_example, finetune_mode, *args, **kwargs
