@@ -9,6 +9,10 @@ import rasa_patches
 
 
 def main() -> None:
+    # skops (the intent and scope models' file format) lists the types it trusts when first imported, by searching
+    # every loaded module: 3 s once Rasa has loaded TensorFlow's thousands, under 1 s before (same lists).
+    import skops.io  # noqa: F401
+
     rasa_patches.apply()
     from rasa.__main__ import main as rasa_main
 

@@ -155,3 +155,91 @@ def test_spacy_runs_only_the_steps_the_pipeline_reads_and_its_tokens_are_unchang
     assert len(texts) > 500
     changed = [text for text in texts if _tokens(ours, text) != _tokens(rasas, text)]
     assert not changed, changed[:5]
+
+
+TINY_DOMAIN = """
+version: "3.1"
+intents: [greet, ask_heat, thank]
+entities: [body_part]
+slots:
+  body_part: {type: text, mappings: [{type: from_entity, entity: body_part}]}
+responses:
+  utter_greet: [{text: "Hello."}]
+  utter_heat: [{text: "Heat helps."}]
+  utter_welcome: [{text: "You're welcome."}]
+"""
+TINY_STORIES = """
+version: "3.1"
+stories:
+- story: heat
+  steps: [{intent: greet}, {action: utter_greet}, {intent: ask_heat}, {action: utter_heat}, {intent: thank},
+          {action: utter_welcome}]
+- story: heat for the back
+  steps: [{intent: ask_heat, entities: [{body_part: back}]}, {slot_was_set: [{body_part: back}]},
+          {action: utter_heat}]
+"""
+
+
+def test_ted_loads_the_quick_way_with_every_weight_and_prediction_of_rasas_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """rasa_patches.model_loading builds the variables without Rasa's one training step: the loaded model must be
+    Rasa's, weight for weight, and predict the same (TED's graph has branches a quick load could miss)."""
+    from rasa.core.policies.ted_policy import TEDPolicy
+    from rasa.core.training import load_data
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.shared.core.domain import Domain
+    from rasa.utils.tensorflow.models import RasaModel
+
+    from rasa_patches import model_loading
+
+    assert model_loading.is_applied()
+    domain = Domain.from_yaml(TINY_DOMAIN)
+    (tmp_path / "stories.yml").write_text(TINY_STORIES)
+    trackers = load_data(str(tmp_path / "stories.yml"), domain, augmentation_factor=0)
+    (tmp_path / "model").mkdir()
+    storage, resource = LocalModelStorage(tmp_path / "model"), Resource("ted")
+    context = ExecutionContext(GraphSchema({}), "test")
+    config = {**TEDPolicy.get_default_config(), "epochs": 2, "random_seed": 42}
+    TEDPolicy.create(config, storage, resource, context).train(trackers, domain)
+
+    def no_fallback(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the quick load fell back to Rasa's")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(model_loading, "_RASA_LOAD", no_fallback)
+        ours = TEDPolicy.load(config, storage, resource, context)
+    quick_load = RasaModel.load
+    RasaModel.load = classmethod(model_loading._RASA_LOAD)  # type: ignore[assignment,method-assign]
+    try:
+        rasas = TEDPolicy.load(config, storage, resource, context)
+    finally:
+        RasaModel.load = quick_load  # type: ignore[method-assign]
+    assert ours.model is not None and rasas.model is not None  # TED falls back to an untrained policy on failure
+    assert [weight.name for weight in ours.model.weights] == [weight.name for weight in rasas.model.weights]
+    for our_weight, rasas_weight in zip(ours.model.weights, rasas.model.weights, strict=True):
+        assert (our_weight.numpy() == rasas_weight.numpy()).all(), our_weight.name
+    for tracker in trackers:
+        assert (
+            ours.predict_action_probabilities(tracker, domain).probabilities
+            == rasas.predict_action_probabilities(tracker, domain).probabilities
+        )
+
+
+def test_event_classes_are_found_by_type_name_as_rasa_finds_them() -> None:
+    from rasa.shared.core.events import Event, UserUttered
+    from rasa.shared.utils.common import all_subclasses
+
+    from rasa_patches import event_types
+
+    assert event_types.is_applied()
+    names = {cls.type_name for cls in all_subclasses(Event)}
+    assert len(names) > 20
+    for name in sorted(names) * 2:  # the second time from what was kept
+        assert Event.resolve_by_type(name) is event_types._RASA_RESOLVE(name)
+    assert Event.resolve_by_type("topic") is None
+    assert Event.resolve_by_type("no_such_event", UserUttered) is UserUttered
+    with pytest.raises(ValueError, match="Unknown event name"):
+        Event.resolve_by_type("no_such_event")
