@@ -40,7 +40,7 @@ SPASM_WORDS = ("spasm", "spasms", "spazm", "spazms")
 ANIMAL_OWNER = re.compile(
     r"\b(?:dogs?|cats?|pupp(?:y|ies)|kittens?|horses?|pony|ponies|pets?|rabbits?|greyhounds?|whippets?|labradors?"
     r"|spaniels?|terriers?|cows?|heifers?|bulls?|bullocks?|sheep|ewes?|lambs?|goats?|pigs?|donkeys?|alpacas?|llamas?)"
-    r"(?:'s|'|\s+(?:has|had|is|was|went|can't|cannot|couldn't|keeps|kept|just|gets|got|seems))",
+    r"(?:'s|'|\s+(?:has|had|is|was|went|can't|cannot|couldn't|keeps|kept|just|gets|got|seems|wet|peed|weed|pooed|pooped|soiled))",
     re.IGNORECASE,
 )
 THE_PERSONS_OWN_BACK = re.compile(

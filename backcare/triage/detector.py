@@ -303,7 +303,8 @@ _COLD_WEATHER = re.compile(
 # "lol" alone: people in text-speak add it to real, frightening signs ("my bum cheeks are numb lol").
 _FIGURATIVE = re.compile(
     r"\b(?:jk|joke|joking|kidding|not\s+literally|laugh\w*)\b|\bwhen\s+i\s+(?:saw|heard|read|got)\b"
-    r"|\bwhen\s+(?:the|my|our|he|she|they|\w+)\s+(?:\w+\s+)?(?:said|told\s+me|says|mentioned|walked\s+in|came\s+in)\b"
+    r"|\bwhen\s+(?:the|my|our|he|she|they|\w+)\s+(?:\w+\s+)?(?:said|told\s+me|says|mentioned|walked\s+in|came\s+in|called\s+(?:my\s+name|me\s+in)"
+    r"|shouted|looked\s+at\s+me)\b"
     r"|[\U0001F602\U0001F923]",
     re.IGNORECASE,
 )

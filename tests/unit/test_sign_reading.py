@@ -95,6 +95,7 @@ def test_a_message_that_is_only_a_denial_is_left_whole() -> None:
         "what if it gets numb down there? just asking, my back is only stiff",
         "my late grandad lost control of his bladder at the end, my back is tight",
         "the client I was tiling for fell down her stairs, she's fine, my back's sore from kneeling",
+        "the dog wet the bed so I stripped it and my back went, what helps",
     ],
 )
 def test_an_animals_or_a_resolved_sign_is_not_a_red_flag(message: str) -> None:
@@ -150,6 +151,7 @@ def test_someone_elses_current_sign_and_a_history_that_is_the_sign_are_escalated
         ("a lad at work says his legs go numb whenever his back flares, I have only got a spasm", "legs"),
         ("legs like jelly after my long run and my back is tight, rest or stretch?", "legs"),
         ("shivering all morning on site, it is minus 3, my back is stiff, what helps", "new_sign"),
+        ("my legs went to jelly when the nurse called my name, how do I get NHS physio for my back", "legs"),
     ],
 )
 def test_a_sign_that_may_not_be_new_is_asked_about_first(message: str, check: str) -> None:

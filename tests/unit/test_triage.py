@@ -43,6 +43,7 @@ RED_FLAG_MESSAGES = [
     ("grandad went down the entire flight of stairs last night and his back is in spasm", "major_trauma"),
     ("lying totally still it still throbs, rest makes absolutely no difference", "night_pain"),
     ("my back has gone a weird shape and one side is sticking out", "lump_or_shape"),
+    ("a taxi ploughed into the back of my car at the roundabout and now my back is in spasm", "major_trauma"),
     ("cant pee since this morning", "bladder_problem"),
     ("I can't wee properly and my back is in spasm", "bladder_problem"),
     ("wet myself last night for the first time ever", "bladder_problem"),
