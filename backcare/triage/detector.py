@@ -325,7 +325,7 @@ _DECEASED = re.compile(
 )
 _SETTLED_FOR_THEM = re.compile(
     r"\bdoubly\s+incontinent\b|\bwhen(?:ever)?\s+(?:his|her|their)\s+(?:back|sciatica|disc)\s+(?:flares|plays\s+up|goes)\b"
-    r"|\b(?:that|it)\s+was\s+(?:down\s+to\s+|from\s+|because\s+of\s+)?(?:his|her|their)\s+\w+|\bwhen\s+(?:he|she|they)\s+(?:was|were)\s+"
+    r"|\bthat\s+was\s+(?:down\s+to\s+|from\s+|because\s+of\s+)?(?:his|her|their)\s+\w+|\bwhen\s+(?:he|she|they)\s+(?:was|were)\s+"
     r"(?:old|older|younger|little|small|a\s+(?:kid|child|baby|teenager))\b|\b(?:he|she)(?:'s|s|\s+is)\s+always\b|"
     r"\bturned\s+out\s+to\s+be\b|\b(?:needed|had)\s+(?:surgery|an\s+op(?:eration)?)\b|\bnothing\s+to\s+do\s+with\s+me\b|\bat\s+(?:the|a|our|his|her)\s+(?:\w+\s+)?(?:do|party|wedding|match|gig)\b",
     re.IGNORECASE,

@@ -109,6 +109,7 @@ def test_an_animals_or_a_resolved_sign_is_not_a_red_flag(message: str) -> None:
         ("my husband can't pee since lunchtime", Level.EMERGENCY),
         ("my wife came off her motorbike today, she says it's a pulled muscle, won't go to A&E", Level.EMERGENCY),
         ("my husband has had diabetes for years and since this morning he cannot feel his legs", Level.EMERGENCY),
+        ("my husband has not been able to pee since lunch, it was his birthday yesterday", Level.EMERGENCY),
         ("I've got a fever and my back is killing me", Level.URGENT),
         ("I tripped over the dog and now my back hurts", Level.URGENT),
         ("had breast cancer 4 years ago, all clear, now new back pain", Level.URGENT),
