@@ -167,13 +167,19 @@ def _vocabulary(raw: Any, where: str) -> dict[str, str]:
 
 
 @cache
-def load_red_flags(path: Path = RED_FLAGS_FILE) -> tuple[RedFlag, ...]:
-    """Read and check the red-flag file once; a broken file raises ContentError (a ValueError)."""
+def _red_flag_file(path: Path) -> tuple[Mapping[str, Any], dict[str, str]]:
+    """The file's document and its expanded vocabulary, read once for the flags and the detector's own rules."""
     document = load_yaml(path)
     if not isinstance(document, Mapping):
         raise ContentError(f"{path.name}: expected a mapping with 'vocabulary' and 'flags'")
     check_keys(document, FILE_KEYS, path.name)
-    vocabulary = _vocabulary(document.get("vocabulary") or {}, path.name)
+    return document, _vocabulary(document.get("vocabulary") or {}, path.name)
+
+
+@cache
+def load_red_flags(path: Path = RED_FLAGS_FILE) -> tuple[RedFlag, ...]:
+    """Read and check the red-flag file once; a broken file raises ContentError (a ValueError)."""
+    document, vocabulary = _red_flag_file(path)
     flags = tuple(parse_flag(raw, vocabulary, path.name) for raw in document.get("flags") or ())
     if not flags:
         raise ContentError(f"{path.name}: no flags")
@@ -313,7 +319,7 @@ _FIGURATIVE = re.compile(
 # first, like the person's own long-standing sign, unless the sentence says it is happening now. A sign of
 # someone who has died is not anyone's current sign.
 # The people of red_flags.yml's vocabulary (RELATIVE), so that one list says who "someone else" is.
-_RELATIVE = _vocabulary(load_yaml(RED_FLAGS_FILE)["vocabulary"], RED_FLAGS_FILE.name)["RELATIVE"]
+_RELATIVE = _red_flag_file(RED_FLAGS_FILE)[1]["RELATIVE"]
 _SOMEONE_ELSE = re.compile(
     rf"\b(?:my|our|his|her)\s+(?:\w+\s+)?(?:{_RELATIVE})\b|\b(?:lad|guy|bloke|woman|man|girl|someone|somebody)\s+at\s+work\b"
     r"|\bmy\s+old\s+(?:man|lady|dear|fella)\b|\b(?:one\s+of\s+)?(?:my|our)\s+(?:residents?|patients?|clients?|service\s+users?)\b",
