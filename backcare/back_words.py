@@ -39,7 +39,9 @@ SPASM_WORDS = ("spasm", "spasms", "spazm", "spazms")
 # spasms", "one of my heifers went down"), not "I tripped over the dog". Not calves: people have those too.
 ANIMAL_OWNER = re.compile(
     r"\b(?:dogs?|cats?|pupp(?:y|ies)|kittens?|horses?|pony|ponies|pets?|rabbits?|greyhounds?|whippets?|labradors?"
-    r"|spaniels?|terriers?|cows?|heifers?|bulls?|bullocks?|sheep|ewes?|lambs?|goats?|pigs?|donkeys?|alpacas?|llamas?)"
+    r"|spaniels?|terriers?|dachshunds?|sausage\s+dogs?|collies?|retrievers?|labs|poodles?|pugs?|beagles?|huskies|husky"
+    r"|alsatians?|staffies|staffy|corgis?|cockapoos?|labradoodles?|jack\s+russells?|lurchers?"
+    r"|cows?|heifers?|bulls?|bullocks?|sheep|ewes?|lambs?|goats?|pigs?|donkeys?|alpacas?|llamas?)"
     r"(?:'s|'|\s+(?:has|had|is|was|went|can't|cannot|couldn't|keeps|kept|just|gets|got|seems|wet|peed|weed|pooed|pooped|soiled))",
     re.IGNORECASE,
 )

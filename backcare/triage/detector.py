@@ -229,7 +229,8 @@ _ASKED_AND_DENIED = re.compile(
 )
 # "I'm used to helping people who've lost control of their bladder": other people in general, not anyone now.
 _PEOPLE_IN_GENERAL = re.compile(
-    r"\b(?:people|patients|clients|residents|folk|those|others)\s+(?:who|that|with)\b", re.IGNORECASE
+    r"\b(?:people|patients|clients|residents|folk|those|others)\s+(?:who|that|with)\b|\b(?:anyone|anybody|everyone|everybody)(?:'s|s)?\b",
+    re.IGNORECASE,
 )
 _MAX_NEGATION_REACH = 6  # words between "no" and the sign; further away it is usually about something else
 # "my own legs" is "my legs": blanked to the same length, so that the matched words still point into the message.
@@ -265,7 +266,8 @@ def _mentions(flag: RedFlag, text: str) -> Iterator[re.Match[str]]:
 # (backcare.back_words.ANIMAL_OWNER: the animal owns the sign, not "I tripped over the dog".)
 _RESOLVED = re.compile(
     r"\b(?:fine\s+(?:since|ever\s+since|now)|(?:they're|theyre|it's|its)\s+(?:fine|ok|okay|normal)\s+now|all\s+clear|(?:fully\s+)?recovered|better\s+now|no\s+(?:problems?|issues?)"
-    r"\s+since|sorted\s+(?:now|since)|cleared|went\s+away|gone\s+now|(?:that's|thats|all|totally|completely)\s+gone(?=\s*(?:[.,;!?\n]|$|now\b))|back\s+to\s+normal|stopped\s+(?:after|when|once|years|ages|long)|(?:legs|they|it)\s+(?:are|is)"
+    r"\s+since|sorted\s+(?:now|since|with|by|out|it|that|them)|(?:it's|its|it\s+is|that's|thats|all)\s+(?:all\s+)?sorted|(?:it's|its|it\s+is|all|everything's|everything\s+is)\s+(?:all\s+)?(?:fine|ok|okay|normal)\s+now"
+    r"|(?:he's|she's|hes|shes|he\s+is|she\s+is)\s+(?:fine|ok|okay|alright|all\s+right|well)(?:\s+now)?|(?:temp|temperature)(?:'s|\s+has|\s+is)?\s+(?:been\s+)?(?:back\s+to\s+)?normal|cleared|went\s+away|gone\s+now|(?:that's|thats|all|totally|completely)\s+gone(?=\s*(?:[.,;!?\n]|$|now\b))|back\s+to\s+normal|stopped\s+(?:after|when|once|years|ages|long)|(?:legs|they|it)\s+(?:are|is)"
     r"\s+fine)\b",
     re.IGNORECASE,
 )
@@ -292,6 +294,8 @@ _TRANSIENT = re.compile(
     r"|session|marathon|half\s+marathon|10k|5k|squats?|spin|class|hike|bike\s+ride)\b",
     re.IGNORECASE,
 )
+# Said to have had another cause ("chest pain in the spring, turned out to be reflux"): asked about first.
+_EXPLAINED = re.compile(r"\bturned\s+out\s+to\s+be\b", re.IGNORECASE)
 _PAIN_LIMITED = re.compile(
     r"\b(?:because\s+of|due\s+to|with|from|for)\s+(?:the\s+|my\s+|this\s+)?(?:pain|spasms?|agony)\b"
     r"|\b(?:pain|spasms?|it)\s+(?:is\s+|'s\s+)?(?:so\s+bad|too\s+(?:bad|painful|sore|much))|\btoo\s+(?:painful|sore)\b"
@@ -309,7 +313,7 @@ _COLD_WEATHER = re.compile(
 # "lol" alone: people in text-speak add it to real, frightening signs ("my bum cheeks are numb lol").
 _FIGURATIVE = re.compile(
     r"\b(?:jk|joke|joking|kidding|not\s+literally|laugh\w*)\b|\bwhen\s+i\s+(?:saw|heard|read|got)\b"
-    r"|\bwhen\s+(?:the|my|our|he|she|they|\w+)\s+(?:\w+\s+)?(?:said|told\s+me|says|mentioned|walked\s+in|came\s+in|called\s+(?:my\s+name|me\s+in)"
+    r"|\bwhen\s+(?:the|my|our|he|she|they|\w+)\s+(?:\w+\s+){0,2}(?:said|told\s+me|says|mentioned|walked\s+in|came\s+in|called\s+(?:my\s+name|me\s+in)"
     r"|shouted|looked\s+at\s+me)\b"
     r"|[\U0001F602\U0001F923]",
     re.IGNORECASE,
@@ -327,6 +331,14 @@ _SOMEONE_ELSE = re.compile(
 )
 _DECEASED = re.compile(
     rf"\b(?:my|our)\s+late\s+(?:{_RELATIVE})\b|\b(?:{_RELATIVE})\s+(?:who\s+)?(?:has\s+)?(?:passed\s+away|passed|died)\b",
+    re.IGNORECASE,
+)
+# Someone's history in any words: a person, a time, having had or been told. Without any of these, a history sign
+# ("cancer", "osteoporosis") with no word of the back is the subject of a general question, not anyone's history.
+_WHOSE_HISTORY = re.compile(
+    rf"\b(?:i|i'm|im|i've|ive|i'd|me|my|mine|we|our|us|he|she|him|his|her|they|them|their|{_RELATIVE}|had|have|has|"
+    r"having|got|diagnosed|ago|since|years?|remission|history|survivor|back|spine|spinal|spasms?|sciatica|lumbar|\d{4}|treated\s+for|on\s+(?:\w+\s+)?(?:chemo\w*"
+    r"|radiotherapy|treatment|steroids?|prednisolone))\b",
     re.IGNORECASE,
 )
 _SETTLED_FOR_THEM = re.compile(
@@ -367,11 +379,16 @@ def _setting(flag: RedFlag, text: str, match: re.Match[str], left: int, right: i
         return "aside"
     if not flag.history and _someone_elses_settled_sign(sentence):
         return "check" if flag.check else "aside"  # no question fits a sign that was never the person's
+    if flag.history and not _WHOSE_HISTORY.search(text):
+        return "aside"  # a question about the illness itself: "how is leukaemia treated", "skin cancer pictures"
     if flag.history or not flag.check:
         return "definite"
     if _RESOLVED.search(text, match.end(), _next_clause_end(text, match.end())):
-        return "aside"
-    if _LONG_STANDING.search(clause) or any(rule.search(sentence) for rule in (_FIGURATIVE, _TRANSIENT, _COLD_WEATHER)):
+        # Over already, but earlier today ("went numb this morning, fine now"): asked about, since it can come back.
+        return "check" if _HAPPENING_NOW.search(clause) else "aside"
+    if _LONG_STANDING.search(clause) or any(
+        rule.search(sentence) for rule in (_FIGURATIVE, _TRANSIENT, _COLD_WEATHER, _EXPLAINED)
+    ):
         return "check"
     if flag.check == _PAIN_LIMITED_CHECK and _PAIN_LIMITED.search(sentence):
         return "check"
@@ -379,9 +396,15 @@ def _setting(flag: RedFlag, text: str, match: re.Match[str], left: int, right: i
 
 
 def _someone_elses_settled_sign(sentence: str) -> bool:
-    if not _SOMEONE_ELSE.search(sentence) or _HAPPENING_NOW.search(sentence):
+    if not _SOMEONE_ELSE.search(sentence):
         return False
-    return bool(_LONG_STANDING.search(sentence) or _SETTLED_FOR_THEM.search(sentence))
+    # "He's ok now" says the sign is over; its "now" is not the sign happening now.
+    resolved = _RESOLVED.search(sentence)
+    if resolved:
+        sentence = sentence[: resolved.start()] + sentence[resolved.end() :]
+    if _HAPPENING_NOW.search(sentence):
+        return False
+    return bool(resolved or _LONG_STANDING.search(sentence) or _SETTLED_FOR_THEM.search(sentence))
 
 
 def _own_veto(flag: RedFlag, text: str, start: int, end: int) -> bool:

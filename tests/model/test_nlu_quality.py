@@ -5,7 +5,7 @@ targets, floors and known gaps."""
 
 from __future__ import annotations
 
-from nlu_eval.evaluate import Evaluation
+from nlu_eval.evaluate import Evaluation, Scored
 from tests.model.bars import GAP, Bar, check
 
 # Measured on the model named in GAP; targets met there have no known gap, so falling under them fails.
@@ -67,19 +67,18 @@ def test_real_users_emergency_gets_the_red_flag_route(nlu_evaluation: Evaluation
     assert emergency.accuracy == 1.0, [(c.text, p.intent) for c, p in emergency.mistakes()]
 
 
-def test_consumer_health_questions_about_other_conditions_are_declined(nlu_evaluation: Evaluation) -> None:
+def _consumer_groups(nlu_evaluation: Evaluation) -> dict[str, Scored]:
     scored = nlu_evaluation.consumer_questions
     assert scored is not None
-    groups = scored.by_group()
-    check(
-        "consumer questions, other conditions declined",
-        groups["out_of_scope"].accuracy,
-        CONSUMER_OTHER_CONDITIONS_OUT,
-        groups["out_of_scope"],
-    )
-    check(
-        "consumer questions, back problems in scope",
-        groups["back_domain"].accuracy,
-        CONSUMER_BACK_IN_SCOPE,
-        groups["back_domain"],
-    )
+    return scored.by_group()
+
+
+def test_consumer_health_questions_about_other_conditions_are_declined(nlu_evaluation: Evaluation) -> None:
+    declined = _consumer_groups(nlu_evaluation)["out_of_scope"]
+    check("consumer questions, other conditions declined", declined.accuracy, CONSUMER_OTHER_CONDITIONS_OUT, declined)
+
+
+# Its own test: a known gap in the check above ends that test (xfail) and had hidden a back question lost here.
+def test_consumer_health_questions_about_the_back_stay_in_scope(nlu_evaluation: Evaluation) -> None:
+    kept = _consumer_groups(nlu_evaluation)["back_domain"]
+    check("consumer questions, back problems in scope", kept.accuracy, CONSUMER_BACK_IN_SCOPE, kept)

@@ -96,6 +96,17 @@ def test_a_message_that_is_only_a_denial_is_left_whole() -> None:
         "my late grandad lost control of his bladder at the end, my back is tight",
         "the client I was tiling for fell down her stairs, she's fine, my back's sore from kneeling",
         "the dog wet the bed so I stripped it and my back went, what helps",
+        # Fifth round: a breed named, a figure of speech, school days, a sign sorted or normal again, a slip that was
+        # not a fall, an idiom, a general question about an illness.
+        "our old labrador's back legs keep going from under him, can you help dogs?",
+        "I feel like I've been run over by a truck, my back went in the night, what can I take",
+        "broke my wrist falling off a wall at secondary school, this spasm is new though",
+        "a UTI made it hard to pee in the summer but antibiotics sorted that, now my back's gone, what helps",
+        "had a temperature over the weekend, temp's back to normal today, my back is still stiff",
+        "I fell off the wagon with my stretches and now my back's tight again",
+        "my granddaughter fell off the swing last week, she's fine, but I twisted my back grabbing her",
+        "how is bowel cancer treated",
+        "osteoporosis medicine side effects",
     ],
 )
 def test_an_animals_or_a_resolved_sign_is_not_a_red_flag(message: str) -> None:
@@ -113,6 +124,15 @@ def test_an_animals_or_a_resolved_sign_is_not_a_red_flag(message: str) -> None:
         ("I've got a fever and my back is killing me", Level.URGENT),
         ("I tripped over the dog and now my back hurts", Level.URGENT),
         ("had breast cancer 4 years ago, all clear, now new back pain", Level.URGENT),
+        # Fifth round: someone else's legs named with a nerve sign, fever in everyday words, a vehicle into yours,
+        # coming off at speed, a history given in a word or two.
+        ("my dad's legs have gone weak this afternoon", Level.EMERGENCY),
+        ("roasting then freezing all night and my back is agony", Level.URGENT),
+        ("a van went into my car from behind on the roundabout, my back has seized", Level.EMERGENCY),
+        ("a taxi hit my car at the lights and now my back is in spasm", Level.EMERGENCY),
+        ("came off the scooter at speed into a kerb, my back hurts", Level.EMERGENCY),
+        ("on chemo", Level.URGENT),
+        ("osteoporosis and my back has just gone", Level.URGENT),
     ],
 )
 def test_someone_elses_current_sign_and_a_history_that_is_the_sign_are_escalated(message: str, level: Level) -> None:
@@ -153,6 +173,12 @@ def test_someone_elses_current_sign_and_a_history_that_is_the_sign_are_escalated
         ("legs like jelly after my long run and my back is tight, rest or stretch?", "legs"),
         ("shivering all morning on site, it is minus 3, my back is stiff, what helps", "new_sign"),
         ("my legs went to jelly when the nurse called my name, how do I get NHS physio for my back", "legs"),
+        # Fifth round: over already but earlier today, someone else's sign that is over, explained by another cause,
+        # a figure of speech a few words after "when".
+        ("my legs went numb this morning but they're fine now, what helps my back", "legs"),
+        ("my brother's legs gave way at lunch, he's ok now, and my back is stiff", "legs"),
+        ("had chest pain last winter, turned out to be a pulled muscle, now my back is in spasm", "chest"),
+        ("my legs went weak when the garage told me the price, ha, what stretches help my back", "legs"),
     ],
 )
 def test_a_sign_that_may_not_be_new_is_asked_about_first(message: str, check: str) -> None:
