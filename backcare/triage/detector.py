@@ -294,6 +294,11 @@ _TRANSIENT = re.compile(
     r"|session|marathon|half\s+marathon|10k|5k|squats?|spin|class|hike|bike\s+ride)\b",
     re.IGNORECASE,
 )
+_NO_PAIN_NOW = re.compile(
+    r"\b(?:no\s+|not\s+in\s+(?:any\s+)?|without\s+(?:any\s+)?)pain\s+(?:at\s+the\s+moment|right\s+now|now|currently|at\s+present)"
+    r"\b(?!\s+(?:in|down|from)\b)|\bpain[\s-]free\s+(?:at\s+the\s+moment|right\s+now|now|at\s+present)\b",
+    re.IGNORECASE,
+)
 # Said to have had another cause ("chest pain in the spring, turned out to be reflux"): asked about first.
 _EXPLAINED = re.compile(r"\bturned\s+out\s+to\s+be\b", re.IGNORECASE)
 _PAIN_LIMITED = re.compile(
@@ -379,8 +384,10 @@ def _setting(flag: RedFlag, text: str, match: re.Match[str], left: int, right: i
         return "aside"
     if not flag.history and _someone_elses_settled_sign(sentence):
         return "check" if flag.check else "aside"  # no question fits a sign that was never the person's
-    if flag.history and not _WHOSE_HISTORY.search(text):
-        return "aside"  # a question about the illness itself: "how is leukaemia treated", "skin cancer pictures"
+    if flag.history and (not _WHOSE_HISTORY.search(text) or _NO_PAIN_NOW.search(text)):
+        # A question about the illness itself ("how is leukaemia treated"), or planning ahead with no pain now: a
+        # history sign matters with back pain.
+        return "aside"
     if flag.history or not flag.check:
         return "definite"
     if _RESOLVED.search(text, match.end(), _next_clause_end(text, match.end())):

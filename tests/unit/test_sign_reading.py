@@ -107,6 +107,7 @@ def test_a_message_that_is_only_a_denial_is_left_whole() -> None:
         "my granddaughter fell off the swing last week, she's fine, but I twisted my back grabbing her",
         "how is bowel cancer treated",
         "osteoporosis medicine side effects",
+        "I have osteoporosis, no pain at the moment, which exercises keep my back strong?",
     ],
 )
 def test_an_animals_or_a_resolved_sign_is_not_a_red_flag(message: str) -> None:
