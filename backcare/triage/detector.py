@@ -300,7 +300,11 @@ _NO_PAIN_NOW = re.compile(
     re.IGNORECASE,
 )
 # Said to have had another cause ("chest pain in the spring, turned out to be reflux"): asked about first.
-_EXPLAINED = re.compile(r"\bturned\s+out\s+to\s+be\b", re.IGNORECASE)
+# Pain from the gullet when swallowing ("oesophageal spasm, my chest hurts when I swallow") likewise.
+_EXPLAINED = re.compile(
+    r"\bturned\s+out\s+to\s+be\b|\bo?esophag\w*|\bgullet\b|\bwhen\s+(?:i\s+)?swallow\w*|\bon\s+swallowing\b",
+    re.IGNORECASE,
+)
 _PAIN_LIMITED = re.compile(
     r"\b(?:because\s+of|due\s+to|with|from|for)\s+(?:the\s+|my\s+|this\s+)?(?:pain|spasms?|agony)\b"
     r"|\b(?:pain|spasms?|it)\s+(?:is\s+|'s\s+)?(?:so\s+bad|too\s+(?:bad|painful|sore|much))|\btoo\s+(?:painful|sore)\b"

@@ -180,6 +180,7 @@ def test_someone_elses_current_sign_and_a_history_that_is_the_sign_are_escalated
         ("my brother's legs gave way at lunch, he's ok now, and my back is stiff", "legs"),
         ("had chest pain last winter, turned out to be a pulled muscle, now my back is in spasm", "chest"),
         ("my legs went weak when the garage told me the price, ha, what stretches help my back", "legs"),
+        ("the consultant thinks it's my oesophagus, my chest hurts when I swallow food, and my back aches", "chest"),
     ],
 )
 def test_a_sign_that_may_not_be_new_is_asked_about_first(message: str, check: str) -> None:
