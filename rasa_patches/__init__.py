@@ -22,19 +22,20 @@ def apply() -> None:
     global _applied
     if _applied:
         return
-    from rasa_patches import action_results, event_types, model_loading, past_states, spacy_pipeline
+    from rasa_patches import action_results, applied_events, event_types, model_loading, past_states, spacy_pipeline
 
     action_results.apply()
     spacy_pipeline.apply()
     model_loading.apply()
     event_types.apply()
     past_states.apply()
+    applied_events.apply()
     _applied = True
 
 
 def applied() -> bool:
     """True once `apply()` has run in this process and each fix is in place."""
-    from rasa_patches import action_results, event_types, model_loading, past_states, spacy_pipeline
+    from rasa_patches import action_results, applied_events, event_types, model_loading, past_states, spacy_pipeline
 
     return (
         _applied
@@ -43,4 +44,5 @@ def applied() -> bool:
         and model_loading.is_applied()
         and event_types.is_applied()
         and past_states.is_applied()
+        and applied_events.is_applied()
     )

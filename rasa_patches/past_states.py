@@ -20,7 +20,6 @@ with Rasa's for every prefix of real conversations.
 from __future__ import annotations
 
 import copy
-import json
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Optional
@@ -29,6 +28,8 @@ from rasa.shared.core.constants import PREVIOUS_ACTION
 from rasa.shared.core.domain import Domain, State, SubState
 from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from rasa_patches.applied_events import continues
 
 _RASA_PAST_STATES = DialogueStateTracker.past_states
 # Conversations whose replay is kept. A clinic has far fewer conversations going at once; an evicted one costs one
@@ -72,19 +73,8 @@ class _Replay:
             and self.tracker.is_rule_tracker == tracker.is_rule_tracker
             and self.tracker._max_event_history == tracker._max_event_history
             and self.slots == _slots_signature(tracker)
-            and self._begins(applied)
+            and continues(applied, self.events) is not None
         )
-
-    def _begins(self, applied: list[Event]) -> bool:
-        """Whether the applied events begin with the events replayed; an equal event in a new object (read back
-        from the tracker store) takes the old one's place, so that it is compared once."""
-        kept = self.events
-        for position, (event, replayed) in enumerate(zip(applied, kept, strict=False)):
-            if event is not replayed:
-                if not same_event(event, replayed):
-                    return False
-                kept[position] = event
-        return True
 
     def step(self, hide_rule_turn: bool, omit_unset_slots: bool, ignore_rule_only_turns: bool) -> Optional[State]:
         """One turn of `Domain.states_for_tracker_history`'s loop on the replay as it stands: the state, or None
@@ -126,28 +116,6 @@ class _Replay:
         last = self.step(False, omit_unset_slots, ignore_rule_only_turns)
         self.last_ml_action, self.turn_was_hidden = kept
         return copy_states(self.states if last is None else [*self.states, last])
-
-
-def same_event(event: Event, other: Event) -> bool:
-    """Whether two event objects are the same event: every attribute equal, the NLU's parse data compared as the
-    tracker store keeps it (JSON: the tokens' tuples read back as lists). A conversation read back from the tracker
-    store brings new objects for the events of its last message; the replay kept the ones it replayed."""
-    if type(event) is not type(other):
-        return False
-    ours, theirs = vars(event), vars(other)
-    if ours.keys() != theirs.keys():
-        return False
-    for name, value in ours.items():
-        if value != theirs[name] and not (name == "parse_data" and _as_stored(value) == _as_stored(theirs[name])):
-            return False
-    return True
-
-
-def _as_stored(value: Any) -> object:
-    try:
-        return json.dumps(value, sort_keys=True)
-    except (TypeError, ValueError):
-        return object()  # equal to nothing
 
 
 def copy_states(states: list[State]) -> list[State]:

@@ -1,9 +1,12 @@
-"""rasa_patches.past_states: the states the policies read are Rasa's, state for state, while a conversation grows
-(each prefix of every story, rule and test story of the project, with and without Rasa's rule-only clean-up and
-hidden rule turns), after reverted messages, and whatever a caller does to the states it was given."""
+"""rasa_patches.past_states and rasa_patches.applied_events: the states the policies read and the applied events
+are Rasa's, state for state and event for event, while a conversation grows (each prefix of every story, rule and
+test story of the project, with and without Rasa's rule-only clean-up and hidden rule turns), when it is read back
+from the tracker store in new objects, after reverted messages and forms, and whatever a caller does to what it was
+given."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, Optional
 
@@ -15,7 +18,7 @@ from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUtteranc
 from rasa.shared.core.trackers import DialogueStateTracker
 
 import rasa_patches
-from rasa_patches import past_states
+from rasa_patches import applied_events, past_states
 
 ROOT = Path(__file__).resolve().parents[2]
 rasa_patches.apply()
@@ -67,8 +70,61 @@ def grow(sender: str, events: list[Event], domain: Domain) -> list[DialogueState
     return [DialogueStateTracker.from_events(sender, events[:end], domain.slots) for end in range(1, len(events) + 1)]
 
 
-def test_the_fix_is_active() -> None:
-    assert past_states.is_applied()
+def read_back(events: list[Event]) -> list[Event]:
+    """The events as the tracker store gives them back: new objects, decoded from their stored JSON."""
+    return [Event.from_parameters(json.loads(json.dumps(event.as_dict()))) for event in events]
+
+
+@pytest.fixture(autouse=True)
+def nothing_kept() -> None:
+    past_states.forget()
+    applied_events.forget()
+
+
+def test_the_fixes_are_active() -> None:
+    assert past_states.is_applied() and applied_events.is_applied()
+
+
+def test_every_prefix_of_every_story_gives_rasas_applied_events(
+    conversations: list[list[Event]], domain: Domain
+) -> None:
+    compared = 0
+    for number, events in enumerate(conversations):
+        for tracker in grow(f"story-{number}", events, domain):
+            ours = tracker.applied_events()
+            rasas = applied_events._RASA_APPLIED_EVENTS(tracker)
+            assert len(ours) == len(rasas) and all(a is b for a, b in zip(ours, rasas, strict=True))
+            ours.clear()  # the caller's own list
+            compared += 1
+    assert compared > 1000
+
+
+def test_a_conversation_read_back_in_new_objects_goes_on_from_what_was_kept(
+    conversations: list[list[Event]], domain: Domain, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events = max(conversations, key=len)
+    half = len(events) // 2
+    data = rule_only_data(domain)
+    live = DialogueStateTracker.from_events("read-back", events[:half], domain.slots)
+    for settings in SETTINGS:
+        ours(live, domain, settings, data)
+    # The next message: the first half read back from the store, the rest new. Nothing may start again.
+    monkeypatch.setattr(past_states, "_Replay", None)  # a fresh replay would fail
+    tracker = DialogueStateTracker.from_events("read-back", [*read_back(events[:half]), *events[half:]], domain.slots)
+    applied = tracker.applied_events()
+    rasas_applied = applied_events._RASA_APPLIED_EVENTS(tracker)
+    assert len(applied) == len(rasas_applied) and all(a is b for a, b in zip(applied, rasas_applied, strict=True))
+    for settings in SETTINGS:
+        assert ours(tracker, domain, settings, data) == rasas(tracker, domain, settings, data)
+
+
+def test_an_event_read_back_is_the_same_event_and_another_is_not() -> None:
+    parse_data = {"intent": {"name": "greet", "confidence": 0.9}, "entities": [], "text_tokens": [(0, 2)]}
+    hello = UserUttered("hi", parse_data["intent"], [], parse_data)
+    assert applied_events.same_event(read_back([hello])[0], hello)
+    other = UserUttered("hi", {"name": "thank", "confidence": 0.9}, [], {**parse_data, "intent": {"name": "thank"}})
+    assert not applied_events.same_event(other, hello)
+    assert not applied_events.same_event(ActionExecuted("utter_greet"), ActionExecuted("utter_heat"))
 
 
 @pytest.mark.parametrize("settings", SETTINGS)

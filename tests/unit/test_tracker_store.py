@@ -101,7 +101,9 @@ def test_a_growing_conversation_is_read_as_rasa_reads_it_and_from_the_database_o
     domain: Domain, database: str, database_reads: list[str]
 ) -> None:
     ours = store(domain, database)
-    asyncio.run(ours.save(DialogueStateTracker.from_events(SENDER, [SessionStarted(), ActionExecuted("action_listen")])))
+    asyncio.run(
+        ours.save(DialogueStateTracker.from_events(SENDER, [SessionStarted(), ActionExecuted("action_listen")]))
+    )
     for number in range(12):
         talk(ours, number)
         ours_read = database_reads.copy()
@@ -131,7 +133,13 @@ def test_an_erased_conversation_is_not_given_back(domain: Domain, database: str)
         session.query(ours.SQLEvent).filter(ours.SQLEvent.sender_id == SENDER).delete()
         session.commit()
     assert read(ours) is None
-    # Erased and written again with as many rows (the same number of events): the last row tells them apart.
+    talk(ours, 1)
+    talk(ours, 2)
+    assert read(ours) is not None and SENDER in ours.kept
+    with ours.session_scope() as session:
+        session.query(ours.SQLEvent).filter(ours.SQLEvent.sender_id == SENDER).delete()
+        session.commit()
+    # Erased and written again by another process with as many rows: the last row tells them apart.
     other = store(domain, database)
     talk(other, 7)
     talk(other, 8)
