@@ -5,6 +5,7 @@ kept or from the database (another worker wrote, rows were erased, a new session
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Optional
 
@@ -179,3 +180,15 @@ def test_a_conversation_left_alone_is_let_go(
         asyncio.run(ours.save(DialogueStateTracker.from_events(sender, message(1))))
         asyncio.run(ours.retrieve(sender))
     assert list(ours.kept) == ["c"]
+
+
+def test_a_sqlite_file_is_served_from_a_pool_to_any_thread(domain: Domain, database: str) -> None:
+    ours = store(domain, database)
+    talk(ours, 1)
+    with ThreadPoolExecutor(max_workers=3) as threads:  # connections opened in one thread, used in others
+        for number in range(2, 8):
+            threads.submit(talk, ours, number).result()
+            ours.kept.clear()  # read from the database each time
+    tracker = read(ours)
+    assert tracker is not None and tracker.slots["topic"].value == "heat 7"
+    assert_as_rasa_reads(tracker, ours)
