@@ -30,7 +30,9 @@ from __future__ import annotations
 import json
 import time
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any, Optional
 
 import sqlalchemy
@@ -96,19 +98,28 @@ class ReconnectingSQLTrackerStore(SQLTrackerStore):
         self.sessionmaker = sqlalchemy.orm.sessionmaker(bind=self.engine)
         self.kept: OrderedDict[str, Kept] = OrderedDict()
 
-    def _stored(self, sender_id: str) -> tuple[int, Optional[str]]:
-        """The sender's number of rows and the data of the last one."""
+    def _stored(self, session: sqlalchemy.orm.Session, sender_id: str) -> tuple[int, Optional[str]]:
+        """The sender's number of rows and the data of the last one (one query on the sender's index)."""
         event = self.SQLEvent
-        with self.session_scope() as session:
-            rows = session.query(sqlalchemy.func.count(event.id)).filter(event.sender_id == sender_id).scalar()
-            last = (
-                session.query(event.data)
-                .filter(event.sender_id == sender_id)
-                .order_by(event.id.desc())
-                .limit(1)
-                .scalar()
-            )
-        return int(rows or 0), last
+        last = (
+            session.query(event.data)
+            .filter(event.sender_id == sender_id)
+            .order_by(event.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        rows, last_row = session.query(sqlalchemy.func.count(event.id), last).filter(event.sender_id == sender_id).one()
+        return int(rows or 0), last_row
+
+    def _still_stored(self, session: sqlalchemy.orm.Session, sender_id: str, kept: Kept) -> bool:
+        return self._stored(session, sender_id) == (kept.rows, kept.last_row)
+
+    @staticmethod
+    def _continues(kept: Kept, tracker: DialogueStateTracker) -> bool:
+        """Whether the tracker is the kept conversation with events added (the same event objects)."""
+        return len(tracker.events) >= len(kept.events) and all(
+            ours is theirs for ours, theirs in zip(kept.events, tracker.events, strict=False)
+        )
 
     def _keep(self, sender_id: str, kept: Kept) -> None:
         kept.used = time.monotonic()
@@ -125,7 +136,8 @@ class ReconnectingSQLTrackerStore(SQLTrackerStore):
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
         kept = self.kept.pop(sender_id, None)
         # Counted before reading: a row stored in between makes the next count differ, never a stale hit.
-        rows, last_row = self._stored(sender_id)
+        with self.session_scope() as session:
+            rows, last_row = self._stored(session, sender_id)
         if kept is not None and (kept.rows, kept.last_row) == (rows, last_row):
             tracker = DialogueStateTracker.from_events(sender_id, kept.events, self.domain.slots)
         else:
@@ -136,12 +148,21 @@ class ReconnectingSQLTrackerStore(SQLTrackerStore):
         self._keep(sender_id, kept)
         return tracker
 
+    def _additional_events(self, session: sqlalchemy.orm.Session, tracker: DialogueStateTracker) -> Iterator[Event]:
+        """The events to add to the database: after the kept ones when the database still holds exactly those (the
+        rows of the session Rasa would count), else after as many as Rasa counts in the session."""
+        kept = self.kept.get(tracker.sender_id)
+        if kept is not None and self._continues(kept, tracker) and self._still_stored(session, tracker.sender_id, kept):
+            return islice(tracker.events, len(kept.events), len(tracker.events))
+        events: Iterator[Event] = super()._additional_events(session, tracker)
+        return events
+
     async def save(self, tracker: DialogueStateTracker) -> None:
-        kept = self.kept.pop(tracker.sender_id, None)
-        await super().save(tracker)  # Rasa's: counts the session's stored events and adds the rest
-        if kept is None or len(tracker.events) < len(kept.events):
-            return
-        if any(ours is not saved for ours, saved in zip(kept.events, tracker.events, strict=False)):
+        try:
+            await super().save(tracker)  # Rasa's, adding what `_additional_events` gives
+        finally:
+            kept = self.kept.pop(tracker.sender_id, None)
+        if kept is None or not self._continues(kept, tracker):
             return  # not a continuation of what was read: the next read goes to the database
         new = list(tracker.events)[len(kept.events) :]
         start = session_start(kept.events)

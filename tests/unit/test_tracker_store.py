@@ -99,8 +99,16 @@ def database_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def test_a_growing_conversation_is_read_as_rasa_reads_it_and_from_the_database_once(
-    domain: Domain, database: str, database_reads: list[str]
+    domain: Domain, database: str, database_reads: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    rasas_counts: list[str] = []
+    rasas_additional_events = SQLTrackerStore._additional_events
+
+    def counted(self: SQLTrackerStore, session: Any, tracker: DialogueStateTracker) -> Any:
+        rasas_counts.append(tracker.sender_id)
+        return rasas_additional_events(self, session, tracker)
+
+    monkeypatch.setattr(SQLTrackerStore, "_additional_events", counted)
     ours = store(domain, database)
     asyncio.run(
         ours.save(DialogueStateTracker.from_events(SENDER, [SessionStarted(), ActionExecuted("action_listen")]))
@@ -111,6 +119,7 @@ def test_a_growing_conversation_is_read_as_rasa_reads_it_and_from_the_database_o
         assert_as_rasa_reads(read(ours), ours)
         database_reads[:] = ours_read  # Rasa's own read in the comparison does not count
     assert database_reads == [SENDER]  # the first read; every later one from what was kept
+    assert rasas_counts == [SENDER]  # the first save; later ones add what follows the kept events
     assert len(read(ours).events) == 2 + 12 * 5  # type: ignore[union-attr]
 
 
@@ -192,3 +201,21 @@ def test_a_sqlite_file_is_served_from_a_pool_to_any_thread(domain: Domain, datab
     tracker = read(ours)
     assert tracker is not None and tracker.slots["topic"].value == "heat 7"
     assert_as_rasa_reads(tracker, ours)
+
+
+def test_rows_erased_while_a_message_is_answered_are_saved_again_as_rasa_saves_them(
+    domain: Domain, database: str
+) -> None:
+    ours = store(domain, database)
+    talk(ours, 1)
+    tracker = read(ours)
+    assert tracker is not None
+    with ours.session_scope() as session:
+        session.query(ours.SQLEvent).filter(ours.SQLEvent.sender_id == SENDER).delete()
+        session.commit()
+    for event in message(2):
+        tracker.update(event)
+    asyncio.run(ours.save(tracker))  # Rasa counts no stored event in the session and stores them all
+    rasas = read(ours, SQLTrackerStore.retrieve)
+    assert rasas is not None and len(rasas.events) == len(tracker.events)
+    assert_as_rasa_reads(read(ours), ours)
