@@ -22,7 +22,15 @@ def apply() -> None:
     global _applied
     if _applied:
         return
-    from rasa_patches import action_results, applied_events, event_types, model_loading, past_states, spacy_pipeline
+    from rasa_patches import (
+        action_results,
+        applied_events,
+        event_types,
+        model_loading,
+        past_states,
+        spacy_pipeline,
+        tf_prediction,
+    )
 
     action_results.apply()
     spacy_pipeline.apply()
@@ -30,12 +38,21 @@ def apply() -> None:
     event_types.apply()
     past_states.apply()
     applied_events.apply()
+    tf_prediction.apply()
     _applied = True
 
 
 def applied() -> bool:
     """True once `apply()` has run in this process and each fix is in place."""
-    from rasa_patches import action_results, applied_events, event_types, model_loading, past_states, spacy_pipeline
+    from rasa_patches import (
+        action_results,
+        applied_events,
+        event_types,
+        model_loading,
+        past_states,
+        spacy_pipeline,
+        tf_prediction,
+    )
 
     return (
         _applied
@@ -45,4 +62,5 @@ def applied() -> bool:
         and event_types.is_applied()
         and past_states.is_applied()
         and applied_events.is_applied()
+        and tf_prediction.is_applied()
     )
