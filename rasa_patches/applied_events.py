@@ -20,7 +20,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any, Optional
+from typing import Any, Optional, TypeVar
 
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -35,7 +35,9 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 
 _RASA_APPLIED_EVENTS = DialogueStateTracker.applied_events
-MAX_CONVERSATIONS = 256  # as rasa_patches/past_states.py
+# Conversations whose results (and replays, rasa_patches/past_states.py) are kept. A clinic has far fewer going at
+# once; an evicted one costs one full pass (what Rasa does every time).
+MAX_CONVERSATIONS = 256
 
 
 def same_event(event: Event, other: Event) -> bool:
@@ -70,6 +72,18 @@ def continues(events: Iterable[Event], kept: list[Event]) -> Optional[dict[int, 
                 return None
             replaced[id(seen)] = kept[position] = event
     return replaced
+
+
+Key = TypeVar("Key")
+Value = TypeVar("Value")
+
+
+def keep_recent(kept: OrderedDict[Key, Value], key: Key, value: Value) -> None:
+    """Keep the value as the most recently used, and only the MAX_CONVERSATIONS most recent."""
+    kept[key] = value
+    kept.move_to_end(key)
+    while len(kept) > MAX_CONVERSATIONS:
+        kept.popitem(last=False)
 
 
 def _loop_names(events: Iterable[Event]) -> set[str]:
@@ -125,9 +139,7 @@ def applied_events(self: DialogueStateTracker) -> list[Event]:
         kept = _Applied([], _loop_names(new), [])
     kept.applied = _go_on(self, new, kept.applied, kept.loop_names)
     kept.events.extend(new)
-    _kept[self.sender_id] = kept
-    while len(_kept) > MAX_CONVERSATIONS:
-        _kept.popitem(last=False)
+    keep_recent(_kept, self.sender_id, kept)
     return list(kept.applied)  # callers may change their list
 
 

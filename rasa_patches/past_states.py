@@ -29,12 +29,9 @@ from rasa.shared.core.domain import Domain, State, SubState
 from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from rasa_patches.applied_events import continues
+from rasa_patches.applied_events import continues, keep_recent
 
 _RASA_PAST_STATES = DialogueStateTracker.past_states
-# Conversations whose replay is kept. A clinic has far fewer conversations going at once; an evicted one costs one
-# full replay (what Rasa does every time).
-MAX_CONVERSATIONS = 256
 SlotsSignature = list[tuple[str, type, dict[str, Any]]]
 
 
@@ -152,9 +149,7 @@ def past_states(
     if replay is None or not replay.fits(domain, rule_only_data, self, applied):
         # the rule-only data kept as it is now, so that a caller changing its dictionary later is noticed
         replay = _Replay(domain, copy.deepcopy(rule_only_data), _slots_signature(self), self.init_copy())
-    _replays[key] = replay
-    while len(_replays) > MAX_CONVERSATIONS:
-        _replays.popitem(last=False)
+    keep_recent(_replays, key, replay)
     replay.advance(applied, omit_unset_slots, ignore_rule_only_turns)
     return replay.current(omit_unset_slots, ignore_rule_only_turns)
 
