@@ -16,11 +16,10 @@ the result with Rasa's for every prefix of the project's stories and rules, reve
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any, Optional, TypeVar
+from typing import Any, Optional
 
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -34,10 +33,9 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from rasa_patches.recent import Recent
+
 _RASA_APPLIED_EVENTS = DialogueStateTracker.applied_events
-# Conversations whose results (and replays, rasa_patches/past_states.py) are kept. A clinic has far fewer going at
-# once; an evicted one costs one full pass (what Rasa does every time).
-MAX_CONVERSATIONS = 256
 
 
 def same_event(event: Event, other: Event) -> bool:
@@ -74,18 +72,6 @@ def continues(events: Iterable[Event], kept: list[Event]) -> Optional[dict[int, 
     return replaced
 
 
-Key = TypeVar("Key")
-Value = TypeVar("Value")
-
-
-def keep_recent(kept: OrderedDict[Key, Value], key: Key, value: Value) -> None:
-    """Keep the value as the most recently used, and only the MAX_CONVERSATIONS most recent."""
-    kept[key] = value
-    kept.move_to_end(key)
-    while len(kept) > MAX_CONVERSATIONS:
-        kept.popitem(last=False)
-
-
 def _loop_names(events: Iterable[Event]) -> set[str]:
     return {event.name for event in events if isinstance(event, ActiveLoop) and event.name}
 
@@ -97,7 +83,7 @@ class _Applied:
     applied: list[Event]  # Rasa's result for them
 
 
-_kept: OrderedDict[str, _Applied] = OrderedDict()
+_kept: Recent[str, _Applied] = Recent()  # by conversation
 
 
 def _go_on(tracker: DialogueStateTracker, new: list[Event], applied: list[Event], loop_names: set[str]) -> list[Event]:
@@ -125,7 +111,7 @@ def _go_on(tracker: DialogueStateTracker, new: list[Event], applied: list[Event]
 def applied_events(self: DialogueStateTracker) -> list[Event]:
     if type(self) is not DialogueStateTracker:  # training's trackers: Rasa's
         return list(_RASA_APPLIED_EVENTS(self))
-    kept = _kept.pop(self.sender_id, None)
+    kept = _kept.take(self.sender_id)
     replaced = None
     if kept is not None and len(self.events) >= len(kept.events):
         replaced = continues(self.events, kept.events)
@@ -139,7 +125,7 @@ def applied_events(self: DialogueStateTracker) -> list[Event]:
         kept = _Applied([], _loop_names(new), [])
     kept.applied = _go_on(self, new, kept.applied, kept.loop_names)
     kept.events.extend(new)
-    keep_recent(_kept, self.sender_id, kept)
+    _kept.keep(self.sender_id, kept)
     return list(kept.applied)  # callers may change their list
 
 

@@ -3,24 +3,24 @@
 Rasa 3.6 builds the states the dialogue policies read (`DialogueStateTracker.past_states`) by replaying every event
 of the conversation into a fresh tracker and describing it before each action, and RulePolicy, MemoizationPolicy and
 TED each ask for them before every action the assistant takes. So each message cost more than the one before: at
-the 60th message of a conversation the replays took about 17 ms of the 57 ms a message costs at the 5th (in-process
-timing, docs/benchmarks.md).
+the 60th message of a conversation the replays took about 19 ms, against 2 ms at the 5th (in-process timing,
+docs/benchmarks.md).
 
 The state before each action depends only on the events applied before it (and on the domain and the slots the
-tracker started with), so the replay is kept where it stopped: when a tracker's applied events begin with the very
-event objects an earlier call replayed (same conversation, same domain, same settings, same slots), only the events
-after them are replayed and described. The description of each step is Rasa's own code (`Domain.get_active_state`
-and the rule-only clean-up of `Domain.states_for_tracker_history`, whose loop this module follows step for step);
-anything else (another tracker class, such as training's trackers, which keep their own cache) goes to Rasa's
-`past_states`. Callers change the states they get (TED removes the text or intent of the last one), so each caller
-gets its own copy and the kept states stay as Rasa made them. tests/unit/test_past_states.py compares the states
+tracker started with), so the replay is kept where it stopped: when a tracker's applied events begin with the event
+objects an earlier call replayed, or equal ones read back from the tracker store (same conversation, same domain,
+same settings, same slots), only the events after them are replayed and described. The description of each step is
+Rasa's own code (`Domain.get_active_state` and the rule-only clean-up of `Domain.states_for_tracker_history`, whose
+loop this module follows step for step); anything else (another tracker class, such as training's trackers, which
+keep their own cache) goes to Rasa's `past_states`. Callers change the states they get (TED removes the text or
+intent of the last one), so each caller gets its own copy and the kept states stay as Rasa made them. Replays are
+kept for recent conversations only (rasa_patches/recent.py). tests/unit/test_past_states.py compares the states
 with Rasa's for every prefix of real conversations.
 """
 
 from __future__ import annotations
 
 import copy
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -29,7 +29,8 @@ from rasa.shared.core.domain import Domain, State, SubState
 from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from rasa_patches.applied_events import continues, keep_recent
+from rasa_patches.applied_events import continues
+from rasa_patches.recent import Recent
 
 _RASA_PAST_STATES = DialogueStateTracker.past_states
 SlotsSignature = list[tuple[str, type, dict[str, Any]]]
@@ -131,7 +132,7 @@ def copy_states(states: list[State]) -> list[State]:
     return copied
 
 
-_replays: OrderedDict[tuple[str, bool, bool], _Replay] = OrderedDict()
+_replays: Recent[tuple[str, bool, bool], _Replay] = Recent()  # by conversation and settings
 
 
 def past_states(
@@ -145,11 +146,11 @@ def past_states(
         return _RASA_PAST_STATES(self, domain, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
     key = (self.sender_id, omit_unset_slots, ignore_rule_only_turns)
     applied = self.applied_events()
-    replay = _replays.pop(key, None)
+    replay = _replays.take(key)
     if replay is None or not replay.fits(domain, rule_only_data, self, applied):
         # the rule-only data kept as it is now, so that a caller changing its dictionary later is noticed
         replay = _Replay(domain, copy.deepcopy(rule_only_data), _slots_signature(self), self.init_copy())
-    keep_recent(_replays, key, replay)
+    _replays.keep(key, replay)
     replay.advance(applied, omit_unset_slots, ignore_rule_only_turns)
     return replay.current(omit_unset_slots, ignore_rule_only_turns)
 

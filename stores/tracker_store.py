@@ -19,8 +19,8 @@ the database as Rasa does. The events kept are always objects decoded from the J
 process saved, decoded from the JSON it wrote), so a conversation rebuilt from them is the one Rasa would read. The
 same event objects from one message to the next also let the dialogue states be built on from where they stopped
 (rasa_patches/past_states.py).
-A conversation not used for KEEP_SECONDS, and the oldest beyond KEEP_CONVERSATIONS, is let go, so that the
-messages of someone erased do not stay in the server's memory for long.
+Conversations are kept for a short while only (rasa_patches/recent.py), so that the messages of someone erased do
+not stay in the server's memory for long.
 
 endpoints.yml:  tracker_store: {type: stores.tracker_store.ReconnectingSQLTrackerStore, url: DATABASE_URL}
 """
@@ -28,8 +28,6 @@ endpoints.yml:  tracker_store: {type: stores.tracker_store.ReconnectingSQLTracke
 from __future__ import annotations
 
 import json
-import time
-from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -42,8 +40,7 @@ from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import Event, SessionStarted, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
 
-KEEP_CONVERSATIONS = 256
-KEEP_SECONDS = 600.0
+from rasa_patches.recent import Recent
 
 
 @dataclass
@@ -53,7 +50,6 @@ class Kept:
     events: list[Event]
     rows: int  # the sender's rows in the table, every session
     last_row: Optional[str]  # the stored JSON of the sender's last row
-    used: float  # time.monotonic() of the last read or save
 
 
 def stored_json(event: Event) -> str:
@@ -96,7 +92,7 @@ class ReconnectingSQLTrackerStore(SQLTrackerStore):
         self.engine.dispose()
         self.engine = sqlalchemy.create_engine(url, pool_pre_ping=True, **engine_kwargs(url))
         self.sessionmaker = sqlalchemy.orm.sessionmaker(bind=self.engine)
-        self.kept: OrderedDict[str, Kept] = OrderedDict()
+        self.kept: Recent[str, Kept] = Recent()
 
     def _stored(self, session: sqlalchemy.orm.Session, sender_id: str) -> tuple[int, Optional[str]]:
         """The sender's number of rows and the data of the last one (one query on the sender's index)."""
@@ -121,20 +117,8 @@ class ReconnectingSQLTrackerStore(SQLTrackerStore):
             ours is theirs for ours, theirs in zip(kept.events, tracker.events, strict=False)
         )
 
-    def _keep(self, sender_id: str, kept: Kept) -> None:
-        kept.used = time.monotonic()
-        self.kept[sender_id] = kept  # the most recently used last
-        self._let_go_of_unused()
-
-    def _let_go_of_unused(self) -> None:
-        now = time.monotonic()
-        while self.kept and (
-            len(self.kept) > KEEP_CONVERSATIONS or now - next(iter(self.kept.values())).used > KEEP_SECONDS
-        ):
-            self.kept.popitem(last=False)
-
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
-        kept = self.kept.pop(sender_id, None)
+        kept = self.kept.take(sender_id)
         # Counted before reading: a row stored in between makes the next count differ, never a stale hit.
         with self.session_scope() as session:
             rows, last_row = self._stored(session, sender_id)
@@ -144,14 +128,14 @@ class ReconnectingSQLTrackerStore(SQLTrackerStore):
             tracker = await super().retrieve(sender_id)
             if tracker is None:
                 return None
-            kept = Kept(list(tracker.events), rows, last_row, 0.0)
-        self._keep(sender_id, kept)
+            kept = Kept(list(tracker.events), rows, last_row)
+        self.kept.keep(sender_id, kept)
         return tracker
 
     def _additional_events(self, session: sqlalchemy.orm.Session, tracker: DialogueStateTracker) -> Iterator[Event]:
         """The events to add to the database: after the kept ones when the database still holds exactly those (the
         rows of the session Rasa would count), else after as many as Rasa counts in the session."""
-        kept = self.kept.get(tracker.sender_id)
+        kept = self.kept.peek(tracker.sender_id)
         if kept is not None and self._continues(kept, tracker) and self._still_stored(session, tracker.sender_id, kept):
             return islice(tracker.events, len(kept.events), len(tracker.events))
         events: Iterator[Event] = super()._additional_events(session, tracker)
@@ -161,7 +145,7 @@ class ReconnectingSQLTrackerStore(SQLTrackerStore):
         try:
             await super().save(tracker)  # Rasa's, adding what `_additional_events` gives
         finally:
-            kept = self.kept.pop(tracker.sender_id, None)
+            kept = self.kept.take(tracker.sender_id)
         if kept is None or not self._continues(kept, tracker):
             return  # not a continuation of what was read: the next read goes to the database
         new = list(tracker.events)[len(kept.events) :]
@@ -175,4 +159,4 @@ class ReconnectingSQLTrackerStore(SQLTrackerStore):
             kept.events.extend(read_back(stored))
             kept.rows += len(new)
             kept.last_row = stored[-1]
-        self._keep(tracker.sender_id, kept)
+        self.kept.keep(tracker.sender_id, kept)

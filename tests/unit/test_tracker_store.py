@@ -22,7 +22,7 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from stores import tracker_store
+from rasa_patches import recent
 from stores.tracker_store import ReconnectingSQLTrackerStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -145,7 +145,7 @@ def test_an_erased_conversation_is_not_given_back(domain: Domain, database: str)
     assert read(ours) is None
     talk(ours, 1)
     talk(ours, 2)
-    assert read(ours) is not None and SENDER in ours.kept
+    assert read(ours) is not None and ours.kept.peek(SENDER) is not None
     with ours.session_scope() as session:
         session.query(ours.SQLEvent).filter(ours.SQLEvent.sender_id == SENDER).delete()
         session.commit()
@@ -179,16 +179,16 @@ def test_a_conversation_left_alone_is_let_go(
     ours = store(domain, database)
     talk(ours, 1)
     read(ours)
-    assert SENDER in ours.kept
-    monkeypatch.setattr(tracker_store, "KEEP_SECONDS", 0.0)
-    ours._let_go_of_unused()
-    assert not ours.kept
-    monkeypatch.setattr(tracker_store, "KEEP_SECONDS", 600.0)
-    monkeypatch.setattr(tracker_store, "KEEP_CONVERSATIONS", 1)
+    assert ours.kept.keys() == [SENDER]
+    monkeypatch.setattr(recent, "KEEP_SECONDS", 0.0)
+    ours.kept.let_go_of_unused()
+    assert not ours.kept.keys()
+    monkeypatch.setattr(recent, "KEEP_SECONDS", 600.0)
+    monkeypatch.setattr(recent, "KEEP_CONVERSATIONS", 1)
     for sender in ("a", "b", "c"):
         asyncio.run(ours.save(DialogueStateTracker.from_events(sender, message(1))))
         asyncio.run(ours.retrieve(sender))
-    assert list(ours.kept) == ["c"]
+    assert ours.kept.keys() == ["c"]
 
 
 def test_a_sqlite_file_is_served_from_a_pool_to_any_thread(domain: Domain, database: str) -> None:
