@@ -14,7 +14,24 @@ lets us plug in by configuration live elsewhere (stores/ for the tracker and loc
 
 from __future__ import annotations
 
+from types import ModuleType
+
 _applied = False
+
+
+def _fixes() -> tuple[ModuleType, ...]:
+    """Every fix, in the order they are applied."""
+    from rasa_patches import (
+        action_results,
+        applied_events,
+        event_types,
+        model_loading,
+        past_states,
+        spacy_pipeline,
+        tf_prediction,
+    )
+
+    return (action_results, spacy_pipeline, model_loading, event_types, past_states, applied_events, tf_prediction)
 
 
 def apply() -> None:
@@ -22,23 +39,11 @@ def apply() -> None:
     global _applied
     if _applied:
         return
-    from rasa_patches import action_results, event_types, model_loading, spacy_pipeline
-
-    action_results.apply()
-    spacy_pipeline.apply()
-    model_loading.apply()
-    event_types.apply()
+    for fix in _fixes():
+        fix.apply()
     _applied = True
 
 
 def applied() -> bool:
     """True once `apply()` has run in this process and each fix is in place."""
-    from rasa_patches import action_results, event_types, model_loading, spacy_pipeline
-
-    return (
-        _applied
-        and action_results.is_applied()
-        and spacy_pipeline.is_applied()
-        and model_loading.is_applied()
-        and event_types.is_applied()
-    )
+    return _applied and all(fix.is_applied() for fix in _fixes())

@@ -34,10 +34,21 @@ def load(
     *args: Any,
     **kwargs: Any,
 ) -> RasaModel:
-    if finetune_mode:  # training goes on from the saved state: Rasa's own way
+    # Fine-tuning goes on training from the saved state: Rasa's own way.
+    model = None if finetune_mode else _quick_load(cls, model_file_name, model_data_example, *args, **kwargs)
+    if model is None:
         return _RASA_LOAD(
             cls, model_file_name, model_data_example, predict_data_example, finetune_mode, *args, **kwargs
         )
+    if predict_data_example:
+        model.run_inference(predict_data_example)  # traces the prediction graph now, not on a patient's message
+    return model
+
+
+def _quick_load(
+    cls: type[RasaModel], model_file_name: str, model_data_example: RasaModelData, *args: Any, **kwargs: Any
+) -> Optional[RasaModel]:
+    """The model with every saved weight read, or None when the file does not fit it exactly."""
     model = cls(*args, **kwargs)
     config = kwargs.get("config", {})
     model.compile(
@@ -57,11 +68,7 @@ def load(
     except (AssertionError, TypeError, ValueError):  # a value unread or not fitting, or a loss that needs autograph
         # (Rasa's TED would take a ValueError for a missing model and run untrained: never let one through.)
         logger.warning("The quick load of %s did not read every weight; loading it as Rasa does", model_file_name)
-        return _RASA_LOAD(
-            cls, model_file_name, model_data_example, predict_data_example, finetune_mode, *args, **kwargs
-        )
-    if predict_data_example:
-        model.run_inference(predict_data_example)  # traces the prediction graph now, not on a patient's message
+        return None
     return model
 
 

@@ -180,22 +180,17 @@ stories:
 """
 
 
-def test_ted_loads_the_quick_way_with_every_weight_and_prediction_of_rasas_way(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """rasa_patches.model_loading builds the variables without Rasa's one training step: the loaded model must be
-    Rasa's, weight for weight, and predict the same (TED's graph has branches a quick load could miss)."""
+@pytest.fixture(scope="module")
+def small_ted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, ...]:
+    """A small TED trained on TINY_STORIES: (config, storage, resource, context, trackers, domain)."""
     from rasa.core.policies.ted_policy import TEDPolicy
     from rasa.core.training import load_data
     from rasa.engine.graph import ExecutionContext, GraphSchema
     from rasa.engine.storage.local_model_storage import LocalModelStorage
     from rasa.engine.storage.resource import Resource
     from rasa.shared.core.domain import Domain
-    from rasa.utils.tensorflow.models import RasaModel
 
-    from rasa_patches import model_loading
-
-    assert model_loading.is_applied()
+    tmp_path = tmp_path_factory.mktemp("ted")
     domain = Domain.from_yaml(TINY_DOMAIN)
     (tmp_path / "stories.yml").write_text(TINY_STORIES)
     trackers = load_data(str(tmp_path / "stories.yml"), domain, augmentation_factor=0)
@@ -204,6 +199,21 @@ def test_ted_loads_the_quick_way_with_every_weight_and_prediction_of_rasas_way(
     context = ExecutionContext(GraphSchema({}), "test")
     config = {**TEDPolicy.get_default_config(), "epochs": 2, "random_seed": 42}
     TEDPolicy.create(config, storage, resource, context).train(trackers, domain)
+    return config, storage, resource, context, trackers, domain
+
+
+def test_ted_loads_the_quick_way_with_every_weight_and_prediction_of_rasas_way(
+    small_ted: tuple[Any, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """rasa_patches.model_loading builds the variables without Rasa's one training step: the loaded model must be
+    Rasa's, weight for weight, and predict the same (TED's graph has branches a quick load could miss)."""
+    from rasa.core.policies.ted_policy import TEDPolicy
+    from rasa.utils.tensorflow.models import RasaModel
+
+    from rasa_patches import model_loading
+
+    config, storage, resource, context, trackers, domain = small_ted
+    assert model_loading.is_applied()
 
     def no_fallback(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("the quick load fell back to Rasa's")
@@ -211,12 +221,9 @@ def test_ted_loads_the_quick_way_with_every_weight_and_prediction_of_rasas_way(
     with monkeypatch.context() as patch:
         patch.setattr(model_loading, "_RASA_LOAD", no_fallback)
         ours = TEDPolicy.load(config, storage, resource, context)
-    quick_load = RasaModel.load
-    RasaModel.load = classmethod(model_loading._RASA_LOAD)  # type: ignore[assignment,method-assign]
-    try:
+    with monkeypatch.context() as patch:  # restores the class attribute itself, not a method bound to RasaModel
+        patch.setattr(RasaModel, "load", classmethod(model_loading._RASA_LOAD))
         rasas = TEDPolicy.load(config, storage, resource, context)
-    finally:
-        RasaModel.load = quick_load  # type: ignore[method-assign]
     assert ours.model is not None and rasas.model is not None  # TED falls back to an untrained policy on failure
     assert [weight.name for weight in ours.model.weights] == [weight.name for weight in rasas.model.weights]
     for our_weight, rasas_weight in zip(ours.model.weights, rasas.model.weights, strict=True):
@@ -226,6 +233,34 @@ def test_ted_loads_the_quick_way_with_every_weight_and_prediction_of_rasas_way(
             ours.predict_action_probabilities(tracker, domain).probabilities
             == rasas.predict_action_probabilities(tracker, domain).probabilities
         )
+
+
+def test_ted_predicts_through_its_traced_graph_what_its_tf_function_predicts(
+    small_ted: tuple[Any, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rasa.core.policies.ted_policy import TEDPolicy
+    from rasa.utils.tensorflow.models import RasaModel
+
+    from rasa_patches import tf_prediction
+
+    config, storage, resource, context, trackers, domain = small_ted
+    assert tf_prediction.is_applied()
+    ted = TEDPolicy.load(config, storage, resource, context)
+    direct = []
+    for tracker in trackers * 2:  # the first prediction traces the graph; every later one calls it directly
+        direct.append(ted.predict_action_probabilities(tracker, domain).probabilities)
+    assert ted.model is not None and isinstance(ted.model._tf_predict_step, tf_prediction.DirectPrediction)
+
+    def not_called(*args: Any) -> None:
+        raise AssertionError("the tf.function was called")
+
+    monkeypatch.setattr(ted.model._tf_predict_step, "function", not_called)  # every call went straight to the graph
+    assert [ted.predict_action_probabilities(tracker, domain).probabilities for tracker in trackers * 2] == direct
+    monkeypatch.undo()
+    ted.model._tf_predict_step = ted.model._tf_predict_step.function  # Rasa's way from here on
+    monkeypatch.setattr(RasaModel, "_rasa_predict", tf_prediction._RASA_PREDICT)
+    for tracker, probabilities in zip(trackers * 2, direct, strict=True):
+        assert ted.predict_action_probabilities(tracker, domain).probabilities == probabilities
 
 
 def test_event_classes_are_found_by_type_name_as_rasa_finds_them() -> None:
