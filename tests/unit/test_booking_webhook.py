@@ -159,11 +159,12 @@ def test_signatures_expire() -> None:
 
 
 def test_receiver_down_means_the_outbox_keeps_it_and_a_later_retry_delivers_once(tmp_path: Path) -> None:
-    store, sleeps = BookingStore(tmp_path / "b.db"), []
+    store, sleeps, booking = BookingStore(tmp_path / "b.db"), [], request()
     with receiver(Receiver()) as url:
         pass  # the receiver is down now
-    queued = submit_with_outbox(hook(url, sleeps, timeout=1), store, request())
-    assert queued.status == "queued" and store.outbox(PENDING)[0].request == request()
+    # One request, compared with itself: two made a second apart differ in their creation time.
+    queued = submit_with_outbox(hook(url, sleeps, timeout=1), store, booking)
+    assert queued.status == "queued" and store.outbox(PENDING)[0].request == booking
     state = Receiver(plan=["lose-reply"])
     with receiver(state) as new_url:
         backend = hook(new_url, sleeps)
