@@ -17,8 +17,8 @@ from actions.checkins import answer_open_checkin
 from actions.common import entity_values, knowledge_base, latest_text, send
 from actions.guidance import give_guidance
 from actions.sign_check import ask_sign_check
-from backcare.clarify import clarifying_question, close_pair
-from backcare.guidance import SUBJECT_FOLLOW_UP
+from backcare.clarify import clarifying_question, close_pair, settled_by_context
+from backcare.guidance import GUIDANCE_INTENTS, SUBJECT_FOLLOW_UP
 from backcare.medication import named_medicines
 from backcare.medication.names import real_medicines
 from backcare.sign_check import check_for_words
@@ -57,8 +57,21 @@ class ActionClarifyIntent(Action):
         # with back pain?"), unless one of them is a warning sign: then the person is asked, as before.
         if knowledge_base().for_subject(text) and (pair is None or RED_FLAG_INTENT not in pair):
             return give_guidance(dispatcher, tracker, SUBJECT_FOLLOW_UP)
+        in_context = settled_by_context(pair, previous_intent(tracker), text) if pair else None
+        if in_context in GUIDANCE_INTENTS:  # a knowledge answer; booking and the like keep their question
+            return give_guidance(dispatcher, tracker, in_context)
         if pair is None:
             dispatcher.utter_message(response="utter_default")
         else:
             send(dispatcher, clarifying_question(pair, message.get("entities") or []))
         return []
+
+
+def previous_intent(tracker: Tracker) -> str:
+    """The intent of the person's message before this one ("" at the start of a conversation)."""
+    intents = [
+        str(((event.get("parse_data") or {}).get("intent") or {}).get("name") or "")
+        for event in tracker.events
+        if event.get("event") == "user"
+    ]
+    return intents[-2] if len(intents) > 1 else ""

@@ -12,6 +12,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, Optional
 
+from backcare.intent_ranking import RED_FLAG
 from backcare.reply import Button, Reply
 
 # Must equal FallbackClassifier's ambiguity_threshold in config.yml (a unit test checks they agree).
@@ -54,6 +55,19 @@ def close_pair(ranking: Sequence[Mapping[str, Any]], margin: float = AMBIGUITY_M
     if float(first.get("confidence") or 0) - float(second.get("confidence") or 0) > margin:
         return None
     return str(first["name"]), str(second["name"])
+
+
+# A follow-up this short leans on what came before it ("what should I do?").
+SHORT_FOLLOW_UP_WORDS = 6
+
+
+def settled_by_context(pair: tuple[str, str], previous_intent: str, text: str) -> Optional[str]:
+    """For a short follow-up torn between two areas, the one the person's previous message was about ("my back has
+    just gone into spasm", then "what should I do?"); None when neither was, when the message is longer, or when one
+    of the two is a warning sign (then the person is asked)."""
+    if previous_intent not in pair or RED_FLAG in pair or len(text.split()) > SHORT_FOLLOW_UP_WORDS:
+        return None
+    return previous_intent
 
 
 def payload(intent: str, entities: Sequence[Mapping[str, Any]]) -> str:

@@ -12,7 +12,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clarify import ActionClarifyIntent
-from backcare.clarify import AMBIGUITY_MARGIN, INTENT_TITLES, close_pair, payload
+from backcare.clarify import AMBIGUITY_MARGIN, INTENT_TITLES, close_pair, payload, settled_by_context
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -113,3 +113,18 @@ def test_a_close_call_with_the_medicine_question_and_a_named_medicine_gets_the_m
     )
     assert "buttons" not in messages[0] or "Something else" not in [b["title"] for b in messages[0]["buttons"]]
     assert "paracetamol" in messages[0]["text"].lower()
+
+
+def test_a_short_follow_up_torn_between_two_areas_takes_the_one_asked_about_just_before() -> None:
+    pair = ("ask_treatment", "ask_when_to_seek_help")
+    assert settled_by_context(pair, "ask_treatment", "what should I do?") == "ask_treatment"
+    assert settled_by_context(pair, "ask_when_to_seek_help", "what should I do?") == "ask_when_to_seek_help"
+
+
+def test_context_does_not_settle_a_longer_message_an_unrelated_one_or_a_warning_sign() -> None:
+    pair = ("ask_treatment", "ask_when_to_seek_help")
+    assert settled_by_context(pair, "ask_medication", "what should I do?") is None
+    assert (
+        settled_by_context(pair, "ask_treatment", "my back went yesterday and I am not sure what I should do") is None
+    )
+    assert settled_by_context(("ask_treatment", "report_red_flag"), "ask_treatment", "what now?") is None
