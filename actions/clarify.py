@@ -14,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.checkins import answer_open_checkin
-from actions.common import entity_values, knowledge_base, latest_text, send
+from actions.common import entity_values, knowledge_base, latest_text, send, user_messages
 from actions.guidance import give_guidance
 from actions.sign_check import ask_sign_check
 from backcare.clarify import clarifying_question, close_pair, settled_by_context
@@ -69,9 +69,5 @@ class ActionClarifyIntent(Action):
 
 def previous_intent(tracker: Tracker) -> str:
     """The intent of the person's message before this one ("" at the start of a conversation)."""
-    intents = [
-        str(((event.get("parse_data") or {}).get("intent") or {}).get("name") or "")
-        for event in tracker.events
-        if event.get("event") == "user"
-    ]
-    return intents[-2] if len(intents) > 1 else ""
+    messages = user_messages(tracker)
+    return messages[-2][0] if len(messages) > 1 else ""

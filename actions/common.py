@@ -44,6 +44,18 @@ def latest_intent(tracker: Tracker) -> str:
     return str((tracker.latest_message.get("intent") or {}).get("name") or "")
 
 
+def user_messages(tracker: Tracker) -> list[tuple[str, str]]:
+    """Every message the person sent in this conversation, as (intent, text), oldest first."""
+    return [
+        (
+            str(((event.get("parse_data") or {}).get("intent") or {}).get("name") or ""),
+            str(event.get("text") or ""),
+        )
+        for event in tracker.events
+        if event.get("event") == "user"
+    ]
+
+
 def latest_text(tracker: Tracker) -> str:
     return str(tracker.latest_message.get("text") or "")
 

@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.booking import ValidateBookingForm, booking_settings, clear_booking_slots, hand_over, london_now
-from actions.common import clinic_profile, send
+from actions.common import clinic_profile, send, user_messages
 from backcare.booking import conversation as talk
 from backcare.booking.request import CALLBACK, BookingRequest, new_reference
 from backcare.booking.summary import conversation_summary
@@ -69,11 +69,8 @@ class ActionAskCallbackConsent(Action):
 
 
 def summary_of(tracker: Tracker, include_messages: bool) -> str:
-    intents, texts = [], []
-    for event in tracker.events:
-        if event.get("event") == "user":
-            intents.append(str(((event.get("parse_data") or {}).get("intent") or {}).get("name") or ""))
-            texts.append(str(event.get("text") or ""))
+    messages = user_messages(tracker)
+    intents, texts = [intent for intent, _ in messages], [text for _, text in messages]
     personal = personal_values((slot, tracker.get_slot(slot)) for slot in PERSONAL_SLOTS)
     return conversation_summary(
         intents, texts, tracker.get_slot("triage_level"), include_messages=include_messages, personal=personal
